@@ -1,0 +1,49 @@
+/**
+ * The one error type of baton. `code` is stable and machine-readable; the message says what was
+ * wrong, what was expected and what to do. Ids locate the failure (run, agent, file, exit code).
+ *
+ * @example
+ * throw new BatonError("E_USAGE", "--workers must be a whole number from 1 to 64, got 0");
+ */
+export type BatonErrorCode =
+  | "E_USAGE" // bad flag, argument or option value (CLI exit 2)
+  | "E_CONFIG" // a config / script / skill file that does not parse or validate
+  | "E_NOT_FOUND" // unknown agent id, run id, file
+  | "E_BACKEND_MISSING" // the worker CLI (codex, claude, …) is not installed
+  | "E_BACKEND" // the worker process failed in a way that is not a model error
+  | "E_CLOSED" // the agent was closed (irreversible)
+  | "E_BUSY" // the operation is not allowed in the agent's current state
+  | "E_IO" // reading or writing baton's own files failed
+  | "E_INTERRUPTED" // the user or a signal stopped the work
+  | "E_VALIDATION"; // a result or package failed validation
+
+export interface BatonErrorDetails {
+  runId?: string;
+  agentId?: string;
+  file?: string;
+  line?: number;
+  exitCode?: number | null;
+  signal?: string | null;
+  cause?: unknown;
+}
+
+export class BatonError extends Error {
+  readonly code: BatonErrorCode;
+  readonly details: BatonErrorDetails;
+
+  constructor(code: BatonErrorCode, message: string, details: BatonErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+
+  toJSON(): { code: BatonErrorCode; message: string } & BatonErrorDetails {
+    const { cause: _cause, ...details } = this.details;
+    return { code: this.code, message: this.message, ...details };
+  }
+}
+
+export function isBatonError(value: unknown, code?: BatonErrorCode): value is BatonError {
+  return value instanceof BatonError && (code === undefined || value.code === code);
+}
