@@ -1,0 +1,16 @@
+import type { BatonError } from "../errors.ts";
+
+/** Exit codes every baton command uses. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, interrupted: 130 } as const;
+
+export function exitCodeFor(error: BatonError): number {
+  switch (error.code) {
+    case "E_USAGE":
+    case "E_CONFIG":
+      return EXIT.usage;
+    case "E_INTERRUPTED":
+      return EXIT.interrupted;
+    default:
+      return EXIT.failed;
+  }
+}
