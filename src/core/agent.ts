@@ -1,0 +1,117 @@
+import type { SandboxMode } from "../backends/types.ts";
+import type { AgentStatus, EndReason } from "./status.ts";
+import type { RunningTurn } from "./turn.ts";
+import { type Usage, ZERO_USAGE } from "./usage.ts";
+
+/** What a caller may set when spawning an agent. */
+export interface SpawnOptions {
+  /** The task message of the first turn. */
+  message: string;
+  /** A backend name registered with the pool; default: the pool's default backend. */
+  backend?: string;
+  /** Shown in status views and records (a role, lens or section). */
+  label?: string;
+  cwd?: string;
+  /** Default `read-only`: only writers need more. */
+  sandbox?: SandboxMode;
+  outputSchema?: Record<string, unknown>;
+  instructions?: string;
+  model?: string;
+  /** Per-turn deadline; default: the pool's. */
+  turnTimeoutMs?: number;
+  /** No output for this long kills the turn (end reason `stalled`); default: the pool's. */
+  stallTimeoutMs?: number;
+  /** A caller-chosen id (must be unused); default: generated. */
+  id?: string;
+}
+
+export interface TurnRecord {
+  turn: number;
+  prompt: string;
+  pid?: number;
+  startedAt: number;
+  endedAt?: number;
+  endReason?: EndReason;
+  usage: Usage;
+  error?: string;
+}
+
+/** A read-only view of one agent. */
+export interface AgentSnapshot {
+  id: string;
+  label: string;
+  backend: string;
+  status: AgentStatus;
+  endReason?: EndReason;
+  error?: string;
+  finalMessage?: string;
+  threadId?: string;
+  usage: Usage;
+  turns: TurnRecord[];
+  queuedInputs: number;
+  createdAt: number;
+  lastActivityAt: number;
+  pid?: number;
+}
+
+/** The pool's mutable record of an agent. */
+export interface Agent {
+  id: string;
+  label: string;
+  backend: string;
+  options: SpawnOptions;
+  status: AgentStatus;
+  endReason?: EndReason;
+  error?: string;
+  finalMessage?: string;
+  threadId?: string;
+  usage: Usage;
+  /** Last cumulative usage a backend reported for this thread (codex reports totals per thread). */
+  cumulativeSeen: Usage;
+  turns: TurnRecord[];
+  /** Messages waiting for the next turn. */
+  inbox: string[];
+  /** The prompt of the turn waiting for a slot, if any. */
+  nextPrompt?: string;
+  current?: RunningTurn;
+  createdAt: number;
+  lastActivityAt: number;
+  listeners: Set<() => void>;
+}
+
+export function newAgent(id: string, backend: string, options: SpawnOptions, now: number): Agent {
+  return {
+    id,
+    label: options.label ?? id,
+    backend,
+    options,
+    status: "pending_init",
+    usage: ZERO_USAGE,
+    cumulativeSeen: ZERO_USAGE,
+    turns: [],
+    inbox: [],
+    nextPrompt: options.message,
+    createdAt: now,
+    lastActivityAt: now,
+    listeners: new Set(),
+  };
+}
+
+export function snapshotOf(agent: Agent): AgentSnapshot {
+  return {
+    id: agent.id,
+    label: agent.label,
+    backend: agent.backend,
+    status: agent.status,
+    endReason: agent.endReason,
+    error: agent.error,
+    finalMessage: agent.finalMessage,
+    threadId: agent.threadId,
+    usage: agent.usage,
+    turns: agent.turns.map((t) => ({ ...t })),
+    queuedInputs: agent.inbox.length,
+    createdAt: agent.createdAt,
+    lastActivityAt: agent.lastActivityAt,
+    pid: agent.current?.pid,
+  };
+}

@@ -1,0 +1,351 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Backend, WorkerEvent } from "../backends/types.ts";
+import { BatonError } from "../errors.ts";
+import { type Agent, type AgentSnapshot, newAgent, type SpawnOptions, snapshotOf } from "./agent.ts";
+import { newTagPrefix } from "./registry.ts";
+import { type AgentStatus, type EndReason, isFinal, statusForEnd } from "./status.ts";
+import { startTurn, type TurnOutcome } from "./turn.ts";
+import { addUsage, subtractUsage, type Usage, ZERO_USAGE } from "./usage.ts";
+import { type WaitOptions, type WaitResult, waitFor } from "./wait.ts";
+
+export interface PoolOptions {
+  /** One backend, or several by name (the first is the default). */
+  backends: Backend | Record<string, Backend>;
+  /** Turns running at once; more are queued FIFO. Default 6 (Codex's agents.max_threads). */
+  concurrency?: number;
+  /** Default per-turn deadline. Default 30 minutes. */
+  turnTimeoutMs?: number;
+  /** Default stall watchdog: no worker output for this long kills the turn. Default 10 minutes. */
+  stallTimeoutMs?: number;
+  /** SIGTERM → SIGKILL grace when a turn is stopped. Default 1000 ms. */
+  killGraceMs?: number;
+  /** Working directory of agents that do not set one. Default: process.cwd(). */
+  cwd?: string;
+  /** Where per-agent scratch files go (output schemas). Default: a temporary directory removed on shutdown. */
+  scratchDir?: string;
+  /** Every lifecycle and worker event, in order, e.g. for a journal or a live view. */
+  onEvent?: (event: PoolEvent) => void;
+}
+
+export type PoolEvent =
+  | { type: "agent.spawned"; agentId: string; label: string; backend: string; message: string }
+  | { type: "turn.started"; agentId: string; turn: number; pid?: number; prompt: string }
+  | { type: "worker.event"; agentId: string; turn: number; event: WorkerEvent }
+  | { type: "worker.stderr"; agentId: string; turn: number; text: string }
+  | {
+      type: "turn.ended";
+      agentId: string;
+      turn: number;
+      status: AgentStatus;
+      endReason: EndReason;
+      error?: string;
+      finalMessage?: string;
+      usage: Usage;
+      rateLimited?: boolean;
+      retryAfterMs?: number;
+    }
+  | { type: "agent.input"; agentId: string; message: string; interrupt: boolean }
+  | { type: "agent.closed"; agentId: string; previousStatus: AgentStatus };
+
+/**
+ * The sub-agent lifecycle: spawn → wait → [send_input] → close, over any backend.
+ *
+ * @example
+ * const pool = new Pool({ backends: codexBackend(), concurrency: 4 });
+ * const id = pool.spawn({ message: "Review src/ for risks" });
+ * const { status } = await pool.wait([id], { timeoutMs: 300_000 });
+ * await pool.close(id);
+ */
+export class Pool {
+  readonly #backends: Record<string, Backend>;
+  readonly #defaultBackend: string;
+  readonly #options: PoolOptions;
+  readonly #agents = new Map<string, Agent>();
+  readonly #queue: Agent[] = [];
+  #queueHead = 0;
+  #running = 0;
+  #concurrency: number;
+  #nextId = 1;
+  #scratch: string | undefined;
+  #ownsScratch = false;
+  #shutDown = false;
+  readonly #tagPrefix = newTagPrefix();
+
+  constructor(options: PoolOptions) {
+    this.#options = options;
+    const backends = options.backends;
+    this.#backends = isBackend(backends) ? { [backends.name]: backends } : backends;
+    const names = Object.keys(this.#backends);
+    if (names.length === 0) throw new BatonError("E_USAGE", "Pool: `backends` must name at least one backend");
+    this.#defaultBackend = names[0]!;
+    this.#concurrency = checkConcurrency(options.concurrency ?? 6);
+  }
+
+  get concurrency(): number {
+    return this.#concurrency;
+  }
+
+  /** Changes the number of turns allowed at once (running turns are never stopped for it). */
+  setConcurrency(value: number): void {
+    this.#concurrency = checkConcurrency(value);
+    this.#pump();
+  }
+
+  /** Registers an agent and queues its first turn. Returns its id at once. */
+  spawn(options: SpawnOptions): string {
+    if (this.#shutDown) throw new BatonError("E_CLOSED", "the pool has been shut down; create a new one");
+    if (typeof options.message !== "string" || options.message.trim() === "") {
+      throw new BatonError("E_USAGE", "spawn: `message` must be a non-empty string (the agent's task)");
+    }
+    const backend = options.backend ?? this.#defaultBackend;
+    if (!this.#backends[backend]) {
+      throw new BatonError("E_USAGE", `spawn: unknown backend "${backend}"; known: ${Object.keys(this.#backends).join(", ")}`);
+    }
+    const id = options.id ?? `agent-${this.#nextId++}`;
+    if (this.#agents.has(id)) throw new BatonError("E_USAGE", `spawn: the id "${id}" is already in use`, { agentId: id });
+    const agent = newAgent(id, backend, options, Date.now());
+    this.#agents.set(id, agent);
+    this.#emit({ type: "agent.spawned", agentId: id, label: agent.label, backend, message: options.message });
+    this.#enqueue(agent);
+    return id;
+  }
+
+  /** Waits until all (or any) of `ids` reach a final status, or `timeoutMs` passes. Never throws for unknown ids. */
+  wait(ids: readonly string[], options: WaitOptions = {}): Promise<WaitResult> {
+    return waitFor(ids, options, (id) => this.#agents.get(id));
+  }
+
+  /**
+   * Gives an agent its next message. Idle (completed/errored/interrupted): starts the next turn on the
+   * same thread. Running: queued for the next turn, or with `interrupt` the current turn is stopped and
+   * the next starts at once with this message.
+   */
+  sendInput(id: string, message: string, options: { interrupt?: boolean } = {}): { submission_id: string } {
+    const agent = this.#require(id, "send_input");
+    if (typeof message !== "string" || message.trim() === "") {
+      throw new BatonError("E_USAGE", "send_input: `message` must be a non-empty string", { agentId: id });
+    }
+    const interrupt = options.interrupt === true;
+    this.#emit({ type: "agent.input", agentId: id, message, interrupt });
+    agent.inbox.push(message);
+    const submission = `${id}:${agent.turns.length + agent.inbox.length}`;
+    if (agent.status === "running" && interrupt && agent.current) {
+      void agent.current.stop("interrupted", this.#options.killGraceMs ?? 1_000);
+    } else if (agent.status !== "running" && agent.status !== "pending_init") {
+      this.#startNextFromInbox(agent);
+    }
+    return { submission_id: submission };
+  }
+
+  /** Irreversible: kills the agent's whole process tree if it runs, and frees its slot. */
+  async close(id: string): Promise<{ previous_status: AgentStatus }> {
+    const agent = this.#agents.get(id);
+    if (!agent) return { previous_status: "not_found" };
+    const previous = agent.status;
+    if (previous === "shutdown") return { previous_status: previous };
+    agent.nextPrompt = undefined;
+    agent.inbox.length = 0;
+    const current = agent.current;
+    if (current) {
+      await current.stop("closed", this.#options.killGraceMs ?? 1_000);
+      await current.done;
+    }
+    this.#finish(agent, "shutdown", "closed");
+    this.#emit({ type: "agent.closed", agentId: id, previousStatus: previous });
+    return { previous_status: previous };
+  }
+
+  /** Stops every running or queued turn with the given end reason (default `cancelled`); agents stay open. */
+  async cancelAll(reason: "cancelled" | "budget_exhausted" | "timed_out" = "cancelled"): Promise<void> {
+    const stops: Promise<void>[] = [];
+    for (const agent of this.#agents.values()) {
+      agent.inbox.length = 0;
+      if (agent.current) stops.push(agent.current.stop(reason, this.#options.killGraceMs ?? 1_000));
+      else if (agent.status === "pending_init") {
+        agent.nextPrompt = undefined;
+        this.#finish(agent, statusForEnd(reason), reason, `stopped before it started (${reason})`);
+      }
+    }
+    await Promise.all(stops);
+  }
+
+  get(id: string): AgentSnapshot | undefined {
+    const agent = this.#agents.get(id);
+    return agent && snapshotOf(agent);
+  }
+
+  list(): AgentSnapshot[] {
+    return [...this.#agents.values()].map(snapshotOf);
+  }
+
+  /** Closes every agent (killing what runs) and removes the pool's temporary files. */
+  async shutdown(): Promise<void> {
+    this.#shutDown = true;
+    await Promise.all([...this.#agents.keys()].map((id) => this.close(id)));
+    if (this.#ownsScratch && this.#scratch) rmSync(this.#scratch, { recursive: true, force: true });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown();
+  }
+
+  #require(id: string, op: string): Agent {
+    const agent = this.#agents.get(id);
+    if (!agent) throw new BatonError("E_NOT_FOUND", `${op}: no agent with id "${id}"; list_agents shows the open ones`, { agentId: id });
+    if (agent.status === "shutdown") {
+      throw new BatonError("E_CLOSED", `${op}: agent "${id}" was closed; close is irreversible — spawn a new agent`, { agentId: id });
+    }
+    return agent;
+  }
+
+  #startNextFromInbox(agent: Agent): void {
+    agent.nextPrompt = agent.inbox.splice(0).join("\n\n");
+    this.#setStatus(agent, "pending_init");
+    this.#enqueue(agent);
+  }
+
+  #enqueue(agent: Agent): void {
+    this.#queue.push(agent);
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#running < this.#concurrency && this.#queueHead < this.#queue.length) {
+      const agent = this.#queue[this.#queueHead++]!;
+      if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+        this.#queue.splice(0, this.#queueHead);
+        this.#queueHead = 0;
+      }
+      if (agent.nextPrompt === undefined || agent.status !== "pending_init") continue; // closed or cancelled meanwhile
+      this.#run(agent, agent.nextPrompt);
+    }
+  }
+
+  #run(agent: Agent, prompt: string): void {
+    agent.nextPrompt = undefined;
+    this.#running++;
+    const turn = agent.turns.length + 1;
+    const record = { turn, prompt, startedAt: Date.now(), usage: ZERO_USAGE } as Agent["turns"][number];
+    agent.turns.push(record);
+    const scratchDir = join(this.#scratchRoot(), agent.id, String(turn));
+    mkdirSync(scratchDir, { recursive: true });
+    const o = agent.options;
+    const running = startTurn(
+      this.#backends[agent.backend]!,
+      {
+        agentId: agent.id,
+        prompt,
+        threadId: agent.threadId,
+        cwd: o.cwd ?? this.#options.cwd ?? process.cwd(),
+        sandbox: o.sandbox ?? "read-only",
+        outputSchema: o.outputSchema,
+        instructions: o.instructions,
+        model: o.model,
+        scratchDir,
+      },
+      {
+        // One tag per turn: a late kill of a finished turn can never hit the next one.
+        tag: `${this.#tagPrefix}:${agent.id}:${turn}`,
+        turnTimeoutMs: o.turnTimeoutMs ?? this.#options.turnTimeoutMs ?? 30 * 60_000,
+        stallTimeoutMs: o.stallTimeoutMs ?? this.#options.stallTimeoutMs ?? 10 * 60_000,
+        killGraceMs: this.#options.killGraceMs ?? 1_000,
+        onEvent: (event) => {
+          agent.lastActivityAt = Date.now();
+          if (event.type === "thread.started") agent.threadId = event.threadId;
+          this.#emit({ type: "worker.event", agentId: agent.id, turn, event });
+        },
+        onStderr: (text) => this.#emit({ type: "worker.stderr", agentId: agent.id, turn, text }),
+      },
+    );
+    agent.current = running;
+    record.pid = running.pid;
+    this.#setStatus(agent, "running");
+    this.#emit({ type: "turn.started", agentId: agent.id, turn, pid: running.pid, prompt });
+    void running.done.then((outcome) => this.#turnEnded(agent, record, outcome));
+  }
+
+  #turnEnded(agent: Agent, record: Agent["turns"][number], outcome: TurnOutcome): void {
+    this.#running--;
+    agent.current = undefined;
+    if (outcome.threadId) agent.threadId = outcome.threadId;
+    let usage = ZERO_USAGE;
+    if (outcome.usage) {
+      usage = outcome.usageIsCumulative ? subtractUsage(outcome.usage, agent.cumulativeSeen) : outcome.usage;
+      if (outcome.usageIsCumulative) agent.cumulativeSeen = outcome.usage;
+    }
+    agent.usage = addUsage(agent.usage, usage);
+    Object.assign(record, { endedAt: Date.now(), endReason: outcome.endReason, usage, error: outcome.error });
+    if (outcome.finalMessage !== undefined && outcome.finalMessage !== "") agent.finalMessage = outcome.finalMessage;
+    else if (outcome.endReason === "completed") agent.finalMessage = outcome.finalMessage ?? "";
+
+    if (agent.status === "shutdown" || outcome.endReason === "closed") {
+      // close() finishes the agent itself.
+    } else if (agent.inbox.length > 0 && (outcome.endReason === "completed" || outcome.endReason === "interrupted")) {
+      // Queued input (or an interrupt) continues on the same thread.
+      this.#emitEnded(agent, record, outcome, usage, "running");
+      this.#startNextFromInbox(agent);
+      this.#pump();
+      return;
+    } else {
+      const reason = outcome.endReason === "interrupted" ? "cancelled" : outcome.endReason;
+      this.#finish(agent, statusForEnd(reason), reason, outcome.error);
+    }
+    this.#emitEnded(agent, record, outcome, usage, agent.status);
+    this.#pump();
+  }
+
+  #emitEnded(agent: Agent, record: Agent["turns"][number], outcome: TurnOutcome, usage: Usage, status: AgentStatus): void {
+    this.#emit({
+      type: "turn.ended",
+      agentId: agent.id,
+      turn: record.turn,
+      status,
+      endReason: outcome.endReason,
+      error: outcome.error,
+      finalMessage: outcome.finalMessage,
+      usage,
+      rateLimited: outcome.rateLimited,
+      retryAfterMs: outcome.retryAfterMs,
+    });
+  }
+
+  #finish(agent: Agent, status: AgentStatus, reason: EndReason, error?: string): void {
+    agent.endReason = reason;
+    agent.error = reason === "completed" ? undefined : (error ?? agent.error);
+    this.#setStatus(agent, status);
+  }
+
+  #setStatus(agent: Agent, status: AgentStatus): void {
+    agent.status = status;
+    agent.lastActivityAt = Date.now();
+    if (isFinal(status)) for (const listener of [...agent.listeners]) listener();
+  }
+
+  #scratchRoot(): string {
+    if (!this.#scratch) {
+      if (this.#options.scratchDir) this.#scratch = this.#options.scratchDir;
+      else {
+        this.#scratch = mkdtempSync(join(tmpdir(), "baton-pool-"));
+        this.#ownsScratch = true;
+      }
+    }
+    return this.#scratch;
+  }
+
+  #emit(event: PoolEvent): void {
+    this.#options.onEvent?.(event);
+  }
+}
+
+function isBackend(value: PoolOptions["backends"]): value is Backend {
+  return typeof (value as Backend).command === "function";
+}
+
+function checkConcurrency(value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new BatonError("E_USAGE", `concurrency must be a whole number ≥ 1, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,72 @@
+import { killTreeNow, readProc } from "./process-tree.ts";
+import { ensureSidecar } from "./reaper/sidecar-client.ts";
+
+/**
+ * Process-wide registry of live worker processes. Whatever happens to the owning process — normal
+ * exit, uncaught exception, SIGINT, SIGTERM, SIGHUP — every registered worker tree is killed. For
+ * SIGKILL (no handler can run) a sidecar process notices the owner's death and kills them.
+ */
+
+const live = new Map<number, string>(); // pid → worker tag
+const shutdownHooks = new Set<() => void>();
+let installed = false;
+
+const self = readProc(process.pid);
+/** Identifies this process uniquely (pid + start time), so a reused pid is never mistaken for us. */
+export const OWNER_ID = `${process.pid}.${self?.startTicks ?? 0}`;
+
+let poolSeq = 0;
+
+/** A prefix unique to one pool of this process, so equal agent ids in two pools never share a tag. */
+export function newTagPrefix(): string {
+  poolSeq += 1;
+  return `${OWNER_ID}:p${poolSeq}`;
+}
+
+export function registerWorker(pid: number, tag: string): void {
+  install();
+  live.set(pid, tag);
+  ensureSidecar();
+}
+
+export function unregisterWorker(pid: number): void {
+  live.delete(pid);
+}
+
+export function liveWorkerCount(): number {
+  return live.size;
+}
+
+/** Runs synchronously before workers are killed on a signal (e.g. to write "cancelled" to a journal). */
+export function onShutdownSignal(hook: () => void): () => void {
+  shutdownHooks.add(hook);
+  return () => shutdownHooks.delete(hook);
+}
+
+export function killAllWorkersNow(): void {
+  for (const [pid, tag] of live) killTreeNow(pid, tag);
+  live.clear();
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on("exit", killAllWorkersNow);
+  for (const [sig, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
+    process.on(sig, () => {
+      for (const hook of shutdownHooks) {
+        try {
+          hook();
+        } catch {
+          // a hook must not stop the cleanup
+        }
+      }
+      killAllWorkersNow();
+      process.exit(code);
+    });
+  }
+}
