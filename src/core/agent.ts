@@ -9,8 +9,10 @@ export interface SpawnOptions {
   message: string;
   /** A backend name registered with the pool; default: the pool's default backend. */
   backend?: string;
-  /** Shown in status views and records (a role, lens or section). */
+  /** Shown in status views and records (a lens, section or name). */
   label?: string;
+  /** What the agent does in a workflow (reviewer, implementer, …); recorded, not interpreted. */
+  role?: string;
   cwd?: string;
   /** Default `read-only`: only writers need more. */
   sandbox?: SandboxMode;
@@ -40,6 +42,7 @@ export interface TurnRecord {
 export interface AgentSnapshot {
   id: string;
   label: string;
+  role: string;
   backend: string;
   status: AgentStatus;
   endReason?: EndReason;
@@ -101,6 +104,7 @@ export function snapshotOf(agent: Agent): AgentSnapshot {
   return {
     id: agent.id,
     label: agent.label,
+    role: agent.options.role ?? "worker",
     backend: agent.backend,
     status: agent.status,
     endReason: agent.endReason,

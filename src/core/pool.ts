@@ -30,7 +30,7 @@ export interface PoolOptions {
 }
 
 export type PoolEvent =
-  | { type: "agent.spawned"; agentId: string; label: string; backend: string; message: string }
+  | { type: "agent.spawned"; agentId: string; label: string; role: string; backend: string; message: string }
   | { type: "turn.started"; agentId: string; turn: number; pid?: number; prompt: string }
   | { type: "worker.event"; agentId: string; turn: number; event: WorkerEvent }
   | { type: "worker.stderr"; agentId: string; turn: number; text: string }
@@ -107,7 +107,14 @@ export class Pool {
     if (this.#agents.has(id)) throw new BatonError("E_USAGE", `spawn: the id "${id}" is already in use`, { agentId: id });
     const agent = newAgent(id, backend, options, Date.now());
     this.#agents.set(id, agent);
-    this.#emit({ type: "agent.spawned", agentId: id, label: agent.label, backend, message: options.message });
+    this.#emit({
+      type: "agent.spawned",
+      agentId: id,
+      label: agent.label,
+      role: options.role ?? "worker",
+      backend,
+      message: options.message,
+    });
     this.#enqueue(agent);
     return id;
   }

@@ -1,0 +1,184 @@
+import type { Pool } from "../core/pool.ts";
+import type { EndReason } from "../core/status.ts";
+import type { ContextPack } from "./context-pack.ts";
+import { type Answerer, answersMessage, needsClarification, questionsFromMarker } from "./clarify.ts";
+import { parseWorkerResult } from "./parse-result.ts";
+import { advancePlan, finishPlan, makePlan, type Plan } from "./plan.ts";
+import type { RunRecorder } from "./recorder.ts";
+import { WORKER_RESULT_JSON_SCHEMA, type WorkerResult } from "./worker-result.ts";
+
+export interface WorkerSpec {
+  role: string;
+  label: string;
+  prompt: string;
+  /** A writer gets `workspace-write` and the writer lock: at most one writer touches the tree at a time. */
+  write?: boolean;
+  /** Output schema; default: the Pattern 6 worker result. */
+  schema?: Record<string, unknown>;
+}
+
+export interface WorkerOutcome {
+  agentId: string;
+  label: string;
+  role: string;
+  ok: boolean;
+  endReason: EndReason;
+  error?: string;
+  finalMessage: string;
+  /** The Pattern 6 result, when the worker used the default schema and completed. */
+  result?: WorkerResult;
+  format?: "json" | "markdown";
+}
+
+export interface RunContextOptions {
+  task: string;
+  context?: ContextPack;
+  answerer: Answerer;
+  onChange?: () => void;
+}
+
+/**
+ * What a pattern uses to run workers: batch spawn → one wait → clarify if asked → close every id.
+ * Patterns decide what to run; this decides how (schema, sandbox, writer lock, clarification, cleanup).
+ */
+export class RunContext {
+  readonly pool: Pool;
+  readonly recorder: RunRecorder;
+  readonly options: RunContextOptions;
+  readonly outcomes: WorkerOutcome[] = [];
+  plan: Plan | undefined;
+  #writerLock: Promise<void> = Promise.resolve();
+
+  constructor(pool: Pool, recorder: RunRecorder, options: RunContextOptions) {
+    this.pool = pool;
+    this.recorder = recorder;
+    this.options = options;
+  }
+
+  get task(): string {
+    return this.options.task;
+  }
+
+  get context(): ContextPack | undefined {
+    return this.options.context;
+  }
+
+  setPlan(steps: string[], explanation?: string): void {
+    this.#publish(makePlan(steps, explanation));
+  }
+
+  /** The step in progress is done; the next one starts. */
+  advance(): void {
+    if (this.plan) this.#publish(advancePlan(this.plan));
+  }
+
+  finish(): void {
+    if (this.plan) this.#publish(finishPlan(this.plan));
+  }
+
+  async worker(spec: WorkerSpec): Promise<WorkerOutcome> {
+    return (await this.workers([spec]))[0]!;
+  }
+
+  /** Runs readers in parallel (one batch wait) and writers one at a time; outcomes in the order of `specs`. */
+  async workers(specs: WorkerSpec[]): Promise<WorkerOutcome[]> {
+    const readers = specs.filter((s) => !s.write);
+    const writers = specs.filter((s) => s.write);
+    const [readOutcomes, writeOutcomes] = await Promise.all([
+      readers.length ? this.#batch(readers) : Promise.resolve([]),
+      Promise.all(writers.map((w) => this.#asWriter(() => this.#batch([w])).then((o) => o[0]!))),
+    ]);
+    return specs.map((s) => (s.write ? writeOutcomes[writers.indexOf(s)]! : readOutcomes[readers.indexOf(s)]!));
+  }
+
+  async #asWriter<T>(fn: () => Promise<T>): Promise<T> {
+    const previous = this.#writerLock;
+    let release!: () => void;
+    this.#writerLock = new Promise((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  async #batch(specs: WorkerSpec[]): Promise<WorkerOutcome[]> {
+    const ids = specs.map((spec) =>
+      this.pool.spawn({
+        message: spec.prompt,
+        label: spec.label,
+        role: spec.role,
+        sandbox: spec.write ? "workspace-write" : "read-only",
+        outputSchema: spec.schema ?? WORKER_RESULT_JSON_SCHEMA,
+      }),
+    );
+    this.options.onChange?.();
+    try {
+      await this.pool.wait(ids);
+      // Two-phase: a worker that stopped to ask gets answers through send_input, on the same thread.
+      const asked = ids.filter((id, i) => !specs[i]!.schema && this.#askedQuestions(id));
+      if (asked.length > 0) {
+        for (const id of asked) await this.#answer(id);
+        await this.pool.wait(asked);
+      }
+      return ids.map((id, i) => this.#outcome(id, specs[i]!));
+    } finally {
+      await Promise.all(ids.map((id) => this.pool.close(id)));
+      this.options.onChange?.();
+    }
+  }
+
+  #askedQuestions(id: string): boolean {
+    const agent = this.pool.get(id);
+    if (agent?.status !== "completed" || agent.finalMessage === undefined) return false;
+    return needsClarification(agent.finalMessage, parseWorkerResult(agent.finalMessage).result);
+  }
+
+  async #answer(id: string): Promise<void> {
+    const message = this.pool.get(id)!.finalMessage!;
+    const parsed = parseWorkerResult(message).result.open_questions;
+    const questions = parsed.length > 0 ? parsed : questionsFromMarker(message);
+    const { answers, source } = await this.options.answerer.answer(questions);
+    this.recorder.journal.append({
+      type: "clarification",
+      agentId: id,
+      questions: questions.map((q) => q.question),
+      answers,
+      source,
+    });
+    this.pool.sendInput(id, answersMessage(questions, answers));
+  }
+
+  #outcome(id: string, spec: WorkerSpec): WorkerOutcome {
+    const agent = this.pool.get(id)!;
+    const ok = agent.status === "completed";
+    const outcome: WorkerOutcome = {
+      agentId: id,
+      label: spec.label,
+      role: spec.role,
+      ok,
+      endReason: agent.endReason ?? "failed",
+      error: agent.error,
+      finalMessage: agent.finalMessage ?? "",
+    };
+    if (ok && !spec.schema) {
+      const parsed = parseWorkerResult(outcome.finalMessage);
+      outcome.result = parsed.result;
+      outcome.format = parsed.format;
+      this.recorder.writeAgentJson(id, "result.json", parsed.result);
+    }
+    this.recorder.writeAgentJson(id, "usage.json", { total: agent.usage, turns: agent.turns.map((t) => t.usage) });
+    this.outcomes.push(outcome);
+    return outcome;
+  }
+
+  #publish(plan: Plan): void {
+    this.plan = plan;
+    this.recorder.writeJson("plan.json", plan);
+    this.recorder.journal.append({ type: "plan.updated", plan });
+    this.options.onChange?.();
+  }
+}

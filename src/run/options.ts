@@ -1,0 +1,59 @@
+import type { Backend } from "../backends/types.ts";
+import { BatonError } from "../errors.ts";
+import type { Question } from "./clarify.ts";
+import type { AnswerBook } from "./clarify.ts";
+import type { ContextPack } from "./context-pack.ts";
+import { PATTERNS, type PatternName } from "./result.ts";
+
+export interface RunOptions {
+  task: string;
+  /** Default `auto`: a planner agent chooses. */
+  pattern?: PatternName | "auto";
+  /** Review lenses, research angles or option directions. */
+  lenses?: string[];
+  /** Slices for the split pattern. */
+  sections?: string[];
+  /** How many research/option workers. */
+  workers?: number;
+  /** Worker turns at once. Default 4. */
+  concurrency?: number;
+  /** Deadline of each worker turn. Default 10 minutes. */
+  timeoutMs?: number;
+  /** No worker output for this long kills its turn. Default 5 minutes. */
+  stallTimeoutMs?: number;
+  context?: ContextPack;
+  answers?: AnswerBook;
+  /** Asks the user a worker's question (on a terminal). */
+  ask?: (question: Question) => Promise<string>;
+  backends: Backend | Record<string, Backend>;
+  cwd?: string;
+  /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
+  home?: string;
+  signal?: AbortSignal;
+}
+
+/** Checks everything that can be checked before a run directory exists. */
+export function checkRunOptions(o: RunOptions): void {
+  const fail = (message: string) => {
+    throw new BatonError("E_USAGE", message);
+  };
+  if (typeof o.task !== "string" || o.task.trim() === "") fail('the task is empty; say what the workers should do, e.g. baton run "Review src/ for risks"');
+  const pattern = o.pattern ?? "auto";
+  if (pattern !== "auto" && !PATTERNS.includes(pattern)) {
+    fail(`unknown pattern "${pattern}"; use one of: auto, ${PATTERNS.join(", ")}`);
+  }
+  const whole = (name: string, v: number | undefined, min: number, max: number) => {
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max)) fail(`${name} must be a whole number from ${min} to ${max}, got ${v}`);
+  };
+  whole("--workers", o.workers, 1, 16);
+  whole("--concurrency", o.concurrency, 1, 64);
+  if (o.lenses && (pattern === "review" || pattern === "auto") && (o.lenses.length < 2 || o.lenses.length > 4)) {
+    fail(`a triangulated review uses 2 to 4 lenses, got ${o.lenses.length}: ${o.lenses.join(", ")}`);
+  }
+  if (pattern === "split" && (o.sections?.length ?? 0) < 2) {
+    fail("--pattern split needs at least two --sections, e.g. --sections src/api,src/cli,docs");
+  }
+  if (pattern === "options" && o.workers !== undefined && (o.workers < 2 || o.workers > 3)) {
+    fail(`--pattern options runs 2 or 3 option workers, got --workers ${o.workers}`);
+  }
+}

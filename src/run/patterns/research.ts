@@ -1,0 +1,39 @@
+import { workerPrompt } from "../prompts.ts";
+import { synthesize } from "../synthesis.ts";
+import { buildResult, completed, type Pattern, requireSome } from "./shared.ts";
+import { mergeFindings } from "../merge.ts";
+
+export const DEFAULT_ANGLES = [
+  "official documentation and primary sources",
+  "practical experience and known problems",
+  "alternatives and comparisons",
+];
+
+/** Pattern E — research → synthesis → next actions: sources gathered in parallel, one decision-ready brief. */
+export const research: Pattern = async (ctx, options) => {
+  const angles = (options.lenses ?? DEFAULT_ANGLES).slice(0, options.workers ?? 4);
+  ctx.setPlan([
+    `Split the question into ${angles.length} research angles`,
+    `Collect sources on each angle in parallel (read-only)`,
+    "Synthesise a decision-ready brief with sources and uncertainty",
+    "Recommend the next actions",
+  ]);
+  ctx.advance();
+  const outcomes = await ctx.workers(
+    angles.map((angle) => ({
+      role: "research",
+      label: angle,
+      prompt: workerPrompt({ kind: "research", task: ctx.task, scope: "read-only", focus: angle, context: ctx.context }),
+    })),
+  );
+  ctx.advance();
+  requireSome("every research worker failed", outcomes);
+  const findings = mergeFindings(completed(outcomes).map((o) => ({ from: o.label, findings: o.result!.findings })));
+  const { synthesis } = await synthesize(ctx, {
+    goal: "a decision-ready brief: what the sources say, where they disagree or are uncertain, and the next actions",
+    findings,
+  });
+  ctx.advance();
+  ctx.finish();
+  return buildResult(ctx, "research", outcomes, synthesis);
+};

@@ -1,0 +1,36 @@
+import { BatonError } from "../../errors.ts";
+import { workerPrompt } from "../prompts.ts";
+import { synthesize } from "../synthesis.ts";
+import { buildResult, completed, digest, type Pattern, requireSome } from "./shared.ts";
+
+/** Pattern D — split by sections: each worker owns a distinct slice; the slices are merged for consistency. */
+export const split: Pattern = async (ctx, options) => {
+  const sections = options.sections ?? [];
+  if (sections.length < 2) {
+    throw new BatonError("E_USAGE", "--pattern split needs at least two --sections (e.g. --sections src/api,src/cli,docs)");
+  }
+  ctx.setPlan([
+    `Split the work into ${sections.length} slices: ${sections.join(", ")}`,
+    `Run ${sections.length} workers in parallel, one per slice`,
+    "Merge the slices and check them for consistency",
+    "Synthesise one result and one next step",
+  ]);
+  ctx.advance();
+  const outcomes = await ctx.workers(
+    sections.map((section) => ({
+      role: "section",
+      label: section,
+      prompt: workerPrompt({ kind: "section", task: ctx.task, scope: `read-only; your slice: ${section}`, focus: section, context: ctx.context }),
+    })),
+  );
+  ctx.advance();
+  requireSome("every section worker failed", outcomes);
+  const parts = completed(outcomes).map((o) => ({ label: o.label, summary: o.result!.summary }));
+  ctx.advance();
+  const { synthesis } = await synthesize(ctx, {
+    goal: "one consistent whole from the slices (name any inconsistency between them)",
+    notes: completed(outcomes).map((o) => ({ label: o.label, text: digest(o) })),
+  });
+  ctx.finish();
+  return buildResult(ctx, "split", outcomes, synthesis, { sections: parts });
+};

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { BatonError } from "../errors.ts";
+
+export const PlanStepSchema = z.object({
+  step: z.string().min(1).max(140),
+  status: z.enum(["pending", "in_progress", "completed"]),
+});
+
+/** The shape of Codex's `update_plan` tool, with the seed's rules: 3–6 short steps, exactly one in progress. */
+export const PlanSchema = z
+  .object({ explanation: z.string().optional(), plan: z.array(PlanStepSchema).min(3).max(6) })
+  .superRefine((value, ctx) => {
+    const inProgress = value.plan.filter((s) => s.status === "in_progress").length;
+    const allDone = value.plan.every((s) => s.status === "completed");
+    if (!allDone && inProgress !== 1) {
+      ctx.addIssue({ code: "custom", message: `exactly one step must be in_progress, found ${inProgress}` });
+    }
+  });
+export type Plan = z.infer<typeof PlanSchema>;
+
+export function validatePlan(value: unknown): Plan {
+  const parsed = PlanSchema.safeParse(value);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join(".") || "plan"}: ${i.message}`).join("; ");
+    throw new BatonError("E_VALIDATION", `invalid plan (${why}); a plan has 3–6 short steps and exactly one in_progress`);
+  }
+  return parsed.data;
+}
+
+export function makePlan(steps: string[], explanation?: string): Plan {
+  return validatePlan({
+    explanation,
+    plan: steps.map((step, i) => ({ step, status: i === 0 ? "in_progress" : "pending" })),
+  });
+}
+
+/** Completes the step in progress and starts the next one (or finishes the plan). */
+export function advancePlan(plan: Plan): Plan {
+  const current = plan.plan.findIndex((s) => s.status === "in_progress");
+  if (current === -1) return plan;
+  return validatePlan({
+    explanation: plan.explanation,
+    plan: plan.plan.map((s, i) => ({
+      step: s.step,
+      status: i === current ? "completed" : i === current + 1 ? "in_progress" : s.status,
+    })),
+  });
+}
+
+export function finishPlan(plan: Plan): Plan {
+  return validatePlan({ explanation: plan.explanation, plan: plan.plan.map((s) => ({ step: s.step, status: "completed" })) });
+}
+
+export function currentStep(plan: Plan): string | undefined {
+  return plan.plan.find((s) => s.status === "in_progress")?.step;
+}

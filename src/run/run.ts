@@ -1,0 +1,164 @@
+import { EXIT } from "../cli/exit-codes.ts";
+import type { AgentSnapshot } from "../core/agent.ts";
+import { Pool } from "../core/pool.ts";
+import type { Usage } from "../core/usage.ts";
+import { isBatonError } from "../errors.ts";
+import { newRunId, runDir } from "../store/paths.ts";
+import { makeAnswerer } from "./clarify.ts";
+import { RunContext } from "./context.ts";
+import { checkRunOptions, type RunOptions } from "./options.ts";
+import { PATTERN_RUNNERS } from "./patterns/index.ts";
+import type { PatternOptions } from "./patterns/shared.ts";
+import type { Plan } from "./plan.ts";
+import { choosePattern } from "./planner.ts";
+import { RunRecorder } from "./recorder.ts";
+import { renderReport } from "./report.ts";
+import type { RunResult } from "./result.ts";
+
+export type RunStatus = "running" | "completed" | "partial" | "failed" | "cancelled";
+
+export interface AgentRow {
+  id: string;
+  role: string;
+  label: string;
+  status: string;
+  endReason?: string;
+  error?: string;
+  usage: Usage;
+  startedAt?: number;
+  endedAt?: number;
+  lastActivityAt: number;
+  finalMessage?: string;
+}
+
+/** The whole state of a run: what `--json` prints, what `run.json` holds, what the live view draws. */
+export interface RunView {
+  runId: string;
+  dir: string;
+  task: string;
+  status: RunStatus;
+  pattern: string;
+  plan?: Plan;
+  agents: AgentRow[];
+  result?: RunResult;
+  error?: string;
+  startedAt: number;
+  endedAt?: number;
+}
+
+export interface RunHooks {
+  /** Called on every change (plan, agent status, worker activity), for a live view. */
+  onUpdate?: (view: RunView) => void;
+  /** Called once the run directory exists. */
+  onStart?: (view: RunView) => void;
+}
+
+const EXIT_FOR: Record<Exclude<RunStatus, "running">, number> = {
+  completed: EXIT.ok,
+  partial: EXIT.partial,
+  failed: EXIT.failed,
+  cancelled: EXIT.interrupted,
+};
+
+/**
+ * Runs a task with one of the six patterns (or lets a planner choose), recording everything under
+ * `.baton/runs/<run-id>/`.
+ *
+ * @example
+ * const view = await runTask({ task: "Review src/pool.ts", pattern: "review", backends: codexBackend() });
+ * console.log(view.result?.summary, view.result?.nextStep);
+ */
+export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promise<RunView & { exitCode: number }> {
+  checkRunOptions(options);
+  const runId = newRunId();
+  const recorder = new RunRecorder(runDir(runId, options.home));
+  const requested = options.pattern ?? "auto";
+  const view: RunView = { runId, dir: recorder.dir, task: options.task, status: "running", pattern: requested, agents: [], startedAt: Date.now() };
+  const update = () => {
+    view.plan = ctx.plan;
+    view.agents = pool.list().map(toRow);
+    hooks.onUpdate?.(view);
+  };
+  const pool = new Pool({
+    backends: options.backends,
+    concurrency: options.concurrency ?? 4,
+    turnTimeoutMs: options.timeoutMs ?? 10 * 60_000,
+    stallTimeoutMs: options.stallTimeoutMs ?? 5 * 60_000,
+    cwd: options.cwd,
+    scratchDir: recorder.agentDir("."),
+    onEvent: (event) => {
+      recorder.onPoolEvent(event);
+      if (event.type !== "worker.stderr") update();
+    },
+  });
+  const ctx = new RunContext(pool, recorder, {
+    task: options.task,
+    context: options.context,
+    answerer: makeAnswerer(options.answers, options.ask),
+    onChange: update,
+  });
+  recorder.journal.append({
+    type: "run.started",
+    runId,
+    task: options.task,
+    pattern: requested,
+    cwd: options.cwd ?? process.cwd(),
+    options: { lenses: options.lenses, sections: options.sections, workers: options.workers, concurrency: options.concurrency, timeoutMs: options.timeoutMs, context: options.context },
+  });
+  hooks.onStart?.(view);
+  let cancelled = false;
+  const onAbort = () => {
+    cancelled = true;
+    void pool.cancelAll("cancelled");
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+
+  try {
+    let pattern = requested;
+    let patternOptions: PatternOptions = { lenses: options.lenses, sections: options.sections, workers: options.workers };
+    let fallback: string | undefined;
+    if (pattern === "auto") {
+      const choice = await choosePattern(ctx, patternOptions);
+      pattern = choice.pattern;
+      patternOptions = choice.options;
+      fallback = choice.fallback;
+      recorder.journal.append({ type: "pattern.chosen", pattern, rationale: choice.fallback ?? choice.rationale });
+    }
+    view.pattern = pattern;
+    const result = await PATTERN_RUNNERS[pattern](ctx, patternOptions);
+    if (fallback) result.warnings.push(fallback);
+    view.result = result;
+    view.status = cancelled ? "cancelled" : result.failedWorkers.length > 0 ? "partial" : "completed";
+  } catch (error) {
+    view.status = cancelled ? "cancelled" : "failed";
+    view.error = isBatonError(error) || error instanceof Error ? error.message : String(error);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    await pool.shutdown();
+    update();
+    view.endedAt = Date.now();
+    const exitCode = EXIT_FOR[view.status as Exclude<RunStatus, "running">];
+    if (view.result) recorder.writeJson("result.json", view.result);
+    recorder.writeJson("run.json", view);
+    recorder.writeText("report.md", renderReport(view));
+    recorder.journal.append({ type: "run.ended", status: view.status, exitCode, error: view.error });
+    await recorder.close();
+  }
+  return { ...view, exitCode: EXIT_FOR[view.status as Exclude<RunStatus, "running">] };
+}
+
+function toRow(a: AgentSnapshot): AgentRow {
+  return {
+    id: a.id,
+    role: a.role,
+    label: a.label,
+    status: a.status,
+    endReason: a.endReason,
+    error: a.error,
+    usage: a.usage,
+    startedAt: a.turns[0]?.startedAt,
+    endedAt: a.turns.at(-1)?.endedAt,
+    lastActivityAt: a.lastActivityAt,
+    finalMessage: a.finalMessage,
+  };
+}
