@@ -1,0 +1,192 @@
+import { z } from "zod";
+import { AgentStatusSchema, EndReasonSchema } from "../core/status.ts";
+
+/**
+ * Input and output shapes of the `baton mcp` tools. Each tool input accepts both the spelling of the
+ * common skill pattern (`ids`, `id`) and Codex's own (`targets`, `target`), so prompts written for
+ * either work unchanged.
+ */
+
+/** `wait` never blocks longer than this: MCP clients give a tool call about 60 s (Codex: tool_timeout_sec). */
+export const WAIT_MAX_MS = 45_000;
+export const WAIT_DEFAULT_MS = 30_000;
+
+const agentId = z.string().min(1);
+const idList = z.array(agentId).min(1);
+const sandbox = z.enum(["read-only", "workspace-write", "danger-full-access"]);
+
+/** Codex's `items` (UserInput): only text items carry something a worker prompt can hold. */
+const inputItem = z.looseObject({
+  type: z.string().describe('"text" (other item types are not supported)'),
+  text: z.string().optional(),
+});
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Exactly one of two spellings must be present; both are fine when they agree. */
+function oneOf(seed: string, codex: string, example: string) {
+  return (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const a = value[seed];
+    const b = value[codex];
+    if (a === undefined && b === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `\`${seed}\` (or Codex's \`${codex}\`) is required, e.g. ${example}`,
+      });
+    } else if (a !== undefined && b !== undefined && !sameValue(a, b)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `\`${seed}\` and \`${codex}\` are the same argument but were given different values; pass only one`,
+      });
+    }
+  };
+}
+
+/** `message` or text `items`, not both (as in Codex). */
+function messageOrItems(op: string) {
+  return (value: { message?: string; items?: z.infer<typeof inputItem>[] }, ctx: z.RefinementCtx): void => {
+    if (value.message !== undefined && value.items !== undefined) {
+      ctx.addIssue({ code: "custom", message: `${op}: give either \`message\` or \`items\`, not both` });
+    } else if (value.message === undefined && value.items === undefined) {
+      ctx.addIssue({ code: "custom", message: `${op}: \`message\` is required (the text for the agent)` });
+    }
+    for (const [index, item] of (value.items ?? []).entries()) {
+      if (item.type !== "text" || typeof item.text !== "string") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["items", index],
+          message: `${op}: only {"type":"text","text":"…"} items are supported, got type "${item.type}"`,
+        });
+      }
+    }
+  };
+}
+
+export const spawnAgentInput = z
+  .strictObject({
+    message: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The agent's task: everything it needs, it sees nothing else."),
+    items: z.array(inputItem).min(1).optional().describe("Codex's form of `message`: text items, joined."),
+    agent_type: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, "agent_type must be a role name (letters, digits, _ . -)")
+      .optional()
+      .describe("A Codex custom agent (.codex/agents/<name>.toml or $CODEX_HOME/agents/<name>.toml)."),
+    label: z
+      .string()
+      .min(1)
+      .max(80)
+      .optional()
+      .describe("Shown in list_agents; default: agent_type or the id."),
+    cwd: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Working directory (relative to the server's); default: the server's."),
+    sandbox: sandbox.optional().describe("Default read-only (or the agent type's sandbox_mode)."),
+    model: z.string().min(1).optional(),
+    timeout_ms: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400_000)
+      .optional()
+      .describe("Deadline of each turn; default: the server's."),
+    output_schema: z
+      .looseObject({})
+      .optional()
+      .describe("JSON Schema the final message must match (it is then a JSON string)."),
+    fork_context: z.boolean().optional().describe("Only false: baton agents start with a fresh context."),
+  })
+  .superRefine(messageOrItems("spawn_agent"))
+  .superRefine((value, ctx) => {
+    if (value.fork_context === true) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["fork_context"],
+        message: "baton agents cannot fork the caller's context; put what the agent needs into `message`",
+      });
+    }
+  });
+export type SpawnAgentInput = z.infer<typeof spawnAgentInput>;
+
+export const waitInput = z
+  .strictObject({
+    ids: idList.optional().describe("Agent ids to wait for."),
+    targets: idList.optional().describe("Same as `ids` (Codex's name)."),
+    timeout_ms: z
+      .number()
+      .optional()
+      .describe(
+        `Default ${WAIT_DEFAULT_MS}; clamped to 0…${WAIT_MAX_MS}. Call again while timed_out is true.`,
+      ),
+    mode: z.enum(["all", "any"]).optional().describe("all (default): every agent final; any: the first one."),
+  })
+  .superRefine(oneOf("ids", "targets", '{"ids": ["agent-1"]}'));
+export type WaitInput = z.infer<typeof waitInput>;
+
+export const sendInputInput = z
+  .strictObject({
+    id: agentId.optional().describe("The agent to continue."),
+    target: agentId.optional().describe("Same as `id` (Codex's name)."),
+    message: z.string().min(1).optional(),
+    items: z.array(inputItem).min(1).optional(),
+    interrupt: z
+      .boolean()
+      .optional()
+      .describe("Stop the running turn and start this one now (default: queue)."),
+  })
+  .superRefine(oneOf("id", "target", '{"id": "agent-1", "message": "…"}'))
+  .superRefine(messageOrItems("send_input"));
+export type SendInputInput = z.infer<typeof sendInputInput>;
+
+export const closeAgentInput = z
+  .strictObject({
+    id: agentId.optional().describe("The agent to close (irreversible)."),
+    target: agentId.optional().describe("Same as `id` (Codex's name)."),
+  })
+  .superRefine(oneOf("id", "target", '{"id": "agent-1"}'));
+export type CloseAgentInput = z.infer<typeof closeAgentInput>;
+
+export const listAgentsInput = z.strictObject({});
+
+/** Usage in snake_case, like the rest of the tool results. */
+export const usageOutput = z.object({
+  input_tokens: z.number(),
+  cached_input_tokens: z.number(),
+  output_tokens: z.number(),
+  reasoning_tokens: z.number(),
+});
+
+export const spawnAgentOutput = z.object({ agent_id: z.string(), nickname: z.string() });
+export const waitOutput = z.object({
+  status: z.record(z.string(), z.record(z.string(), z.string().nullable())),
+  timed_out: z.boolean(),
+  end_reasons: z.record(z.string(), EndReasonSchema),
+});
+export const sendInputOutput = z.object({ submission_id: z.string() });
+export const closeAgentOutput = z.object({ previous_status: AgentStatusSchema });
+export const agentEntry = z.object({
+  agent_id: z.string(),
+  label: z.string(),
+  status: AgentStatusSchema,
+  end_reason: EndReasonSchema.nullable(),
+  error: z.string().nullable(),
+  usage: usageOutput,
+  turns: z.number(),
+  queued_inputs: z.number(),
+  thread_id: z.string().nullable(),
+  created_at: z.string(),
+  last_activity_at: z.string(),
+});
+export const listAgentsOutput = z.object({ agents: z.array(agentEntry) });
+
+/** The text of `message` or of Codex-style text `items` (already validated). */
+export function messageText(value: { message?: string; items?: { text?: string }[] }): string {
+  return value.message ?? (value.items ?? []).map((item) => item.text ?? "").join("\n");
+}

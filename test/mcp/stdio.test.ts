@@ -1,0 +1,164 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { taggedProcesses } from "../../src/core/process-tree.ts";
+import { eventually } from "../helpers/processes.ts";
+
+const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+const FAKE_CODEX = fileURLToPath(new URL("./fixtures/fake-codex.mjs", import.meta.url));
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function serverEnv(): NodeJS.ProcessEnv {
+  const state = mkdtempSync(join(tmpdir(), "baton-mcp-state-"));
+  cleanups.push(() => rmSync(state, { recursive: true, force: true }));
+  return { ...process.env, BATON_CODEX_BIN: FAKE_CODEX, FAKE_STATE_DIR: state };
+}
+
+/** Worker processes (and their descendants) started by the `baton mcp` process `pid`. */
+const workersOf = (pid: number) => taggedProcesses((tag) => tag.startsWith(`${pid}.`));
+
+/** `baton mcp` as a child speaking line-delimited JSON-RPC, for tests that must see its exit. */
+function startRaw(args: string[] = []) {
+  const child = spawn(process.execPath, [MAIN, "mcp", ...args], {
+    env: serverEnv(),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+    }
+    for (const p of workersOf(child.pid!)) process.kill(p.pid, "SIGKILL");
+  });
+  const stdoutLines: string[] = [];
+  const pending = new Map<number, (message: Record<string, unknown>) => void>();
+  let buffer = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      stdoutLines.push(line);
+      const message = JSON.parse(line) as Record<string, unknown>;
+      pending.get(message.id as number)?.(message);
+    }
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let nextId = 1;
+  const request = (method: string, params: Record<string, unknown> = {}) => {
+    const id = nextId++;
+    const answer = new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no answer to ${method} in 10 s; stderr: ${stderr}`)),
+        10_000,
+      );
+      pending.set(id, (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
+    child.stdin!.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
+    return answer;
+  };
+  const initialize = async () => {
+    await request("initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "raw", version: "0" },
+    });
+    child.stdin!.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
+  };
+  const callTool = (name: string, args: Record<string, unknown>) =>
+    request("tools/call", { name, arguments: args }).then(
+      (m) => (m.result as { structuredContent: Record<string, unknown> }).structuredContent,
+    );
+  return { child, exit, stdoutLines, stderr: () => stderr, initialize, callTool };
+}
+
+describe("baton mcp over stdio", () => {
+  it("serves a spawn → wait → send_input → wait → close round trip to the SDK client", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [MAIN, "mcp", "--concurrency", "2"],
+      env: serverEnv() as Record<string, string>,
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "test", version: "0.0.0" });
+    cleanups.push(() => client.close());
+    await client.connect(transport);
+
+    const spawned = await client.callTool({ name: "spawn_agent", arguments: { message: "first" } });
+    expect(spawned.structuredContent).toEqual({ agent_id: "agent-1", nickname: "agent-1" });
+    const waited = await client.callTool({
+      name: "wait",
+      arguments: { ids: ["agent-1"], timeout_ms: 10_000 },
+    });
+    expect(waited.structuredContent).toMatchObject({
+      status: { "agent-1": { completed: "reply to: first" } },
+    });
+    await client.callTool({ name: "send_input", arguments: { id: "agent-1", message: "second" } });
+    const again = await client.callTool({ name: "wait_agent", arguments: { targets: ["agent-1"] } });
+    const status = (again.structuredContent as { status: Record<string, { completed: string }> }).status;
+    expect(status["agent-1"]!.completed).toBe("reply to: second | history: first");
+    const closed = await client.callTool({ name: "close_agent", arguments: { target: "agent-1" } });
+    expect(closed.structuredContent).toEqual({ previous_status: "completed" });
+  });
+
+  it("when the client closes stdin it kills every worker (and grandchild) and exits 0", async () => {
+    const server = startRaw();
+    await server.initialize();
+    await server.callTool("spawn_agent", { message: "grandchild" });
+    await server.callTool("spawn_agent", { message: "hang" });
+    const pid = server.child.pid!;
+    // Two workers, plus the grandchild in its own session.
+    expect(await eventually(() => workersOf(pid).length >= 3, 10_000)).toBe(true);
+
+    const started = Date.now();
+    server.child.stdin!.end();
+    expect(await server.exit).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(workersOf(pid)).toEqual([]);
+    // Only protocol messages on stdout; diagnostics went to stderr.
+    for (const line of server.stdoutLines) expect(JSON.parse(line)).toHaveProperty("jsonrpc", "2.0");
+    expect(server.stderr()).toContain("the client closed stdin: closing every agent");
+  });
+
+  it("on SIGTERM it kills every worker and exits 0", async () => {
+    const server = startRaw();
+    await server.initialize();
+    await server.callTool("spawn_agent", { message: "grandchild" });
+    const pid = server.child.pid!;
+    expect(await eventually(() => workersOf(pid).length >= 2, 10_000)).toBe(true);
+    server.child.kill("SIGTERM");
+    expect(await server.exit).toBe(0);
+    expect(await eventually(() => workersOf(pid).length === 0, 2_000)).toBe(true);
+  });
+
+  it("rejects bad flags with exit 2 and a message naming the flag", () => {
+    for (const [args, expected] of [
+      [["--concurrency", "0"], "--concurrency must be a whole number from 1 to 64"],
+      [["--backend", "claude"], 'unknown backend "claude"; available: codex'],
+      [["--turn-timeout", "soon"], "--turn-timeout"],
+      [["--cwd", "/nonexistent/dir"], "--cwd"],
+    ] as const) {
+      const result = spawnSync(process.execPath, [MAIN, "mcp", ...args], { encoding: "utf8", input: "" });
+      expect(result.status, args.join(" ")).toBe(2);
+      expect(result.stderr).toContain(expected);
+      expect(result.stdout).toBe("");
+    }
+  });
+});
