@@ -159,7 +159,9 @@ export class Pool {
       await current.stop("closed", this.#options.killGraceMs ?? 1_000);
       await current.done;
     }
-    this.#finish(agent, "shutdown", "closed");
+    // An idle agent keeps the end reason of its last turn; one whose work was cut off ends as `closed`.
+    const cut = previous === "running" || previous === "pending_init";
+    this.#finish(agent, "shutdown", cut ? "closed" : (agent.endReason ?? "closed"), cut ? "closed while working" : agent.error);
     this.#emit({ type: "agent.closed", agentId: id, previousStatus: previous });
     return { previous_status: previous };
   }

@@ -8,7 +8,8 @@ import { ensureSidecar } from "./reaper/sidecar-client.ts";
  */
 
 const live = new Map<number, string>(); // pid → worker tag
-const shutdownHooks = new Set<() => void>();
+let graceful: ((signal: NodeJS.Signals) => void) | undefined;
+let signalled = false;
 let installed = false;
 
 const self = readProc(process.pid);
@@ -37,10 +38,13 @@ export function liveWorkerCount(): number {
   return live.size;
 }
 
-/** Runs synchronously before workers are killed on a signal (e.g. to write "cancelled" to a journal). */
-export function onShutdownSignal(hook: () => void): () => void {
-  shutdownHooks.add(hook);
-  return () => shutdownHooks.delete(hook);
+/**
+ * Lets the owner handle the first SIGINT/SIGTERM/SIGHUP itself (e.g. cancel a run, keep partial
+ * results, then exit). A second signal kills every worker at once and exits.
+ */
+export function setGracefulSignalHandler(handler: ((signal: NodeJS.Signals) => void) | undefined): void {
+  graceful = handler;
+  install();
 }
 
 export function killAllWorkersNow(): void {
@@ -58,12 +62,10 @@ function install(): void {
     ["SIGHUP", 129],
   ] as const) {
     process.on(sig, () => {
-      for (const hook of shutdownHooks) {
-        try {
-          hook();
-        } catch {
-          // a hook must not stop the cleanup
-        }
+      if (graceful && !signalled) {
+        signalled = true;
+        graceful(sig);
+        return;
       }
       killAllWorkersNow();
       process.exit(code);

@@ -2,7 +2,9 @@ import { EXIT } from "../cli/exit-codes.ts";
 import type { AgentSnapshot } from "../core/agent.ts";
 import { Pool } from "../core/pool.ts";
 import type { Usage } from "../core/usage.ts";
+import { OWNER_ID } from "../core/registry.ts";
 import { isBatonError } from "../errors.ts";
+import type { WorkerEvent } from "../backends/types.ts";
 import { newRunId, runDir } from "../store/paths.ts";
 import { makeAnswerer } from "./clarify.ts";
 import { RunContext } from "./context.ts";
@@ -29,6 +31,8 @@ export interface AgentRow {
   endedAt?: number;
   lastActivityAt: number;
   finalMessage?: string;
+  /** What the worker did last (a command, a message, an edit), for live views. */
+  lastActivity?: string;
 }
 
 /** The whole state of a run: what `--json` prints, what `run.json` holds, what the live view draws. */
@@ -74,10 +78,20 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
   const recorder = new RunRecorder(runDir(runId, options.home));
   const requested = options.pattern ?? "auto";
   const view: RunView = { runId, dir: recorder.dir, task: options.task, status: "running", pattern: requested, agents: [], startedAt: Date.now() };
+  const activity = new Map<string, string>();
+  let pending: NodeJS.Timeout | undefined;
   const update = () => {
+    if (pending) clearTimeout(pending);
+    pending = undefined;
+    const planChanged = view.plan !== ctx.plan;
     view.plan = ctx.plan;
-    view.agents = pool.list().map(toRow);
+    view.agents = pool.list().map((a) => ({ ...toRow(a), lastActivity: activity.get(a.id) }));
+    if (planChanged) recorder.writeJson("run.json", view);
     hooks.onUpdate?.(view);
+  };
+  // Worker streams can be chatty: coalesce their updates, but never delay lifecycle changes.
+  const updateSoon = () => {
+    pending ??= setTimeout(update, 100);
   };
   const pool = new Pool({
     backends: options.backends,
@@ -88,7 +102,11 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
     scratchDir: recorder.agentDir("."),
     onEvent: (event) => {
       recorder.onPoolEvent(event);
-      if (event.type !== "worker.stderr") update();
+      if (event.type === "worker.event") {
+        const what = describeEvent(event.event);
+        if (what) activity.set(event.agentId, what);
+        updateSoon();
+      } else if (event.type !== "worker.stderr") update();
     },
   });
   const ctx = new RunContext(pool, recorder, {
@@ -97,6 +115,7 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
     answerer: makeAnswerer(options.answers, options.ask),
     onChange: update,
   });
+  recorder.writeJson("owner.json", { pid: process.pid, ownerId: OWNER_ID });
   recorder.journal.append({
     type: "run.started",
     runId,
@@ -105,6 +124,7 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
     cwd: options.cwd ?? process.cwd(),
     options: { lenses: options.lenses, sections: options.sections, workers: options.workers, concurrency: options.concurrency, timeoutMs: options.timeoutMs, context: options.context },
   });
+  recorder.writeJson("run.json", view);
   hooks.onStart?.(view);
   let cancelled = false;
   const onAbort = () => {
@@ -134,6 +154,7 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
     view.error = isBatonError(error) || error instanceof Error ? error.message : String(error);
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
+    if (pending) clearTimeout(pending);
     await pool.shutdown();
     update();
     view.endedAt = Date.now();
@@ -161,4 +182,25 @@ function toRow(a: AgentSnapshot): AgentRow {
     lastActivityAt: a.lastActivityAt,
     finalMessage: a.finalMessage,
   };
+}
+
+function describeEvent(e: WorkerEvent): string | undefined {
+  switch (e.type) {
+    case "item.started":
+    case "item.completed": {
+      const item = e.item;
+      if (item.type === "command_execution") return `$ ${String(item.command ?? "").slice(0, 60)}`;
+      if (item.type === "agent_message") return "answered";
+      if (item.type === "reasoning") return "thinking";
+      if (item.type === "file_change") return "editing files";
+      if (item.type === "mcp_tool_call") return `tool ${String(item.tool ?? "")}`;
+      return item.type;
+    }
+    case "turn.started":
+      return "turn started";
+    case "error":
+      return `warning: ${e.message.slice(0, 60)}`;
+    default:
+      return undefined;
+  }
 }

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { BatonError } from "../../errors.ts";
 import { which } from "../../util/which.ts";
 import type { Backend, TurnCommand, TurnRequest } from "../types.ts";
@@ -14,12 +15,15 @@ export interface CodexBackendOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The codex that comes with baton's own dev install (used when none is on PATH, e.g. rehearsals from a clone). */
+const LOCAL_CODEX = fileURLToPath(new URL("../../../node_modules/.bin/codex", import.meta.url));
+
 /** Runs each turn as `codex exec --json` (first turn) or `codex exec --json … resume <thread>` (follow-ups). */
 export function codexBackend(options: CodexBackendOptions = {}): Backend {
   const wanted = options.codexPath ?? process.env.BATON_CODEX_BIN ?? "codex";
   let resolved: string | undefined;
   const resolve = (): string => {
-    resolved ??= which(wanted);
+    resolved ??= which(wanted) ?? (wanted === "codex" ? which(LOCAL_CODEX) : undefined);
     if (!resolved) {
       throw new BatonError(
         "E_BACKEND_MISSING",

@@ -1,7 +1,11 @@
 import type { Command } from "commander";
+import { registerLogs } from "./logs.ts";
 import { registerMcp } from "./mcp.ts";
+import { registerReport } from "./report.ts";
+import { registerRun } from "./run.ts";
+import { registerStatus } from "./status.ts";
 
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerMcp];
+export const commands: RegisterCommand[] = [registerRun, registerStatus, registerLogs, registerReport, registerMcp];

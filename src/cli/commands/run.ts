@@ -1,0 +1,180 @@
+import { createInterface } from "node:readline/promises";
+import { type Command, Option } from "commander";
+import { codexBackend } from "../../backends/codex/backend.ts";
+import type { Backend } from "../../backends/types.ts";
+import { setGracefulSignalHandler } from "../../core/registry.ts";
+import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
+import { type AnswerBook, loadAnswers, type Question } from "../../run/clarify.ts";
+import { type ContextPack, loadContextPack } from "../../run/context-pack.ts";
+import { checkRunOptions, type RunOptions } from "../../run/options.ts";
+import { PATTERNS, type PatternName } from "../../run/result.ts";
+import { runTask, type RunView } from "../../run/run.ts";
+import { liveView } from "../../ui/live.ts";
+import { parseDurationMs } from "../../util/duration.ts";
+import { parseList, parseWhole } from "../parse.ts";
+
+interface RunFlags {
+  pattern: string;
+  lenses?: string[];
+  sections?: string[];
+  workers?: number;
+  concurrency?: number;
+  timeout?: string;
+  stallTimeout?: string;
+  context?: string;
+  goal?: string;
+  answers?: string;
+  json?: boolean;
+  rehearse?: boolean;
+  script?: string;
+  cwd?: string;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .summary("run a task with parallel workers and one of six orchestration patterns")
+    .description(
+      `Plans the work (3–6 steps, one in progress), runs workers in parallel in the background, captures
+their final messages as structured results, merges them (duplicates removed, ranked by severity) and
+delivers one result and one recommended next step. Everything is recorded in .baton/runs/<run-id>/.
+
+Patterns: review (A, triangulated review), review-fix (B), scout (C, scout → act → verify),
+split (D, by sections), research (E, research → synthesis), options (F, options sprint),
+auto (default: a planner agent chooses, and baton validates its choice).
+
+Exit codes: 0 success, 1 run failed, 2 bad usage, 3 partial (some workers failed; the result was
+built from the rest), 130 interrupted.`,
+    )
+    .argument("<task>", "what the workers should do")
+    .addOption(new Option("-p, --pattern <name>", "orchestration pattern").choices(["auto", ...PATTERNS]).default("auto"))
+    .option("--lenses <list>", "review lenses / research angles / option directions, comma-separated (2–4)", parseList)
+    .option("--sections <list>", "slices for --pattern split, comma-separated", parseList)
+    .option("--workers <n>", "how many research or option workers", parseWhole("--workers", 1, 16))
+    .option("--concurrency <n>", "worker turns at once (default 4)", parseWhole("--concurrency", 1, 64))
+    .option("--timeout <duration>", "deadline of each worker turn, e.g. 90s, 10m (default 10m)")
+    .option("--stall-timeout <duration>", "kill a worker silent for this long (default 5m)")
+    .option("--context <file>", "Context Pack: YAML/JSON (goal, nonGoals, constraints, pointers, priorDecisions, successCheck) or Markdown")
+    .option("--goal <text>", "the Context Pack's Goal, without a file")
+    .option("--answers <file>", "answers to workers' clarification questions (YAML/JSON list or map)")
+    .option("--json", "print one JSON object with the whole run at the end, and nothing else on stdout")
+    .option("--rehearse", "run against a scripted model on 127.0.0.1 (no credentials, no tokens spent)")
+    .option("--script <file>", "the model script for --rehearse (default: examples/rehearsal.yaml)")
+    .option("-C, --cwd <dir>", "working directory of the workers (default: here)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ baton run --rehearse "Review src/core/pool.ts" --pattern review      # offline rehearsal
+  $ baton run "Review src/core/pool.ts for correctness" --pattern review --lenses correctness,risks,clarity
+  $ baton run "Document the public API" --pattern split --sections src/core,src/run,src/cli --json
+  $ baton run "Fix the flaky wait test" --pattern scout --context context.yaml --timeout 20m`,
+    )
+    .action(async (task: string, flags: RunFlags) => {
+      process.exitCode = await runCommand(task, flags);
+    });
+}
+
+async function runCommand(task: string, flags: RunFlags): Promise<number> {
+  // Everything that can be wrong with the input is found before a run directory exists.
+  const timeoutMs = flags.timeout ? parseDurationMs(flags.timeout, "--timeout") : undefined;
+  const stallTimeoutMs = flags.stallTimeout ? parseDurationMs(flags.stallTimeout, "--stall-timeout") : undefined;
+  let context: ContextPack | undefined = flags.context ? loadContextPack(flags.context) : undefined;
+  if (flags.goal) context = { ...context, goal: flags.goal };
+  const answers: AnswerBook | undefined = flags.answers ? loadAnswers(flags.answers) : undefined;
+  const options: RunOptions = {
+    task,
+    pattern: flags.pattern as PatternName | "auto",
+    lenses: flags.lenses,
+    sections: flags.sections,
+    workers: flags.workers,
+    concurrency: flags.concurrency,
+    timeoutMs,
+    stallTimeoutMs,
+    context,
+    answers,
+    cwd: flags.cwd,
+    backends: undefined as unknown as Backend,
+  };
+  checkRunOptions(options);
+
+  let rehearsal: Rehearsal | undefined;
+  if (flags.rehearse) {
+    rehearsal = await startRehearsal(flags.script);
+    process.stderr.write(
+      `REHEARSAL: the workers are the real codex CLI, answered by a scripted model at ${rehearsal.server.url}\n` +
+        `(${flags.script ?? "examples/rehearsal.yaml"}). No credentials are used and no tokens are spent.\n`,
+    );
+  }
+  const backend = rehearsal?.backend ?? codexBackend();
+  backend.resolve(); // a missing codex CLI is reported now, not once per worker
+  options.backends = backend;
+
+  const view = flags.json ? undefined : liveView(process.stderr);
+  const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
+  if (interactive) options.ask = (q) => askOnTerminal(q, view);
+  const controller = new AbortController();
+  options.signal = controller.signal;
+  setGracefulSignalHandler(() => {
+    process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
+    controller.abort();
+  });
+  try {
+    const result = await runTask(options, { onUpdate: (v) => view?.update(v) });
+    view?.stop(result);
+    if (flags.json) process.stdout.write(`${JSON.stringify(jsonOf(result))}\n`);
+    else printSummary(result, rehearsal !== undefined);
+    return result.exitCode;
+  } finally {
+    setGracefulSignalHandler(undefined);
+    await rehearsal?.close();
+  }
+}
+
+async function askOnTerminal(q: Question, view: ReturnType<typeof liveView> | undefined): Promise<string> {
+  view?.pause(true);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const options = q.options.length ? ` [${q.options.join(" / ")}]` : "";
+    const fallback = q.recommended || q.options[0] || "";
+    const answer = await rl.question(`\nA worker asks: ${q.question}${options}${fallback ? ` (Enter = ${fallback})` : ""}\n> `);
+    return answer.trim() || fallback;
+  } finally {
+    rl.close();
+    view?.pause(false);
+  }
+}
+
+/** The `--json` shape: stable, documented in docs/formats.md. */
+export function jsonOf(v: RunView) {
+  return {
+    runId: v.runId,
+    status: v.status,
+    pattern: v.pattern,
+    plan: v.plan,
+    agents: v.agents.map((a) => ({ id: a.id, role: a.role, label: a.label, status: a.status, endReason: a.endReason, error: a.error, usage: a.usage, finalMessage: a.finalMessage })),
+    result: v.result,
+    error: v.error,
+    dir: v.dir,
+  };
+}
+
+function printSummary(v: RunView, rehearsed: boolean): void {
+  const out = process.stdout;
+  const r = v.result;
+  out.write(`\n${v.status.toUpperCase()}${rehearsed ? " (REHEARSAL: scripted model, no tokens spent)" : ""} — run ${v.runId} (${v.pattern})\n`);
+  if (v.error) out.write(`Error: ${v.error}\n`);
+  if (r) {
+    out.write(`\n${r.summary}\n\nNext step: ${r.nextStep || "(none)"}\n`);
+    if (r.selected) out.write(`Selected option: ${r.selected}\n`);
+    if (r.verification) out.write(`Verification: ${r.verification.passed ? "passed" : "FAILED"} — ${r.verification.summary}\n`);
+    if (r.findings.length) {
+      out.write("\nFindings:\n");
+      for (const f of r.findings.slice(0, 10)) out.write(`  [${f.severity}] ${f.title}${f.location ? ` (${f.location})` : ""} — ${f.reportedBy.join(", ")}\n`);
+      if (r.findings.length > 10) out.write(`  … ${r.findings.length - 10} more in the report\n`);
+    }
+    for (const w of r.failedWorkers) out.write(`Failed worker: ${w.label} (${w.agentId}): ${w.endReason}${w.error ? ` — ${w.error}` : ""}\n`);
+    for (const w of r.warnings) out.write(`Warning: ${w}\n`);
+  }
+  out.write(`\nRecord: ${v.dir}\nReport: baton report ${v.runId}\n`);
+}

@@ -1,0 +1,188 @@
+import { resolve } from "node:path";
+import { type Command, Option } from "commander";
+import { z } from "zod";
+import { BatonError } from "../../errors.ts";
+import { skillConfigSchema } from "../../skills/config-schema.ts";
+import {
+  askMode,
+  askSource,
+  configForSource,
+  newSkillFromConfig,
+  type OutputMode,
+  type SkillSource,
+} from "../../skills/create.ts";
+import type { DeliverResult } from "../../skills/deliver.ts";
+import { assertName } from "../../skills/names.ts";
+import { type Asker, canAsk, createAsker } from "../../skills/prompts.ts";
+import { DEFAULT_MIN_SCORE, formatReport, validatePackage } from "../../skills/validate.ts";
+import { stringify } from "yaml";
+import { EXIT } from "../exit-codes.ts";
+import type { RegisterCommand } from "./index.ts";
+
+interface NewFlags {
+  fromText?: string;
+  fromConfig?: string;
+  fromClaude?: string;
+  fromPrompt?: string;
+  mode?: OutputMode;
+  out: string;
+  force?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  minScore: string;
+  emitConfig?: boolean;
+}
+
+const NEW_HELP = `
+Input sources (one of them; on a terminal you are asked when none is given):
+  --from-text "<description>"   roles and phases derived from the words (deterministic, no model)
+  --from-config FILE            a skill config in YAML or JSON (see: baton skill schema, docs/skills.md)
+  --from-claude DIR|FILE        a Claude skill dir, command .md or agent .md (same as: baton skill convert)
+  --from-prompt FILE            an old Codex custom prompt (~/.codex/prompts/NAME.md)
+
+The package is validated before it is written; below the minimum score (at least 70) nothing is
+written and the report says why. An existing <out>/<name> is never replaced silently.
+
+Examples:
+  baton skill new code-review --from-text "A 3-agent parallel code review: security, tests, synthesis" --yes
+  baton skill new code-review --from-config review.skill.yaml --out .codex/skills
+  baton skill new code-review --from-text "..." --emit-config > review.skill.yaml   # edit, then --from-config
+  baton skill new plan --from-prompt ~/.codex/prompts/plan.md --mode single`;
+
+const VALIDATE_HELP = `
+Checks (score = sum of passed points): structural 30, pattern 40, content 30, plus auto-fail rules
+(no SKILL.md, Task() left, no agent registry, spawn without close_agent, role text inline, frontmatter
+breaking the Agent Skills rules). Exit 0 only when score >= --min-score and nothing auto-fails.
+
+Examples:
+  baton skill validate .codex/skills/code-review
+  baton skill validate ./code-review --json --min-score 85 | jq .checks`;
+
+function parseMinScore(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value > 100) {
+    throw new BatonError("E_USAGE", `--min-score must be a whole number from 0 to 100, got "${text}"`);
+  }
+  return value;
+}
+
+function sourceFromFlags(flags: NewFlags): SkillSource | undefined {
+  const given: SkillSource[] = [];
+  if (flags.fromText !== undefined) given.push({ kind: "text", text: flags.fromText });
+  if (flags.fromConfig !== undefined) given.push({ kind: "config", file: flags.fromConfig });
+  if (flags.fromClaude !== undefined) given.push({ kind: "claude", path: flags.fromClaude });
+  if (flags.fromPrompt !== undefined) given.push({ kind: "prompt", file: flags.fromPrompt });
+  if (given.length > 1) {
+    throw new BatonError("E_USAGE", "give only one of --from-text, --from-config, --from-claude, --from-prompt");
+  }
+  if (given[0]?.kind === "text" && given[0].text.trim() === "") {
+    throw new BatonError("E_USAGE", '--from-text needs a description, e.g. --from-text "a 2-agent review skill"');
+  }
+  return given[0];
+}
+
+/** Prints a delivery outcome and sets the exit code: 0 delivered, 1 blocked by validation. */
+export function printDelivery(result: DeliverResult, json: boolean, extra: Record<string, unknown> = {}): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ delivered: result.delivered, dir: result.dir, ...extra, report: result.report }, null, 2)}\n`);
+  } else {
+    process.stderr.write(`${formatReport(result.report)}\n`);
+    process.stdout.write(
+      result.delivered
+        ? `Wrote ${result.dir} (score ${result.report.score}). Deploy it: baton skill deploy ${result.dir}\n`
+        : `Not written: the package scored ${result.report.score} (minimum ${result.report.minScore})${result.report.autoFails.length > 0 ? " with auto-fail rules broken" : ""}. Fix the input and run again.\n`,
+    );
+  }
+  process.exitCode = result.delivered ? EXIT.ok : EXIT.failed;
+}
+
+async function runNew(rawName: string, flags: NewFlags): Promise<void> {
+  const name = assertName(rawName, "skill name");
+  const minScore = parseMinScore(flags.minScore);
+  const asker: Asker | undefined = canAsk(flags.yes === true) && !flags.json ? createAsker() : undefined;
+  try {
+    let source = sourceFromFlags(flags);
+    if (!source) {
+      if (!asker) {
+        throw new BatonError(
+          "E_USAGE",
+          "no input source: give --from-text, --from-config, --from-claude or --from-prompt (see baton skill new --help)",
+        );
+      }
+      source = await askSource(asker);
+    }
+    const mode = flags.mode ?? (asker && source.kind !== "config" ? await askMode(asker) : undefined);
+    const target = { outDir: resolve(flags.out), force: flags.force === true, asker };
+    if (source.kind === "claude") {
+      const { convertToPackage } = await import("../../skills/convert.ts");
+      const result = await convertToPackage(source.path, { ...target, name, mode, minScore });
+      printDelivery(result.delivery, flags.json === true, { unconverted: result.unconverted, notes: result.notes });
+      if (!flags.json) for (const line of result.summary) process.stderr.write(`${line}\n`);
+      return;
+    }
+    const config = await configForSource(name, source, mode);
+    if (flags.emitConfig) {
+      process.stdout.write(flags.json ? `${JSON.stringify(config, null, 2)}\n` : stringify(config, { lineWidth: 0 }));
+      return;
+    }
+    printDelivery(await newSkillFromConfig(config, target, minScore), flags.json === true);
+  } finally {
+    asker?.close();
+  }
+}
+
+async function runValidate(dir: string, flags: { json?: boolean; minScore: string }): Promise<void> {
+  const report = await validatePackage(resolve(dir), { minScore: parseMinScore(flags.minScore) });
+  process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+  process.exitCode = report.passed ? EXIT.ok : EXIT.failed;
+}
+
+export const registerSkill: RegisterCommand = (program: Command) => {
+  const skill = program
+    .command("skill")
+    .description("Design, convert, validate and deploy Codex skill packages (SKILL.md + role TOML files)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  baton skill new code-review --from-text "parallel security and test review, then a synthesis" --yes
+  baton skill convert .claude/skills/workflow-plan --out ./converted
+  baton skill validate ./converted/workflow-plan
+  baton skill deploy ./converted/workflow-plan --scope user
+
+See docs/skills.md for the config format and the score table.`,
+    );
+
+  skill
+    .command("new <name>")
+    .description("Generate a skill package from a description, a config, a Claude skill or a Codex prompt")
+    .option("--from-text <description>", "derive the skill from a plain description")
+    .option("--from-config <file>", "a skill config (YAML or JSON)")
+    .option("--from-claude <path>", "a Claude skill directory, command .md or agent .md")
+    .option("--from-prompt <file>", "an old Codex custom prompt .md")
+    .addOption(new Option("--mode <mode>", "structured package or one self-contained SKILL.md").choices(["structured", "single"]))
+    .option("--out <dir>", "directory to create <name>/ in", ".")
+    .option("--force", "replace an existing <out>/<name>")
+    .option("-y, --yes", "never ask; use defaults for anything not given")
+    .option("--json", "print the result and validation report as JSON")
+    .option("--min-score <n>", "refuse delivery below this score (never below 70)", String(DEFAULT_MIN_SCORE))
+    .option("--emit-config", "print the derived config (YAML; JSON with --json) instead of writing a package")
+    .addHelpText("after", NEW_HELP)
+    .action((name: string, flags: NewFlags) => runNew(name, flags));
+
+  skill
+    .command("validate <dir>")
+    .description("Score a skill package (structural 30, pattern 40, content 30) and apply the auto-fail rules")
+    .option("--json", "print the report as JSON")
+    .option("--min-score <n>", "minimum score to pass", String(DEFAULT_MIN_SCORE))
+    .addHelpText("after", VALIDATE_HELP)
+    .action((dir: string, flags: { json?: boolean; minScore: string }) => runValidate(dir, flags));
+
+  skill
+    .command("schema")
+    .description("Print the skill config format as JSON Schema")
+    .addHelpText("after", "\nExample:\n  baton skill schema > skill-config.schema.json")
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(z.toJSONSchema(skillConfigSchema, { io: "input", unrepresentable: "any" }), null, 2)}\n`);
+    });
+};
