@@ -77,6 +77,8 @@ export interface Agent {
   /** The prompt of the turn waiting for a slot, if any. */
   nextPrompt?: string;
   current?: RunningTurn;
+  /** Rate-limit re-queues of the current turn so far. */
+  rateLimitRetries?: number;
   createdAt: number;
   lastActivityAt: number;
   listeners: Set<() => void>;

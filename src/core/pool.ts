@@ -7,7 +7,7 @@ import { type Agent, type AgentSnapshot, newAgent, type SpawnOptions, snapshotOf
 import { newTagPrefix } from "./registry.ts";
 import { type AgentStatus, type EndReason, isFinal, statusForEnd } from "./status.ts";
 import { startTurn, type TurnOutcome } from "./turn.ts";
-import { addUsage, subtractUsage, type Usage, ZERO_USAGE } from "./usage.ts";
+import { addUsage, subtractUsage, totalTokens, type Usage, ZERO_USAGE } from "./usage.ts";
 import { type WaitOptions, type WaitResult, waitFor } from "./wait.ts";
 
 export interface PoolOptions {
@@ -25,8 +25,24 @@ export interface PoolOptions {
   cwd?: string;
   /** Where per-agent scratch files go (output schemas). Default: a temporary directory removed on shutdown. */
   scratchDir?: string;
+  /**
+   * Fleet-wide token budget (input + output, all agents). Once reached, no turn starts and running
+   * turns are stopped; their end reason is `budget_exhausted` and what they produced is kept.
+   */
+  maxTokens?: number;
+  /** Re-queueing of turns that failed on a rate limit (HTTP 429). */
+  rateLimit?: RateLimitOptions;
   /** Every lifecycle and worker event, in order, e.g. for a journal or a live view. */
   onEvent?: (event: PoolEvent) => void;
+}
+
+export interface RateLimitOptions {
+  /** Re-queues of one turn before it ends as `rate_limited`. Default 5. */
+  maxRetries?: number;
+  /** First backoff; doubles per retry, with up to 50% random jitter. Default 1000 ms. */
+  baseDelayMs?: number;
+  /** Longest backoff (a longer retry-after hint is still honoured). Default 60000 ms. */
+  maxDelayMs?: number;
 }
 
 export type PoolEvent =
@@ -46,6 +62,8 @@ export type PoolEvent =
       rateLimited?: boolean;
       retryAfterMs?: number;
     }
+  | { type: "turn.retry"; agentId: string; turn: number; attempt: number; delayMs: number; error: string; concurrency: number }
+  | { type: "budget.exhausted"; usedTokens: number; maxTokens: number }
   | { type: "agent.input"; agentId: string; message: string; interrupt: boolean }
   | { type: "agent.closed"; agentId: string; previousStatus: AgentStatus };
 
@@ -71,6 +89,11 @@ export class Pool {
   #scratch: string | undefined;
   #ownsScratch = false;
   #shutDown = false;
+  /** Concurrency actually used: lowered while rate limits persist, raised back as turns succeed. */
+  #effective: number;
+  #usedTokens = 0;
+  #budgetHit = false;
+  readonly #retryTimers = new Set<NodeJS.Timeout>();
   readonly #tagPrefix = newTagPrefix();
 
   constructor(options: PoolOptions) {
@@ -81,6 +104,15 @@ export class Pool {
     if (names.length === 0) throw new BatonError("E_USAGE", "Pool: `backends` must name at least one backend");
     this.#defaultBackend = names[0]!;
     this.#concurrency = checkConcurrency(options.concurrency ?? 6);
+    this.#effective = this.#concurrency;
+    if (options.maxTokens !== undefined && !(Number.isInteger(options.maxTokens) && options.maxTokens > 0)) {
+      throw new BatonError("E_USAGE", `maxTokens must be a whole number > 0, got ${options.maxTokens}`);
+    }
+  }
+
+  /** Tokens used by all agents so far (input + output). */
+  get usedTokens(): number {
+    return this.#usedTokens;
   }
 
   get concurrency(): number {
@@ -90,6 +122,7 @@ export class Pool {
   /** Changes the number of turns allowed at once (running turns are never stopped for it). */
   setConcurrency(value: number): void {
     this.#concurrency = checkConcurrency(value);
+    this.#effective = Math.min(this.#effective, value) || value;
     this.#pump();
   }
 
@@ -192,6 +225,8 @@ export class Pool {
   /** Closes every agent (killing what runs) and removes the pool's temporary files. */
   async shutdown(): Promise<void> {
     this.#shutDown = true;
+    for (const timer of this.#retryTimers) clearTimeout(timer);
+    this.#retryTimers.clear();
     await Promise.all([...this.#agents.keys()].map((id) => this.close(id)));
     if (this.#ownsScratch && this.#scratch) rmSync(this.#scratch, { recursive: true, force: true });
   }
@@ -221,13 +256,18 @@ export class Pool {
   }
 
   #pump(): void {
-    while (this.#running < this.#concurrency && this.#queueHead < this.#queue.length) {
+    while (this.#running < this.#effective && this.#queueHead < this.#queue.length) {
       const agent = this.#queue[this.#queueHead++]!;
       if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
         this.#queue.splice(0, this.#queueHead);
         this.#queueHead = 0;
       }
       if (agent.nextPrompt === undefined || agent.status !== "pending_init") continue; // closed or cancelled meanwhile
+      if (this.#budgetHit) {
+        agent.nextPrompt = undefined;
+        this.#finish(agent, "errored", "budget_exhausted", `the run's token budget of ${this.#options.maxTokens} is used up`);
+        continue;
+      }
       this.#run(agent, agent.nextPrompt);
     }
   }
@@ -285,12 +325,16 @@ export class Pool {
       if (outcome.usageIsCumulative) agent.cumulativeSeen = outcome.usage;
     }
     agent.usage = addUsage(agent.usage, usage);
+    this.#usedTokens += totalTokens(usage);
     Object.assign(record, { endedAt: Date.now(), endReason: outcome.endReason, usage, error: outcome.error });
+    this.#checkBudget();
     if (outcome.finalMessage !== undefined && outcome.finalMessage !== "") agent.finalMessage = outcome.finalMessage;
     else if (outcome.endReason === "completed") agent.finalMessage = outcome.finalMessage ?? "";
 
     if (agent.status === "shutdown" || outcome.endReason === "closed") {
       // close() finishes the agent itself.
+    } else if (outcome.endReason === "failed" && outcome.rateLimited && this.#retryRateLimited(agent, record, outcome, usage)) {
+      return;
     } else if (agent.inbox.length > 0 && (outcome.endReason === "completed" || outcome.endReason === "interrupted")) {
       // Queued input (or an interrupt) continues on the same thread.
       this.#emitEnded(agent, record, outcome, usage, "running");
@@ -298,11 +342,53 @@ export class Pool {
       this.#pump();
       return;
     } else {
-      const reason = outcome.endReason === "interrupted" ? "cancelled" : outcome.endReason;
+      if (outcome.endReason === "completed") {
+        agent.rateLimitRetries = 0;
+        if (this.#effective < this.#concurrency) this.#effective++;
+      }
+      const reason: EndReason =
+        outcome.endReason === "interrupted"
+          ? "cancelled"
+          : outcome.endReason === "failed" && outcome.rateLimited
+            ? "rate_limited"
+            : outcome.endReason;
       this.#finish(agent, statusForEnd(reason), reason, outcome.error);
     }
     this.#emitEnded(agent, record, outcome, usage, agent.status);
     this.#pump();
+  }
+
+  /** Re-queues a rate-limited turn after a jittered backoff and lowers concurrency; false when retries are used up. */
+  #retryRateLimited(agent: Agent, record: Agent["turns"][number], outcome: TurnOutcome, usage: Usage): boolean {
+    const limits = this.#options.rateLimit ?? {};
+    const attempt = (agent.rateLimitRetries ?? 0) + 1;
+    if (attempt > (limits.maxRetries ?? 5) || this.#budgetHit || this.#shutDown) return false;
+    agent.rateLimitRetries = attempt;
+    const base = (limits.baseDelayMs ?? 1_000) * 2 ** (attempt - 1);
+    const backoff = Math.min(limits.maxDelayMs ?? 60_000, base) * (1 + Math.random() * 0.5);
+    const delayMs = Math.round(Math.max(backoff, outcome.retryAfterMs ?? 0));
+    this.#effective = Math.max(1, Math.floor(this.#effective / 2));
+    this.#emitEnded(agent, record, outcome, usage, "pending_init");
+    this.#emit({ type: "turn.retry", agentId: agent.id, turn: record.turn, attempt, delayMs, error: outcome.error ?? "rate limited", concurrency: this.#effective });
+    // The retried turn continues the thread that existed before the failed one.
+    agent.threadId = agent.turns.length > 1 ? agent.threadId : undefined;
+    agent.nextPrompt = record.prompt;
+    this.#setStatus(agent, "pending_init");
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(timer);
+      if (agent.nextPrompt !== undefined && agent.status === "pending_init") this.#enqueue(agent);
+    }, delayMs);
+    this.#retryTimers.add(timer);
+    this.#pump();
+    return true;
+  }
+
+  #checkBudget(): void {
+    const max = this.#options.maxTokens;
+    if (max === undefined || this.#budgetHit || this.#usedTokens < max) return;
+    this.#budgetHit = true;
+    this.#emit({ type: "budget.exhausted", usedTokens: this.#usedTokens, maxTokens: max });
+    void this.cancelAll("budget_exhausted");
   }
 
   #emitEnded(agent: Agent, record: Agent["turns"][number], outcome: TurnOutcome, usage: Usage, status: AgentStatus): void {

@@ -60,6 +60,12 @@ export class RunRecorder {
         });
         break;
       }
+      case "turn.retry":
+        this.journal.append({ ...event });
+        break;
+      case "budget.exhausted":
+        this.journal.append({ ...event });
+        break;
       case "agent.input":
         this.journal.append({ type: "agent.input", agentId: event.agentId, message: event.message, interrupt: event.interrupt });
         break;

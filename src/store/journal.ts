@@ -46,6 +46,17 @@ export const JournalEntrySchema = z.discriminatedUnion("type", [
     error: z.string().optional(),
     usage: UsageSchema,
   }),
+  z.object({
+    ...base,
+    type: z.literal("turn.retry"),
+    agentId: z.string(),
+    turn: z.number(),
+    attempt: z.number(),
+    delayMs: z.number(),
+    error: z.string(),
+    concurrency: z.number(),
+  }),
+  z.object({ ...base, type: z.literal("budget.exhausted"), usedTokens: z.number(), maxTokens: z.number() }),
   z.object({ ...base, type: z.literal("agent.input"), agentId: z.string(), message: z.string(), interrupt: z.boolean() }),
   z.object({ ...base, type: z.literal("agent.closed"), agentId: z.string(), previousStatus: AgentStatusSchema }),
   z.object({

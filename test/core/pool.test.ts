@@ -196,3 +196,36 @@ describe("events", () => {
     ]);
   });
 });
+
+describe("budget and rate limits", () => {
+  it("re-queues rate-limited turns with backoff, lowers concurrency, and completes them", async () => {
+    const events: PoolEvent[] = [];
+    const p = makePool({ concurrency: 4, rateLimit: { baseDelayMs: 50 }, onEvent: (e) => events.push(e) });
+    const ids = [1, 2, 3, 4].map((n) => p.spawn({ message: n % 2 ? `w${n} ratelimit:2` : `w${n}` }));
+    const result = await p.wait(ids, { timeoutMs: 10_000 });
+    expect(Object.values(result.end_reasons)).toEqual(["completed", "completed", "completed", "completed"]);
+    const retries = events.filter((e) => e.type === "turn.retry");
+    expect(retries).toHaveLength(4); // two agents × two 429s
+    // The 429 text carried "retry after 0.2 s": that hint wins over the 50 ms base backoff.
+    expect(retries.every((e) => e.type === "turn.retry" && e.delayMs >= 200)).toBe(true);
+    expect(Math.min(...retries.map((e) => (e.type === "turn.retry" ? e.concurrency : 99)))).toBeLessThan(4);
+  });
+
+  it("ends as rate_limited after the last retry", async () => {
+    const p = makePool({ rateLimit: { maxRetries: 1, baseDelayMs: 10 } });
+    const id = p.spawn({ message: "ratelimit:5" });
+    const result = await p.wait([id], { timeoutMs: 10_000 });
+    expect(result.end_reasons[id]).toBe("rate_limited");
+    expect(result.status[id]!.errored).toMatch(/429/);
+  });
+
+  it("stops the fleet at the token budget and keeps finished results", async () => {
+    const p = makePool({ concurrency: 1, maxTokens: 30 });
+    // Each fake turn reports 10 input + 10 output tokens: the second turn reaches the budget.
+    const ids = ["a usage:10", "b usage:10", "c usage:10"].map((m) => p.spawn({ message: m }));
+    const result = await p.wait(ids, { timeoutMs: 10_000 });
+    expect(result.status[ids[0]!]).toEqual({ completed: "reply to: a usage:10" });
+    expect(result.end_reasons[ids[2]!]).toBe("budget_exhausted");
+    expect(p.usedTokens).toBeGreaterThanOrEqual(30);
+  });
+});
