@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { BatonError } from "../errors.ts";
 import { exitCodeFor } from "./exit-codes.ts";
+import { reapOrphans } from "../core/reaper/reap.ts";
 import { commands } from "./commands/index.ts";
 
 const program = new Command("baton")
@@ -13,6 +14,9 @@ const program = new Command("baton")
   .exitOverride();
 
 for (const register of commands) register(program);
+
+// Any start reaps workers left behind by a baton process that was killed (SIGKILL, power loss).
+if (process.env.BATON_NO_REAP !== "1") reapOrphans();
 
 try {
   await program.parseAsync(process.argv);

@@ -110,6 +110,11 @@ export class Pool {
     }
   }
 
+  /** True once the token budget was reached. */
+  get budgetExhausted(): boolean {
+    return this.#budgetHit;
+  }
+
   /** Tokens used by all agents so far (input + output). */
   get usedTokens(): number {
     return this.#usedTokens;

@@ -21,6 +21,10 @@ export interface RunOptions {
   timeoutMs?: number;
   /** No worker output for this long kills its turn. Default 5 minutes. */
   stallTimeoutMs?: number;
+  /** Token budget for the whole run (all workers, input + output); see Pool.maxTokens. */
+  maxTokens?: number;
+  /** Deadline of the whole run: when it passes, every running worker is stopped (`timed_out`). */
+  runTimeoutMs?: number;
   context?: ContextPack;
   answers?: AnswerBook;
   /** Asks the user a worker's question (on a terminal). */
@@ -47,6 +51,7 @@ export function checkRunOptions(o: RunOptions): void {
   };
   whole("--workers", o.workers, 1, 16);
   whole("--concurrency", o.concurrency, 1, 64);
+  whole("--max-tokens", o.maxTokens, 1, Number.MAX_SAFE_INTEGER);
   if (o.lenses && (pattern === "review" || pattern === "auto") && (o.lenses.length < 2 || o.lenses.length > 4)) {
     fail(`a triangulated review uses 2 to 4 lenses, got ${o.lenses.length}: ${o.lenses.join(", ")}`);
   }

@@ -99,6 +99,7 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
     turnTimeoutMs: options.timeoutMs ?? 10 * 60_000,
     stallTimeoutMs: options.stallTimeoutMs ?? 5 * 60_000,
     cwd: options.cwd,
+    maxTokens: options.maxTokens,
     scratchDir: recorder.agentDir("."),
     onEvent: (event) => {
       recorder.onPoolEvent(event);
@@ -132,6 +133,14 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
     void pool.cancelAll("cancelled");
   };
   options.signal?.addEventListener("abort", onAbort, { once: true });
+  // Nested deadlines: no worker outlives the run's deadline, whatever its own.
+  let runTimedOut = false;
+  const runTimer = options.runTimeoutMs
+    ? setTimeout(() => {
+        runTimedOut = true;
+        void pool.cancelAll("timed_out");
+      }, options.runTimeoutMs)
+    : undefined;
 
   try {
     let pattern = requested;
@@ -155,6 +164,9 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     if (pending) clearTimeout(pending);
+    if (runTimer) clearTimeout(runTimer);
+    if (runTimedOut && view.result) view.result.warnings.push(`the run's deadline of ${options.runTimeoutMs} ms passed; running workers were stopped`);
+    if (pool.budgetExhausted && view.result) view.result.warnings.push(`the token budget of ${options.maxTokens} was used up; unfinished workers were stopped`);
     await pool.shutdown();
     update();
     view.endedAt = Date.now();

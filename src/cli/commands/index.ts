@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerCancel } from "./cancel.ts";
 import { registerLogs } from "./logs.ts";
 import { registerMcp } from "./mcp.ts";
 import { registerReport } from "./report.ts";
@@ -8,4 +9,4 @@ import { registerStatus } from "./status.ts";
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerStatus, registerLogs, registerReport, registerMcp];
+export const commands: RegisterCommand[] = [registerRun, registerStatus, registerLogs, registerReport, registerCancel, registerMcp];

@@ -21,6 +21,8 @@ interface RunFlags {
   concurrency?: number;
   timeout?: string;
   stallTimeout?: string;
+  runTimeout?: string;
+  maxTokens?: number;
   context?: string;
   goal?: string;
   answers?: string;
@@ -53,6 +55,8 @@ built from the rest), 130 interrupted.`,
     .option("--workers <n>", "how many research or option workers", parseWhole("--workers", 1, 16))
     .option("--concurrency <n>", "worker turns at once (default 4)", parseWhole("--concurrency", 1, 64))
     .option("--timeout <duration>", "deadline of each worker turn, e.g. 90s, 10m (default 10m)")
+    .option("--run-timeout <duration>", "deadline of the whole run; running workers are stopped when it passes")
+    .option("--max-tokens <n>", "token budget of the whole run (input + output, all workers)", parseWhole("--max-tokens", 1, Number.MAX_SAFE_INTEGER))
     .option("--stall-timeout <duration>", "kill a worker silent for this long (default 5m)")
     .option("--context <file>", "Context Pack: YAML/JSON (goal, nonGoals, constraints, pointers, priorDecisions, successCheck) or Markdown")
     .option("--goal <text>", "the Context Pack's Goal, without a file")
@@ -79,6 +83,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
   // Everything that can be wrong with the input is found before a run directory exists.
   const timeoutMs = flags.timeout ? parseDurationMs(flags.timeout, "--timeout") : undefined;
   const stallTimeoutMs = flags.stallTimeout ? parseDurationMs(flags.stallTimeout, "--stall-timeout") : undefined;
+  const runTimeoutMs = flags.runTimeout ? parseDurationMs(flags.runTimeout, "--run-timeout") : undefined;
   let context: ContextPack | undefined = flags.context ? loadContextPack(flags.context) : undefined;
   if (flags.goal) context = { ...context, goal: flags.goal };
   const answers: AnswerBook | undefined = flags.answers ? loadAnswers(flags.answers) : undefined;
@@ -91,6 +96,8 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
     concurrency: flags.concurrency,
     timeoutMs,
     stallTimeoutMs,
+    runTimeoutMs,
+    maxTokens: flags.maxTokens,
     context,
     answers,
     cwd: flags.cwd,

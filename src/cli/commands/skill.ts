@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
+import { stringify } from "yaml";
 import { z } from "zod";
 import { BatonError } from "../../errors.ts";
 import { skillConfigSchema } from "../../skills/config-schema.ts";
@@ -15,7 +16,6 @@ import type { DeliverResult } from "../../skills/deliver.ts";
 import { assertName } from "../../skills/names.ts";
 import { type Asker, canAsk, createAsker } from "../../skills/prompts.ts";
 import { DEFAULT_MIN_SCORE, formatReport, validatePackage } from "../../skills/validate.ts";
-import { stringify } from "yaml";
 import { EXIT } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
 
@@ -73,18 +73,30 @@ function sourceFromFlags(flags: NewFlags): SkillSource | undefined {
   if (flags.fromClaude !== undefined) given.push({ kind: "claude", path: flags.fromClaude });
   if (flags.fromPrompt !== undefined) given.push({ kind: "prompt", file: flags.fromPrompt });
   if (given.length > 1) {
-    throw new BatonError("E_USAGE", "give only one of --from-text, --from-config, --from-claude, --from-prompt");
+    throw new BatonError(
+      "E_USAGE",
+      "give only one of --from-text, --from-config, --from-claude, --from-prompt",
+    );
   }
   if (given[0]?.kind === "text" && given[0].text.trim() === "") {
-    throw new BatonError("E_USAGE", '--from-text needs a description, e.g. --from-text "a 2-agent review skill"');
+    throw new BatonError(
+      "E_USAGE",
+      '--from-text needs a description, e.g. --from-text "a 2-agent review skill"',
+    );
   }
   return given[0];
 }
 
 /** Prints a delivery outcome and sets the exit code: 0 delivered, 1 blocked by validation. */
-export function printDelivery(result: DeliverResult, json: boolean, extra: Record<string, unknown> = {}): void {
+export function printDelivery(
+  result: DeliverResult,
+  json: boolean,
+  extra: Record<string, unknown> = {},
+): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify({ delivered: result.delivered, dir: result.dir, ...extra, report: result.report }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ delivered: result.delivered, dir: result.dir, ...extra, report: result.report }, null, 2)}\n`,
+    );
   } else {
     process.stderr.write(`${formatReport(result.report)}\n`);
     process.stdout.write(
@@ -116,13 +128,18 @@ async function runNew(rawName: string, flags: NewFlags): Promise<void> {
     if (source.kind === "claude") {
       const { convertToPackage } = await import("../../skills/convert.ts");
       const result = await convertToPackage(source.path, { ...target, name, mode, minScore });
-      printDelivery(result.delivery, flags.json === true, { unconverted: result.unconverted, notes: result.notes });
+      printDelivery(result.delivery, flags.json === true, {
+        unconverted: result.unconverted,
+        notes: result.notes,
+      });
       if (!flags.json) for (const line of result.summary) process.stderr.write(`${line}\n`);
       return;
     }
     const config = await configForSource(name, source, mode);
     if (flags.emitConfig) {
-      process.stdout.write(flags.json ? `${JSON.stringify(config, null, 2)}\n` : stringify(config, { lineWidth: 0 }));
+      process.stdout.write(
+        flags.json ? `${JSON.stringify(config, null, 2)}\n` : stringify(config, { lineWidth: 0 }),
+      );
       return;
     }
     printDelivery(await newSkillFromConfig(config, target, minScore), flags.json === true);
@@ -160,7 +177,12 @@ See docs/skills.md for the config format and the score table.`,
     .option("--from-config <file>", "a skill config (YAML or JSON)")
     .option("--from-claude <path>", "a Claude skill directory, command .md or agent .md")
     .option("--from-prompt <file>", "an old Codex custom prompt .md")
-    .addOption(new Option("--mode <mode>", "structured package or one self-contained SKILL.md").choices(["structured", "single"]))
+    .addOption(
+      new Option("--mode <mode>", "structured package or one self-contained SKILL.md").choices([
+        "structured",
+        "single",
+      ]),
+    )
     .option("--out <dir>", "directory to create <name>/ in", ".")
     .option("--force", "replace an existing <out>/<name>")
     .option("-y, --yes", "never ask; use defaults for anything not given")
@@ -172,7 +194,9 @@ See docs/skills.md for the config format and the score table.`,
 
   skill
     .command("validate <dir>")
-    .description("Score a skill package (structural 30, pattern 40, content 30) and apply the auto-fail rules")
+    .description(
+      "Score a skill package (structural 30, pattern 40, content 30) and apply the auto-fail rules",
+    )
     .option("--json", "print the report as JSON")
     .option("--min-score <n>", "minimum score to pass", String(DEFAULT_MIN_SCORE))
     .addHelpText("after", VALIDATE_HELP)
@@ -183,6 +207,8 @@ See docs/skills.md for the config format and the score table.`,
     .description("Print the skill config format as JSON Schema")
     .addHelpText("after", "\nExample:\n  baton skill schema > skill-config.schema.json")
     .action(() => {
-      process.stdout.write(`${JSON.stringify(z.toJSONSchema(skillConfigSchema, { io: "input", unrepresentable: "any" }), null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(z.toJSONSchema(skillConfigSchema, { io: "input", unrepresentable: "any" }), null, 2)}\n`,
+      );
     });
 };

@@ -1,0 +1,168 @@
+import { type Token, tokenize } from "./code-lexer.ts";
+
+export interface ArgEntry {
+  key: string;
+  /** Raw source text of the value. */
+  value: string;
+  valueStart: number;
+  valueEnd: number;
+  keyStart: number;
+}
+
+export interface Binding {
+  /** `const x = call(…)` → "x"; `const xs = items.map(i => call(…))` → "xs". */
+  name: string;
+  kind: "value" | "map" | "push";
+  /** Offset where the binding text starts (the statement start for rewriting). */
+  start: number;
+  /** For `map` bindings, the arrow function's parameter. */
+  loopVar?: string;
+}
+
+export interface Call {
+  name: string;
+  /** Offset of the callee name, of `(`, and just after the closing `)`. */
+  start: number;
+  openParen: number;
+  end: number;
+  args: string;
+  /** Top-level entries when the first argument is an object literal. */
+  entries: ArgEntry[] | undefined;
+  binding: Binding | undefined;
+  /** Nesting depth of the call among other calls (0 = top level). */
+  member: boolean;
+}
+
+const OPEN = new Set(["(", "[", "{"]);
+const CLOSE = new Set([")", "]", "}"]);
+
+/**
+ * Finds calls to `names` in pseudo-code, with their object-literal arguments and what they are bound to.
+ * @example findCalls('const a = spawn_agent({ agent_type: "x" })', ["spawn_agent"])[0].binding.name // "a"
+ */
+export function findCalls(code: string, names: readonly string[]): Call[] {
+  const tokens = tokenize(code).filter((t) => t.kind !== "space" && t.kind !== "comment");
+  const calls: Call[] = [];
+  tokens.forEach((token, index) => {
+    if (token.kind !== "ident" || !names.includes(token.text)) return;
+    const next = tokens[index + 1];
+    const prev = tokens[index - 1];
+    if (next?.text !== "(" || prev?.text === "function") return;
+    const closeIndex = matchClose(tokens, index + 1);
+    const close = tokens[closeIndex];
+    const end = close ? close.end : code.length;
+    const inner = tokens.slice(index + 2, close ? closeIndex : tokens.length);
+    calls.push({
+      name: token.text,
+      start: token.start,
+      openParen: next.start,
+      end,
+      args: code.slice(next.end, close ? close.start : code.length),
+      entries: objectEntries(code, inner),
+      binding: bindingBefore(code, prev?.text === "." ? memberStart(tokens, index) : token.start),
+      member: prev?.text === "." || prev?.text === "?.",
+    });
+  });
+  return calls;
+}
+
+function memberStart(tokens: Token[], index: number): number {
+  let i = index;
+  while (i >= 2 && (tokens[i - 1]?.text === "." || tokens[i - 1]?.text === "?.")) i -= 2;
+  return tokens[i]!.start;
+}
+
+function matchClose(tokens: Token[], openIndex: number): number {
+  let depth = 0;
+  for (let i = openIndex; i < tokens.length; i++) {
+    const text = tokens[i]!.text;
+    if (tokens[i]!.kind === "punct" && OPEN.has(text)) depth++;
+    else if (tokens[i]!.kind === "punct" && CLOSE.has(text)) {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return tokens.length;
+}
+
+function objectEntries(code: string, inner: Token[]): ArgEntry[] | undefined {
+  if (inner[0]?.text !== "{") return undefined;
+  const closeIndex = matchClose(inner, 0);
+  const body = inner.slice(1, closeIndex);
+  const entries: ArgEntry[] = [];
+  let depth = 0;
+  let partStart = 0;
+  const flush = (endIndex: number) => {
+    const part = body.slice(partStart, endIndex);
+    const keyToken = part[0];
+    if (!keyToken) return;
+    const key = keyToken.kind === "string" ? keyToken.text.slice(1, -1) : keyToken.text;
+    if (part[1]?.text === ":" && part[2]) {
+      const last = part[part.length - 1]!;
+      entries.push({
+        key,
+        value: code.slice(part[2].start, last.end),
+        valueStart: part[2].start,
+        valueEnd: last.end,
+        keyStart: keyToken.start,
+      });
+    } else if (part.length === 1 && keyToken.kind === "ident") {
+      entries.push({
+        key,
+        value: key,
+        valueStart: keyToken.start,
+        valueEnd: keyToken.end,
+        keyStart: keyToken.start,
+      });
+    }
+  };
+  body.forEach((t, i) => {
+    if (t.kind === "punct" && OPEN.has(t.text)) depth++;
+    else if (t.kind === "punct" && CLOSE.has(t.text)) depth--;
+    else if (t.text === "," && depth === 0) {
+      flush(i);
+      partStart = i + 1;
+    }
+  });
+  flush(body.length);
+  return entries;
+}
+
+const DECL = String.raw`(?:const|let|var)\s+`;
+const MAP_TAIL = String.raw`\.map\(\s*(?:async\s+)?\(?\s*([\w$]+)[^()=]*?\)?\s*=>\s*(?:\{\s*return\s+)?(?:await\s+)?$`;
+
+function bindingBefore(code: string, callStart: number): Binding | undefined {
+  const before = code.slice(Math.max(0, callStart - 300), callStart);
+  const offset = callStart - before.length;
+  const patterns: Array<[RegExp, Binding["kind"]]> = [
+    [new RegExp(`${DECL}([\\w$]+)\\s*=\\s*[\\w$.\\[\\]]+${MAP_TAIL}`), "map"],
+    [new RegExp(`${DECL}([\\w$]+)\\s*=\\s*(?:await\\s+)?$`), "value"],
+    [/(?:^|[\s;{}(])([\w$]+)\s*=\s*(?:await\s+)?$/, "value"],
+    [/([\w$]+)\.push\(\s*(?:await\s+)?$/, "push"],
+  ];
+  for (const [pattern, kind] of patterns) {
+    const match = before.match(pattern);
+    if (match?.[1] && match.index !== undefined) {
+      const lead = match[0].length - match[0].trimStart().length;
+      const startsWithName = kind === "value" && !/^(?:const|let|var)\b/.test(match[0].trimStart());
+      const start =
+        offset + match.index + lead + (startsWithName ? match[0].trimStart().indexOf(match[1]) : 0);
+      const binding: Binding = { name: match[1], kind, start };
+      if (kind === "map" && match[2]) binding.loopVar = match[2];
+      return binding;
+    }
+  }
+  return undefined;
+}
+
+/** 1-based line of `offset` within `text`. */
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === "\n") line++;
+  return line;
+}
+
+/** The identifiers in a `targets`/`ids` value: `[a, b]` → ["a","b"], `ids` → ["ids"]. */
+export function identifiersIn(value: string): string[] {
+  return [...value.matchAll(/[A-Za-z_$][\w$]*(?:\.[\w$]+)*/g)].map((m) => m[0]);
+}
