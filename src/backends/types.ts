@@ -62,4 +62,3 @@ export interface Backend {
   command(request: TurnRequest): TurnCommand;
   parser(): TurnParser;
 }
-

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { BatonError } from "../errors.ts";
-import { exitCodeFor } from "./exit-codes.ts";
 import { reapOrphans } from "../core/reaper/reap.ts";
+import { BatonError } from "../errors.ts";
 import { commands } from "./commands/index.ts";
+import { exitCodeFor } from "./exit-codes.ts";
 
 const program = new Command("baton")
   .description(
@@ -28,7 +28,9 @@ try {
     process.stderr.write(`baton: ${error.message}\n`);
     process.exitCode = exitCodeFor(error);
   } else {
-    process.stderr.write(`baton: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `baton: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -2,7 +2,13 @@ import { BatonError } from "../errors.ts";
 
 /** "a,b, c" → ["a","b","c"]; also accepts the flag repeated (commander collects). */
 export function parseList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 export function parseWhole(flag: string, min: number, max: number): (value: string) => number {

@@ -62,7 +62,15 @@ export type PoolEvent =
       rateLimited?: boolean;
       retryAfterMs?: number;
     }
-  | { type: "turn.retry"; agentId: string; turn: number; attempt: number; delayMs: number; error: string; concurrency: number }
+  | {
+      type: "turn.retry";
+      agentId: string;
+      turn: number;
+      attempt: number;
+      delayMs: number;
+      error: string;
+      concurrency: number;
+    }
   | { type: "budget.exhausted"; usedTokens: number; maxTokens: number }
   | { type: "agent.input"; agentId: string; message: string; interrupt: boolean }
   | { type: "agent.closed"; agentId: string; previousStatus: AgentStatus };
@@ -101,7 +109,8 @@ export class Pool {
     const backends = options.backends;
     this.#backends = isBackend(backends) ? { [backends.name]: backends } : backends;
     const names = Object.keys(this.#backends);
-    if (names.length === 0) throw new BatonError("E_USAGE", "Pool: `backends` must name at least one backend");
+    if (names.length === 0)
+      throw new BatonError("E_USAGE", "Pool: `backends` must name at least one backend");
     this.#defaultBackend = names[0]!;
     this.#concurrency = checkConcurrency(options.concurrency ?? 6);
     this.#effective = this.#concurrency;
@@ -139,10 +148,14 @@ export class Pool {
     }
     const backend = options.backend ?? this.#defaultBackend;
     if (!this.#backends[backend]) {
-      throw new BatonError("E_USAGE", `spawn: unknown backend "${backend}"; known: ${Object.keys(this.#backends).join(", ")}`);
+      throw new BatonError(
+        "E_USAGE",
+        `spawn: unknown backend "${backend}"; known: ${Object.keys(this.#backends).join(", ")}`,
+      );
     }
     const id = options.id ?? `agent-${this.#nextId++}`;
-    if (this.#agents.has(id)) throw new BatonError("E_USAGE", `spawn: the id "${id}" is already in use`, { agentId: id });
+    if (this.#agents.has(id))
+      throw new BatonError("E_USAGE", `spawn: the id "${id}" is already in use`, { agentId: id });
     const agent = newAgent(id, backend, options, Date.now());
     this.#agents.set(id, agent);
     this.#emit({
@@ -199,7 +212,12 @@ export class Pool {
     }
     // An idle agent keeps the end reason of its last turn; one whose work was cut off ends as `closed`.
     const cut = previous === "running" || previous === "pending_init";
-    this.#finish(agent, "shutdown", cut ? "closed" : (agent.endReason ?? "closed"), cut ? "closed while working" : agent.error);
+    this.#finish(
+      agent,
+      "shutdown",
+      cut ? "closed" : (agent.endReason ?? "closed"),
+      cut ? "closed while working" : agent.error,
+    );
     this.#emit({ type: "agent.closed", agentId: id, previousStatus: previous });
     return { previous_status: previous };
   }
@@ -242,9 +260,18 @@ export class Pool {
 
   #require(id: string, op: string): Agent {
     const agent = this.#agents.get(id);
-    if (!agent) throw new BatonError("E_NOT_FOUND", `${op}: no agent with id "${id}"; list_agents shows the open ones`, { agentId: id });
+    if (!agent)
+      throw new BatonError(
+        "E_NOT_FOUND",
+        `${op}: no agent with id "${id}"; list_agents shows the open ones`,
+        { agentId: id },
+      );
     if (agent.status === "shutdown") {
-      throw new BatonError("E_CLOSED", `${op}: agent "${id}" was closed; close is irreversible — spawn a new agent`, { agentId: id });
+      throw new BatonError(
+        "E_CLOSED",
+        `${op}: agent "${id}" was closed; close is irreversible — spawn a new agent`,
+        { agentId: id },
+      );
     }
     return agent;
   }
@@ -270,7 +297,12 @@ export class Pool {
       if (agent.nextPrompt === undefined || agent.status !== "pending_init") continue; // closed or cancelled meanwhile
       if (this.#budgetHit) {
         agent.nextPrompt = undefined;
-        this.#finish(agent, "errored", "budget_exhausted", `the run's token budget of ${this.#options.maxTokens} is used up`);
+        this.#finish(
+          agent,
+          "errored",
+          "budget_exhausted",
+          `the run's token budget of ${this.#options.maxTokens} is used up`,
+        );
         continue;
       }
       this.#run(agent, agent.nextPrompt);
@@ -333,14 +365,22 @@ export class Pool {
     this.#usedTokens += totalTokens(usage);
     Object.assign(record, { endedAt: Date.now(), endReason: outcome.endReason, usage, error: outcome.error });
     this.#checkBudget();
-    if (outcome.finalMessage !== undefined && outcome.finalMessage !== "") agent.finalMessage = outcome.finalMessage;
+    if (outcome.finalMessage !== undefined && outcome.finalMessage !== "")
+      agent.finalMessage = outcome.finalMessage;
     else if (outcome.endReason === "completed") agent.finalMessage = outcome.finalMessage ?? "";
 
     if (agent.status === "shutdown" || outcome.endReason === "closed") {
       // close() finishes the agent itself.
-    } else if (outcome.endReason === "failed" && outcome.rateLimited && this.#retryRateLimited(agent, record, outcome, usage)) {
+    } else if (
+      outcome.endReason === "failed" &&
+      outcome.rateLimited &&
+      this.#retryRateLimited(agent, record, outcome, usage)
+    ) {
       return;
-    } else if (agent.inbox.length > 0 && (outcome.endReason === "completed" || outcome.endReason === "interrupted")) {
+    } else if (
+      agent.inbox.length > 0 &&
+      (outcome.endReason === "completed" || outcome.endReason === "interrupted")
+    ) {
       // Queued input (or an interrupt) continues on the same thread.
       this.#emitEnded(agent, record, outcome, usage, "running");
       this.#startNextFromInbox(agent);
@@ -364,7 +404,12 @@ export class Pool {
   }
 
   /** Re-queues a rate-limited turn after a jittered backoff and lowers concurrency; false when retries are used up. */
-  #retryRateLimited(agent: Agent, record: Agent["turns"][number], outcome: TurnOutcome, usage: Usage): boolean {
+  #retryRateLimited(
+    agent: Agent,
+    record: Agent["turns"][number],
+    outcome: TurnOutcome,
+    usage: Usage,
+  ): boolean {
     const limits = this.#options.rateLimit ?? {};
     const attempt = (agent.rateLimitRetries ?? 0) + 1;
     if (attempt > (limits.maxRetries ?? 5) || this.#budgetHit || this.#shutDown) return false;
@@ -374,7 +419,15 @@ export class Pool {
     const delayMs = Math.round(Math.max(backoff, outcome.retryAfterMs ?? 0));
     this.#effective = Math.max(1, Math.floor(this.#effective / 2));
     this.#emitEnded(agent, record, outcome, usage, "pending_init");
-    this.#emit({ type: "turn.retry", agentId: agent.id, turn: record.turn, attempt, delayMs, error: outcome.error ?? "rate limited", concurrency: this.#effective });
+    this.#emit({
+      type: "turn.retry",
+      agentId: agent.id,
+      turn: record.turn,
+      attempt,
+      delayMs,
+      error: outcome.error ?? "rate limited",
+      concurrency: this.#effective,
+    });
     // The retried turn continues the thread that existed before the failed one.
     agent.threadId = agent.turns.length > 1 ? agent.threadId : undefined;
     agent.nextPrompt = record.prompt;
@@ -396,7 +449,13 @@ export class Pool {
     void this.cancelAll("budget_exhausted");
   }
 
-  #emitEnded(agent: Agent, record: Agent["turns"][number], outcome: TurnOutcome, usage: Usage, status: AgentStatus): void {
+  #emitEnded(
+    agent: Agent,
+    record: Agent["turns"][number],
+    outcome: TurnOutcome,
+    usage: Usage,
+    status: AgentStatus,
+  ): void {
     this.#emit({
       type: "turn.ended",
       agentId: agent.id,

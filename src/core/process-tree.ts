@@ -136,7 +136,10 @@ export function killTreeNow(rootPid: number, tag?: string): number {
 }
 
 /** Polite first: SIGTERM to the group and its descendants, then `killTreeNow` after `graceMs`. */
-export async function terminateTree(rootPid: number, options: { graceMs: number; tag?: string }): Promise<void> {
+export async function terminateTree(
+  rootPid: number,
+  options: { graceMs: number; tag?: string },
+): Promise<void> {
   const members = descendantsOf(rootPid);
   signal(-rootPid, "SIGTERM");
   for (const p of members) signal(p.pid, "SIGTERM");

@@ -26,7 +26,13 @@ export const EndReasonSchema = z.enum([
 ]);
 export type EndReason = z.infer<typeof EndReasonSchema>;
 
-const FINAL: ReadonlySet<AgentStatus> = new Set(["completed", "errored", "interrupted", "shutdown", "not_found"]);
+const FINAL: ReadonlySet<AgentStatus> = new Set([
+  "completed",
+  "errored",
+  "interrupted",
+  "shutdown",
+  "not_found",
+]);
 
 /** A status `wait` returns for: nothing more will happen unless someone sends input. */
 export function isFinal(status: AgentStatus): boolean {

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import type { Backend, TurnRequest, WorkerEvent } from "../backends/types.ts";
 import { isBatonError } from "../errors.ts";
 import { lineSplitter, tailBuffer } from "../util/lines.ts";
-import type { EndReason } from "./status.ts";
 import { killTreeNow, terminateTree, WORKER_TAG_VAR } from "./process-tree.ts";
 import { registerWorker, unregisterWorker } from "./registry.ts";
+import type { EndReason } from "./status.ts";
 import type { Usage } from "./usage.ts";
 
 /** Why a turn was stopped from outside. */
@@ -51,7 +51,13 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
     command = backend.command(request);
   } catch (error) {
     const message = isBatonError(error) || error instanceof Error ? error.message : String(error);
-    return settled({ endReason: "failed", error: message, usageIsCumulative: false, exitCode: null, signal: null });
+    return settled({
+      endReason: "failed",
+      error: message,
+      usageIsCumulative: false,
+      exitCode: null,
+      signal: null,
+    });
   }
 
   const child = spawn(command.file, command.args, {
@@ -78,7 +84,8 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
 
   const handle = (event: WorkerEvent) => {
     if (event.type === "thread.started") threadId = event.threadId;
-    else if (event.type === "item.completed" && event.item.type === "agent_message") finalMessage = event.item.text ?? "";
+    else if (event.type === "item.completed" && event.item.type === "agent_message")
+      finalMessage = event.item.text ?? "";
     else if (event.type === "turn.completed") completed = event;
     else if (event.type === "turn.failed") failed ??= event;
     options.onEvent?.(event);
@@ -102,7 +109,10 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
   const stop = (reason: StopReason, graceMs = options.killGraceMs ?? 2_000): Promise<void> => {
     stoppedFor ??= reason;
     if (pid === undefined) return Promise.resolve();
-    stopping ??= graceMs <= 0 ? Promise.resolve(void killTreeNow(pid, options.tag)) : terminateTree(pid, { graceMs, tag: options.tag });
+    stopping ??=
+      graceMs <= 0
+        ? Promise.resolve(void killTreeNow(pid, options.tag))
+        : terminateTree(pid, { graceMs, tag: options.tag });
     return stopping;
   };
   if (options.turnTimeoutMs && options.turnTimeoutMs > 0) {
@@ -134,15 +144,43 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
       if (!stoppedFor && !completed && !failed) {
         for (const event of parser.end({ exitCode, signal, stderrTail: stderr.text() })) handle(event);
       }
-      const base = { threadId, usageIsCumulative: completed?.usageIsCumulative ?? false, exitCode, signal, pid };
+      const base = {
+        threadId,
+        usageIsCumulative: completed?.usageIsCumulative ?? false,
+        exitCode,
+        signal,
+        pid,
+      };
       if (spawnError) {
-        resolve({ ...base, endReason: "failed", error: `could not start ${command.file}: ${spawnError.message}` });
+        resolve({
+          ...base,
+          endReason: "failed",
+          error: `could not start ${command.file}: ${spawnError.message}`,
+        });
       } else if (stoppedFor) {
-        resolve({ ...base, endReason: stoppedFor, finalMessage, usage: completed?.usage, error: stopText(stoppedFor, options) });
+        resolve({
+          ...base,
+          endReason: stoppedFor,
+          finalMessage,
+          usage: completed?.usage,
+          error: stopText(stoppedFor, options),
+        });
       } else if (failed) {
-        resolve({ ...base, endReason: "failed", error: failed.message, rateLimited: failed.rateLimited, retryAfterMs: failed.retryAfterMs, usage: completed?.usage });
+        resolve({
+          ...base,
+          endReason: "failed",
+          error: failed.message,
+          rateLimited: failed.rateLimited,
+          retryAfterMs: failed.retryAfterMs,
+          usage: completed?.usage,
+        });
       } else {
-        resolve({ ...base, endReason: "completed", finalMessage: finalMessage ?? "", usage: completed?.usage });
+        resolve({
+          ...base,
+          endReason: "completed",
+          finalMessage: finalMessage ?? "",
+          usage: completed?.usage,
+        });
       }
     });
   });

@@ -31,11 +31,15 @@ export function waitFor(
   }
   const mode = options.mode ?? "all";
   if (mode !== "all" && mode !== "any") {
-    return Promise.reject(new BatonError("E_USAGE", `wait: mode must be "all" or "any", got "${String(mode)}"`));
+    return Promise.reject(
+      new BatonError("E_USAGE", `wait: mode must be "all" or "any", got "${String(mode)}"`),
+    );
   }
   const timeoutMs = options.timeoutMs;
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
-    return Promise.reject(new BatonError("E_USAGE", `wait: timeoutMs must be a number ≥ 0, got ${timeoutMs}`));
+    return Promise.reject(
+      new BatonError("E_USAGE", `wait: timeoutMs must be a number ≥ 0, got ${timeoutMs}`),
+    );
   }
   const unique = [...new Set(ids)];
   const report = (timedOut: boolean): WaitResult => {

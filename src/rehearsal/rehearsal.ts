@@ -9,7 +9,9 @@ import { loadScript } from "../model-server/script.ts";
 import { type ModelServer, startModelServer } from "../model-server/server.ts";
 
 /** The script `baton run --rehearse` uses unless `--script` names another. */
-export const DEFAULT_REHEARSAL_SCRIPT = fileURLToPath(new URL("../../examples/rehearsal.yaml", import.meta.url));
+export const DEFAULT_REHEARSAL_SCRIPT = fileURLToPath(
+  new URL("../../examples/rehearsal.yaml", import.meta.url),
+);
 
 export interface Rehearsal {
   server: ModelServer;
@@ -31,9 +33,13 @@ export async function startRehearsal(scriptFile = DEFAULT_REHEARSAL_SCRIPT): Pro
   const dirs = { home: mkdtempSync(join(root, "home-")), codexHome: mkdtempSync(join(root, "codex-")) };
   const catalog = join(dirs.codexHome, "scripted-model-catalog.json");
   writeFileSync(catalog, JSON.stringify(scriptedModelCatalog()));
-  writeFileSync(join(dirs.codexHome, "config.toml"), codexConfigToml({ baseUrl: server.url, modelCatalogPath: catalog }));
+  writeFileSync(
+    join(dirs.codexHome, "config.toml"),
+    codexConfigToml({ baseUrl: server.url, modelCatalogPath: catalog }),
+  );
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^(OPENAI_|CODEX_|AZURE_OPENAI_)/.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (!/^(OPENAI_|CODEX_|AZURE_OPENAI_)/.test(key)) env[key] = value;
   Object.assign(env, { HOME: dirs.home, CODEX_HOME: dirs.codexHome, [LOCAL_API_KEY_ENV]: "rehearsal" });
   return {
     server,

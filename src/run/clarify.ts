@@ -15,11 +15,16 @@ export function loadAnswers(file: string): AnswerBook {
     raw = parseYaml(readFileSync(file, "utf8"));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new BatonError("E_USAGE", `--answers: cannot read "${file}": ${code ?? (error as Error).message}`, { file });
+    throw new BatonError("E_USAGE", `--answers: cannot read "${file}": ${code ?? (error as Error).message}`, {
+      file,
+    });
   }
   const ok =
     (Array.isArray(raw) && raw.every((a) => typeof a === "string")) ||
-    (typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.values(raw).every((a) => typeof a === "string"));
+    (typeof raw === "object" &&
+      raw !== null &&
+      !Array.isArray(raw) &&
+      Object.values(raw).every((a) => typeof a === "string"));
   if (!ok) {
     throw new BatonError(
       "E_CONFIG",
@@ -33,7 +38,9 @@ export function loadAnswers(file: string): AnswerBook {
 /** A worker that stopped to ask (explicit marker, or questions and nothing else) — not one that merely lists open questions. */
 export function needsClarification(finalMessage: string, result: WorkerResult): boolean {
   if (/^\s*CLARIFICATION_NEEDED:/m.test(finalMessage)) return true;
-  return result.open_questions.length > 0 && result.findings.length === 0 && result.proposed_changes.length === 0;
+  return (
+    result.open_questions.length > 0 && result.findings.length === 0 && result.proposed_changes.length === 0
+  );
 }
 
 export interface Answerer {
@@ -55,14 +62,20 @@ export function makeAnswerer(book: AnswerBook | undefined, ask?: (q: Question) =
         } else if (ask) {
           answers.push(await ask(q));
           source = "terminal";
-        } else answers.push(q.recommended || q.options[0] || "Use your best judgement and state the assumption.");
+        } else
+          answers.push(q.recommended || q.options[0] || "Use your best judgement and state the assumption.");
       }
       return { answers, source };
     },
   };
 }
 
-function lookup(book: AnswerBook | undefined, q: Question, index: number, position: number): string | undefined {
+function lookup(
+  book: AnswerBook | undefined,
+  q: Question,
+  index: number,
+  position: number,
+): string | undefined {
   if (!book) return undefined;
   if (Array.isArray(book)) return book[position];
   const key = Object.keys(book).find(
@@ -83,7 +96,11 @@ export function questionsFromMarker(text: string): Question[] {
     const m = /^\s*(?:CLARIFICATION_NEEDED:\s*)?(Q\d+:.*)$/.exec(line);
     if (!m) continue;
     const parts = m[1]!.split("|").map((p) => p.trim());
-    const options = parts.find((p) => /^options:/i.test(p))?.replace(/^options:\s*/i, "").split(/\s*,\s*/) ?? [];
+    const options =
+      parts
+        .find((p) => /^options:/i.test(p))
+        ?.replace(/^options:\s*/i, "")
+        .split(/\s*,\s*/) ?? [];
     const recommended = parts.find((p) => /^recommended:/i.test(p))?.replace(/^recommended:\s*/i, "") ?? "";
     out.push({ question: parts[0]!.replace(/^Q\d+:\s*/, ""), options, recommended });
   }

@@ -35,14 +35,22 @@ export function loadContextPack(file: string): ContextPack {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new BatonError("E_USAGE", `--context: cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
+    throw new BatonError(
+      "E_USAGE",
+      `--context: cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { file },
+    );
   }
   if (/\.(ya?ml|json)$/i.test(file)) {
     let raw: unknown;
     try {
       raw = parseYaml(text);
     } catch (error) {
-      throw new BatonError("E_CONFIG", `--context: ${file} is not valid YAML/JSON: ${(error as Error).message}`, { file });
+      throw new BatonError(
+        "E_CONFIG",
+        `--context: ${file} is not valid YAML/JSON: ${(error as Error).message}`,
+        { file },
+      );
     }
     const parsed = ContextPackSchema.safeParse(raw);
     if (!parsed.success) {
@@ -64,7 +72,9 @@ function parseMarkdownPack(text: string): ContextPack {
   let key: keyof ContextPack | undefined;
   const loose: string[] = [];
   for (const line of text.split("\n")) {
-    const m = /^(?:#+\s*|[-*]\s*)?([A-Za-z -]+?)\s*:?\s*$|^(?:[-*]\s*)?([A-Za-z -]+?):\s+(.+)$/.exec(line.trim());
+    const m = /^(?:#+\s*|[-*]\s*)?([A-Za-z -]+?)\s*:?\s*$|^(?:[-*]\s*)?([A-Za-z -]+?):\s+(.+)$/.exec(
+      line.trim(),
+    );
     const label = (m?.[1] ?? m?.[2])?.toLowerCase();
     const found = label ? byLabel.get(label) : undefined;
     if (found) {

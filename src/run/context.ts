@@ -1,7 +1,7 @@
 import type { Pool } from "../core/pool.ts";
 import type { EndReason } from "../core/status.ts";
-import type { ContextPack } from "./context-pack.ts";
 import { type Answerer, answersMessage, needsClarification, questionsFromMarker } from "./clarify.ts";
+import type { ContextPack } from "./context-pack.ts";
 import { parseWorkerResult } from "./parse-result.ts";
 import { advancePlan, finishPlan, makePlan, type Plan } from "./plan.ts";
 import type { RunRecorder } from "./recorder.ts";
@@ -88,7 +88,9 @@ export class RunContext {
       readers.length ? this.#batch(readers) : Promise.resolve([]),
       Promise.all(writers.map((w) => this.#asWriter(() => this.#batch([w])).then((o) => o[0]!))),
     ]);
-    return specs.map((s) => (s.write ? writeOutcomes[writers.indexOf(s)]! : readOutcomes[readers.indexOf(s)]!));
+    return specs.map((s) =>
+      s.write ? writeOutcomes[writers.indexOf(s)]! : readOutcomes[readers.indexOf(s)]!,
+    );
   }
 
   async #asWriter<T>(fn: () => Promise<T>): Promise<T> {
@@ -170,7 +172,10 @@ export class RunContext {
       outcome.format = parsed.format;
       this.recorder.writeAgentJson(id, "result.json", parsed.result);
     }
-    this.recorder.writeAgentJson(id, "usage.json", { total: agent.usage, turns: agent.turns.map((t) => t.usage) });
+    this.recorder.writeAgentJson(id, "usage.json", {
+      total: agent.usage,
+      turns: agent.turns.map((t) => t.usage),
+    });
     this.outcomes.push(outcome);
     return outcome;
   }

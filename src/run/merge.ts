@@ -6,7 +6,25 @@ export interface MergedFinding extends Finding {
 }
 
 const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-const STOP = new Set(["the", "a", "an", "of", "in", "on", "to", "is", "and", "or", "for", "with", "not", "be", "when", "at", "it"]);
+const STOP = new Set([
+  "the",
+  "a",
+  "an",
+  "of",
+  "in",
+  "on",
+  "to",
+  "is",
+  "and",
+  "or",
+  "for",
+  "with",
+  "not",
+  "be",
+  "when",
+  "at",
+  "it",
+]);
 
 function words(text: string): Set<string> {
   return new Set(
@@ -60,6 +78,11 @@ export function mergeFindings(reports: Array<{ from: string; findings: Finding[]
   }
   return merged
     .map((m, index) => ({ m, index }))
-    .sort((x, y) => RANK[x.m.severity] - RANK[y.m.severity] || y.m.reportedBy.length - x.m.reportedBy.length || x.index - y.index)
+    .sort(
+      (x, y) =>
+        RANK[x.m.severity] - RANK[y.m.severity] ||
+        y.m.reportedBy.length - x.m.reportedBy.length ||
+        x.index - y.index,
+    )
     .map(({ m }) => m);
 }

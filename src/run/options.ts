@@ -1,7 +1,6 @@
 import type { Backend } from "../backends/types.ts";
 import { BatonError } from "../errors.ts";
-import type { Question } from "./clarify.ts";
-import type { AnswerBook } from "./clarify.ts";
+import type { AnswerBook, Question } from "./clarify.ts";
 import type { ContextPack } from "./context-pack.ts";
 import { PATTERNS, type PatternName } from "./result.ts";
 
@@ -41,18 +40,24 @@ export function checkRunOptions(o: RunOptions): void {
   const fail = (message: string) => {
     throw new BatonError("E_USAGE", message);
   };
-  if (typeof o.task !== "string" || o.task.trim() === "") fail('the task is empty; say what the workers should do, e.g. baton run "Review src/ for risks"');
+  if (typeof o.task !== "string" || o.task.trim() === "")
+    fail('the task is empty; say what the workers should do, e.g. baton run "Review src/ for risks"');
   const pattern = o.pattern ?? "auto";
   if (pattern !== "auto" && !PATTERNS.includes(pattern)) {
     fail(`unknown pattern "${pattern}"; use one of: auto, ${PATTERNS.join(", ")}`);
   }
   const whole = (name: string, v: number | undefined, min: number, max: number) => {
-    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max)) fail(`${name} must be a whole number from ${min} to ${max}, got ${v}`);
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max))
+      fail(`${name} must be a whole number from ${min} to ${max}, got ${v}`);
   };
   whole("--workers", o.workers, 1, 16);
   whole("--concurrency", o.concurrency, 1, 64);
   whole("--max-tokens", o.maxTokens, 1, Number.MAX_SAFE_INTEGER);
-  if (o.lenses && (pattern === "review" || pattern === "auto") && (o.lenses.length < 2 || o.lenses.length > 4)) {
+  if (
+    o.lenses &&
+    (pattern === "review" || pattern === "auto") &&
+    (o.lenses.length < 2 || o.lenses.length > 4)
+  ) {
     fail(`a triangulated review uses 2 to 4 lenses, got ${o.lenses.length}: ${o.lenses.join(", ")}`);
   }
   if (pattern === "split" && (o.sections?.length ?? 0) < 2) {

@@ -1,4 +1,10 @@
-import { type Finding, type Severity, SeveritySchema, type WorkerResult, WorkerResultSchema } from "./worker-result.ts";
+import {
+  type Finding,
+  type Severity,
+  SeveritySchema,
+  type WorkerResult,
+  WorkerResultSchema,
+} from "./worker-result.ts";
 
 export interface ParsedResult {
   result: WorkerResult;
@@ -12,7 +18,8 @@ export function parseWorkerResult(text: string): ParsedResult {
   const json = tryJson(text);
   if (json) {
     const parsed = WorkerResultSchema.safeParse(json);
-    if (parsed.success) return { result: parsed.data, format: "json", clarification: hasClarification(text, parsed.data) };
+    if (parsed.success)
+      return { result: parsed.data, format: "json", clarification: hasClarification(text, parsed.data) };
   }
   const result = parseMarkdown(text);
   return { result, format: "markdown", clarification: hasClarification(text, result) };
@@ -44,7 +51,14 @@ const HEADINGS: Array<[RegExp, Section]> = [
 
 /** Tolerant reader of the seed's Markdown output shape (headings or "Label:" lines, bullets). */
 export function parseMarkdown(text: string): WorkerResult {
-  const buckets: Record<Section, string[]> = { summary: [], findings: [], changes: [], tests: [], questions: [], other: [] };
+  const buckets: Record<Section, string[]> = {
+    summary: [],
+    findings: [],
+    changes: [],
+    tests: [],
+    questions: [],
+    other: [],
+  };
   let section: Section = "other";
   for (const raw of text.split("\n")) {
     const line = raw.trim();
@@ -85,7 +99,10 @@ function toFinding(text: string): Finding {
   const sev = /\[(critical|high|medium|low|info)\]|\b(critical|high|medium|low|info)\b\s*[:—-]/i.exec(text);
   const severity = (sev ? (sev[1] ?? sev[2])!.toLowerCase() : "medium") as Severity;
   const location = /`([^`]+\.[a-z]+(?::\d+)?)`|\b([\w./-]+\.[a-z]{1,5}:\d+)\b/i.exec(text);
-  const title = text.replace(sev?.[0] ?? "", "").replace(/^Finding \d+:\s*/i, "").trim();
+  const title = text
+    .replace(sev?.[0] ?? "", "")
+    .replace(/^Finding \d+:\s*/i, "")
+    .trim();
   return {
     title,
     severity: SeveritySchema.parse(severity),
@@ -105,7 +122,8 @@ function toChanges(lines: string[]): WorkerResult["proposed_changes"] {
     }
     const key = field[1]!.toLowerCase() as "file" | "change" | "risk";
     const last = changes.at(-1);
-    if (key === "file" || !last || last[key] !== "") changes.push({ file: "", change: "", risk: "", [key]: field[2]! });
+    if (key === "file" || !last || last[key] !== "")
+      changes.push({ file: "", change: "", risk: "", [key]: field[2]! });
     else last[key] = field[2]!;
   }
   return changes;
@@ -115,7 +133,12 @@ function toQuestion(text: string): WorkerResult["open_questions"][number] {
   // "Q1: … | Options: a, b | Recommended: a"
   const parts = text.split("|").map((p) => p.trim());
   const question = parts[0]!.replace(/^Q\d+:\s*/i, "");
-  const options = parts.find((p) => /^options:/i.test(p))?.replace(/^options:\s*/i, "").split(/\s*[,/]\s*/) ?? [];
-  const recommended = parts.find((p) => /^recommended:/i.test(p))?.replace(/^recommended:\s*/i, "") ?? options[0] ?? "";
+  const options =
+    parts
+      .find((p) => /^options:/i.test(p))
+      ?.replace(/^options:\s*/i, "")
+      .split(/\s*[,/]\s*/) ?? [];
+  const recommended =
+    parts.find((p) => /^recommended:/i.test(p))?.replace(/^recommended:\s*/i, "") ?? options[0] ?? "";
   return { question, options: options.filter(Boolean), recommended };
 }

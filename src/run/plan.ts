@@ -22,7 +22,10 @@ export function validatePlan(value: unknown): Plan {
   const parsed = PlanSchema.safeParse(value);
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join(".") || "plan"}: ${i.message}`).join("; ");
-    throw new BatonError("E_VALIDATION", `invalid plan (${why}); a plan has 3–6 short steps and exactly one in_progress`);
+    throw new BatonError(
+      "E_VALIDATION",
+      `invalid plan (${why}); a plan has 3–6 short steps and exactly one in_progress`,
+    );
   }
   return parsed.data;
 }
@@ -48,7 +51,10 @@ export function advancePlan(plan: Plan): Plan {
 }
 
 export function finishPlan(plan: Plan): Plan {
-  return validatePlan({ explanation: plan.explanation, plan: plan.plan.map((s) => ({ step: s.step, status: "completed" })) });
+  return validatePlan({
+    explanation: plan.explanation,
+    plan: plan.plan.map((s) => ({ step: s.step, status: "completed" })),
+  });
 }
 
 export function currentStep(plan: Plan): string | undefined {

@@ -8,19 +8,26 @@ import { PATTERNS, type PatternName, PatternNameSchema } from "./result.ts";
 export const PlannerAnswerSchema = z
   .object({
     pattern: PatternNameSchema,
-    lenses: z.array(z.string()).describe("2-4 review lenses / research angles / option directions; empty if not used"),
+    lenses: z
+      .array(z.string())
+      .describe("2-4 review lenses / research angles / option directions; empty if not used"),
     sections: z.array(z.string()).describe("slices for the split pattern; empty otherwise"),
     rationale: z.string(),
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.pattern === "split" && v.sections.length < 2) ctx.addIssue({ code: "custom", message: "split needs at least two sections" });
+    if (v.pattern === "split" && v.sections.length < 2)
+      ctx.addIssue({ code: "custom", message: "split needs at least two sections" });
     if (v.pattern === "review" && v.lenses.length > 0 && (v.lenses.length < 2 || v.lenses.length > 4)) {
       ctx.addIssue({ code: "custom", message: "a review uses 2-4 lenses" });
     }
-    if (v.pattern === "options" && v.lenses.length > 3) ctx.addIssue({ code: "custom", message: "an options sprint has 2-3 options" });
+    if (v.pattern === "options" && v.lenses.length > 3)
+      ctx.addIssue({ code: "custom", message: "an options sprint has 2-3 options" });
   });
-const PLANNER_JSON_SCHEMA = z.toJSONSchema(PlannerAnswerSchema, { target: "draft-7" }) as Record<string, unknown>;
+const PLANNER_JSON_SCHEMA = z.toJSONSchema(PlannerAnswerSchema, { target: "draft-7" }) as Record<
+  string,
+  unknown
+>;
 
 const GUIDE = `Pick ONE orchestration pattern for the task:
 - review: triangulated review — 2-4 reviewers with different lenses on the same artefact (read-only).
@@ -51,7 +58,12 @@ export async function choosePattern(ctx: RunContext, given: PatternOptions): Pro
   ]
     .filter(Boolean)
     .join("\n");
-  const outcome = await ctx.worker({ role: "planner", label: "planner", prompt, schema: PLANNER_JSON_SCHEMA });
+  const outcome = await ctx.worker({
+    role: "planner",
+    label: "planner",
+    prompt,
+    schema: PLANNER_JSON_SCHEMA,
+  });
   let why: string;
   if (outcome.ok) {
     let raw: unknown;
@@ -73,9 +85,17 @@ export async function choosePattern(ctx: RunContext, given: PatternOptions): Pro
         },
       };
     }
-    why = raw === undefined ? "its answer was not JSON" : parsed.error.issues.map((i) => `${i.path.join(".") || "answer"}: ${i.message}`).join("; ");
+    why =
+      raw === undefined
+        ? "its answer was not JSON"
+        : parsed.error.issues.map((i) => `${i.path.join(".") || "answer"}: ${i.message}`).join("; ");
   } else {
     why = `the planner ${outcome.endReason}${outcome.error ? `: ${outcome.error}` : ""}`;
   }
-  return { pattern: "review", options: given, rationale: "fallback", fallback: `planner answer rejected (${why}); ran a triangulated review instead` };
+  return {
+    pattern: "review",
+    options: given,
+    rationale: "fallback",
+    fallback: `planner answer rejected (${why}); ran a triangulated review instead`,
+  };
 }

@@ -38,7 +38,12 @@ export class RunRecorder {
         break;
       case "turn.started":
         writeFileSync(join(this.agentDir(event.agentId), `prompt-${event.turn}.md`), event.prompt);
-        this.journal.append({ type: "turn.started", agentId: event.agentId, turn: event.turn, pid: event.pid });
+        this.journal.append({
+          type: "turn.started",
+          agentId: event.agentId,
+          turn: event.turn,
+          pid: event.pid,
+        });
         break;
       case "worker.event":
         this.#stream(event.agentId).events.write(`${JSON.stringify({ turn: event.turn, ...event.event })}\n`);
@@ -67,10 +72,19 @@ export class RunRecorder {
         this.journal.append({ ...event });
         break;
       case "agent.input":
-        this.journal.append({ type: "agent.input", agentId: event.agentId, message: event.message, interrupt: event.interrupt });
+        this.journal.append({
+          type: "agent.input",
+          agentId: event.agentId,
+          message: event.message,
+          interrupt: event.interrupt,
+        });
         break;
       case "agent.closed":
-        this.journal.append({ type: "agent.closed", agentId: event.agentId, previousStatus: event.previousStatus });
+        this.journal.append({
+          type: "agent.closed",
+          agentId: event.agentId,
+          previousStatus: event.previousStatus,
+        });
         break;
     }
   };

@@ -13,29 +13,61 @@ export function renderReport(view: RunView): string {
   if (r) {
     out.push("", "## Result", "", r.summary || "(none)", "", `**Next step:** ${r.nextStep || "(none)"}`);
     if (r.selected) out.push("", `**Selected option:** ${r.selected}`);
-    if (r.verification) out.push("", `**Verification:** ${r.verification.passed ? "passed" : "FAILED"} — ${r.verification.summary}`);
+    if (r.verification)
+      out.push(
+        "",
+        `**Verification:** ${r.verification.passed ? "passed" : "FAILED"} — ${r.verification.summary}`,
+      );
     if (r.findings.length) {
       out.push("", "## Findings (deduplicated, ranked)", "");
       r.findings.forEach((f, i) => {
-        out.push(`${i + 1}. **[${f.severity}]** ${f.title}${f.location ? ` — \`${f.location}\`` : ""} _(by ${f.reportedBy.join(", ")})_`);
+        out.push(
+          `${i + 1}. **[${f.severity}]** ${f.title}${f.location ? ` — \`${f.location}\`` : ""} _(by ${f.reportedBy.join(", ")})_`,
+        );
         if (f.evidence) out.push(`   - Evidence: ${f.evidence}`);
         if (f.recommendation) out.push(`   - Fix: ${f.recommendation}`);
       });
     }
-    if (r.options?.length) out.push("", "## Options", "", ...r.options.map((o) => `- **${o.label}**: ${o.summary}`));
-    if (r.sections?.length) out.push("", "## Sections", "", ...r.sections.map((s) => `- **${s.label}**: ${s.summary}`));
-    if (r.proposedChanges.length) out.push("", "## Proposed changes", "", ...r.proposedChanges.map((c) => `- \`${c.file}\`: ${c.change}${c.risk ? ` (risk: ${c.risk})` : ""}`));
+    if (r.options?.length)
+      out.push("", "## Options", "", ...r.options.map((o) => `- **${o.label}**: ${o.summary}`));
+    if (r.sections?.length)
+      out.push("", "## Sections", "", ...r.sections.map((s) => `- **${s.label}**: ${s.summary}`));
+    if (r.proposedChanges.length)
+      out.push(
+        "",
+        "## Proposed changes",
+        "",
+        ...r.proposedChanges.map((c) => `- \`${c.file}\`: ${c.change}${c.risk ? ` (risk: ${c.risk})` : ""}`),
+      );
     if (r.tests.length) out.push("", "## Tests", "", ...r.tests.map((t) => `- ${t}`));
-    if (r.openQuestions.length) out.push("", "## Open questions", "", ...r.openQuestions.map((q) => `- ${q}`));
+    if (r.openQuestions.length)
+      out.push("", "## Open questions", "", ...r.openQuestions.map((q) => `- ${q}`));
     if (r.warnings.length) out.push("", "## Warnings", "", ...r.warnings.map((w) => `- ${w}`));
     if (r.failedWorkers.length) {
-      out.push("", "## Failed workers", "", ...r.failedWorkers.map((f) => `- ${f.label} (${f.agentId}): ${f.endReason}${f.error ? ` — ${f.error}` : ""}`));
+      out.push(
+        "",
+        "## Failed workers",
+        "",
+        ...r.failedWorkers.map(
+          (f) => `- ${f.label} (${f.agentId}): ${f.endReason}${f.error ? ` — ${f.error}` : ""}`,
+        ),
+      );
     }
   }
-  if (view.plan) out.push("", "## Plan", "", ...view.plan.plan.map((s) => `- [${s.status === "completed" ? "x" : s.status === "in_progress" ? "~" : " "}] ${s.step}`));
+  if (view.plan)
+    out.push(
+      "",
+      "## Plan",
+      "",
+      ...view.plan.plan.map(
+        (s) => `- [${s.status === "completed" ? "x" : s.status === "in_progress" ? "~" : " "}] ${s.step}`,
+      ),
+    );
   out.push("", "## Workers", "", "| id | role | label | end | tokens |", "|---|---|---|---|---|");
   for (const a of view.agents) {
-    out.push(`| ${a.id} | ${a.role} | ${a.label} | ${a.endReason ?? a.status} | ${a.usage.inputTokens + a.usage.outputTokens} |`);
+    out.push(
+      `| ${a.id} | ${a.role} | ${a.label} | ${a.endReason ?? a.status} | ${a.usage.inputTokens + a.usage.outputTokens} |`,
+    );
   }
   return `${out.join("\n")}\n`;
 }

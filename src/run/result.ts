@@ -41,4 +41,7 @@ export const SynthesisSchema = z
   })
   .strict();
 export type Synthesis = z.infer<typeof SynthesisSchema>;
-export const SYNTHESIS_JSON_SCHEMA = z.toJSONSchema(SynthesisSchema, { target: "draft-7" }) as Record<string, unknown>;
+export const SYNTHESIS_JSON_SCHEMA = z.toJSONSchema(SynthesisSchema, { target: "draft-7" }) as Record<
+  string,
+  unknown
+>;

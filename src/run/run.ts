@@ -1,10 +1,10 @@
+import type { WorkerEvent } from "../backends/types.ts";
 import { EXIT } from "../cli/exit-codes.ts";
 import type { AgentSnapshot } from "../core/agent.ts";
 import { Pool } from "../core/pool.ts";
-import type { Usage } from "../core/usage.ts";
 import { OWNER_ID } from "../core/registry.ts";
+import type { Usage } from "../core/usage.ts";
 import { isBatonError } from "../errors.ts";
-import type { WorkerEvent } from "../backends/types.ts";
 import { newRunId, runDir } from "../store/paths.ts";
 import { makeAnswerer } from "./clarify.ts";
 import { RunContext } from "./context.ts";
@@ -72,12 +72,23 @@ const EXIT_FOR: Record<Exclude<RunStatus, "running">, number> = {
  * const view = await runTask({ task: "Review src/pool.ts", pattern: "review", backends: codexBackend() });
  * console.log(view.result?.summary, view.result?.nextStep);
  */
-export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promise<RunView & { exitCode: number }> {
+export async function runTask(
+  options: RunOptions,
+  hooks: RunHooks = {},
+): Promise<RunView & { exitCode: number }> {
   checkRunOptions(options);
   const runId = newRunId();
   const recorder = new RunRecorder(runDir(runId, options.home));
   const requested = options.pattern ?? "auto";
-  const view: RunView = { runId, dir: recorder.dir, task: options.task, status: "running", pattern: requested, agents: [], startedAt: Date.now() };
+  const view: RunView = {
+    runId,
+    dir: recorder.dir,
+    task: options.task,
+    status: "running",
+    pattern: requested,
+    agents: [],
+    startedAt: Date.now(),
+  };
   const activity = new Map<string, string>();
   let pending: NodeJS.Timeout | undefined;
   const update = () => {
@@ -123,7 +134,14 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
     task: options.task,
     pattern: requested,
     cwd: options.cwd ?? process.cwd(),
-    options: { lenses: options.lenses, sections: options.sections, workers: options.workers, concurrency: options.concurrency, timeoutMs: options.timeoutMs, context: options.context },
+    options: {
+      lenses: options.lenses,
+      sections: options.sections,
+      workers: options.workers,
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs,
+      context: options.context,
+    },
   });
   recorder.writeJson("run.json", view);
   hooks.onStart?.(view);
@@ -144,14 +162,22 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
 
   try {
     let pattern = requested;
-    let patternOptions: PatternOptions = { lenses: options.lenses, sections: options.sections, workers: options.workers };
+    let patternOptions: PatternOptions = {
+      lenses: options.lenses,
+      sections: options.sections,
+      workers: options.workers,
+    };
     let fallback: string | undefined;
     if (pattern === "auto") {
       const choice = await choosePattern(ctx, patternOptions);
       pattern = choice.pattern;
       patternOptions = choice.options;
       fallback = choice.fallback;
-      recorder.journal.append({ type: "pattern.chosen", pattern, rationale: choice.fallback ?? choice.rationale });
+      recorder.journal.append({
+        type: "pattern.chosen",
+        pattern,
+        rationale: choice.fallback ?? choice.rationale,
+      });
     }
     view.pattern = pattern;
     const result = await PATTERN_RUNNERS[pattern](ctx, patternOptions);
@@ -165,8 +191,14 @@ export async function runTask(options: RunOptions, hooks: RunHooks = {}): Promis
     options.signal?.removeEventListener("abort", onAbort);
     if (pending) clearTimeout(pending);
     if (runTimer) clearTimeout(runTimer);
-    if (runTimedOut && view.result) view.result.warnings.push(`the run's deadline of ${options.runTimeoutMs} ms passed; running workers were stopped`);
-    if (pool.budgetExhausted && view.result) view.result.warnings.push(`the token budget of ${options.maxTokens} was used up; unfinished workers were stopped`);
+    if (runTimedOut && view.result)
+      view.result.warnings.push(
+        `the run's deadline of ${options.runTimeoutMs} ms passed; running workers were stopped`,
+      );
+    if (pool.budgetExhausted && view.result)
+      view.result.warnings.push(
+        `the token budget of ${options.maxTokens} was used up; unfinished workers were stopped`,
+      );
     await pool.shutdown();
     update();
     view.endedAt = Date.now();

@@ -13,10 +13,16 @@ export interface SynthesisInput {
 }
 
 /** Runs the synthesis agent; if it fails, a plain synthesis is made from the material so nothing is lost. */
-export async function synthesize(ctx: RunContext, input: SynthesisInput): Promise<{ synthesis: Synthesis; outcome: WorkerOutcome }> {
+export async function synthesize(
+  ctx: RunContext,
+  input: SynthesisInput,
+): Promise<{ synthesis: Synthesis; outcome: WorkerOutcome }> {
   const findings = (input.findings ?? [])
     .slice(0, 30)
-    .map((f, i) => `${i + 1}. [${f.severity}] ${f.title}${f.location ? ` (${f.location})` : ""} — reported by ${f.reportedBy.join(", ")}${f.recommendation ? `; fix: ${f.recommendation}` : ""}`);
+    .map(
+      (f, i) =>
+        `${i + 1}. [${f.severity}] ${f.title}${f.location ? ` (${f.location})` : ""} — reported by ${f.reportedBy.join(", ")}${f.recommendation ? `; fix: ${f.recommendation}` : ""}`,
+    );
   const notes = (input.notes ?? []).map((n) => `### ${n.label}\n${n.text}`);
   const prompt = [
     WORKER_PREAMBLE,
@@ -29,7 +35,12 @@ export async function synthesize(ctx: RunContext, input: SynthesisInput): Promis
   ]
     .filter(Boolean)
     .join("\n");
-  const outcome = await ctx.worker({ role: "synthesis", label: "synthesis", prompt, schema: SYNTHESIS_JSON_SCHEMA });
+  const outcome = await ctx.worker({
+    role: "synthesis",
+    label: "synthesis",
+    prompt,
+    schema: SYNTHESIS_JSON_SCHEMA,
+  });
   if (outcome.ok) {
     try {
       const parsed = SynthesisSchema.safeParse(JSON.parse(outcome.finalMessage));
@@ -44,7 +55,9 @@ export async function synthesize(ctx: RunContext, input: SynthesisInput): Promis
   const top = input.findings?.[0];
   return {
     synthesis: {
-      result: top ? `Top finding: ${top.title}` : (input.notes?.[0]?.text ?? "No result could be synthesised."),
+      result: top
+        ? `Top finding: ${top.title}`
+        : (input.notes?.[0]?.text ?? "No result could be synthesised."),
       next_step: top?.recommendation ?? "",
       selected: input.notes?.[0]?.label ?? "",
     },

@@ -25,15 +25,22 @@ export const WorkerResultSchema = z
     proposed_changes: z.array(z.object({ file: z.string(), change: z.string(), risk: z.string() }).strict()),
     tests: z.array(z.string()),
     open_questions: z.array(
-      z
-        .object({ question: z.string(), options: z.array(z.string()), recommended: z.string() })
-        .strict(),
+      z.object({ question: z.string(), options: z.array(z.string()), recommended: z.string() }).strict(),
     ),
   })
   .strict();
 export type WorkerResult = z.infer<typeof WorkerResultSchema>;
 export type Finding = WorkerResult["findings"][number];
 
-export const WORKER_RESULT_JSON_SCHEMA = z.toJSONSchema(WorkerResultSchema, { target: "draft-7" }) as Record<string, unknown>;
+export const WORKER_RESULT_JSON_SCHEMA = z.toJSONSchema(WorkerResultSchema, { target: "draft-7" }) as Record<
+  string,
+  unknown
+>;
 
-export const EMPTY_RESULT: WorkerResult = { summary: "", findings: [], proposed_changes: [], tests: [], open_questions: [] };
+export const EMPTY_RESULT: WorkerResult = {
+  summary: "",
+  findings: [],
+  proposed_changes: [],
+  tests: [],
+  open_questions: [],
+};

@@ -20,7 +20,12 @@ export const JournalEntrySchema = z.discriminatedUnion("type", [
     options: z.record(z.string(), z.unknown()),
   }),
   z.object({ ...base, type: z.literal("plan.updated"), plan: z.unknown() }),
-  z.object({ ...base, type: z.literal("pattern.chosen"), pattern: z.string(), rationale: z.string().optional() }),
+  z.object({
+    ...base,
+    type: z.literal("pattern.chosen"),
+    pattern: z.string(),
+    rationale: z.string().optional(),
+  }),
   z.object({
     ...base,
     type: z.literal("agent.spawned"),
@@ -57,8 +62,19 @@ export const JournalEntrySchema = z.discriminatedUnion("type", [
     concurrency: z.number(),
   }),
   z.object({ ...base, type: z.literal("budget.exhausted"), usedTokens: z.number(), maxTokens: z.number() }),
-  z.object({ ...base, type: z.literal("agent.input"), agentId: z.string(), message: z.string(), interrupt: z.boolean() }),
-  z.object({ ...base, type: z.literal("agent.closed"), agentId: z.string(), previousStatus: AgentStatusSchema }),
+  z.object({
+    ...base,
+    type: z.literal("agent.input"),
+    agentId: z.string(),
+    message: z.string(),
+    interrupt: z.boolean(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("agent.closed"),
+    agentId: z.string(),
+    previousStatus: AgentStatusSchema,
+  }),
   z.object({
     ...base,
     type: z.literal("clarification"),
@@ -67,7 +83,13 @@ export const JournalEntrySchema = z.discriminatedUnion("type", [
     answers: z.array(z.string()),
     source: z.enum(["terminal", "answers-file", "recommended"]),
   }),
-  z.object({ ...base, type: z.literal("run.ended"), status: z.string(), exitCode: z.number(), error: z.string().optional() }),
+  z.object({
+    ...base,
+    type: z.literal("run.ended"),
+    status: z.string(),
+    exitCode: z.number(),
+    error: z.string().optional(),
+  }),
 ]);
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -84,7 +106,12 @@ export class Journal {
   }
 
   append(entry: JournalInput): JournalEntry {
-    const full = { v: JOURNAL_VERSION, seq: this.#seq++, at: new Date().toISOString(), ...entry } as JournalEntry;
+    const full = {
+      v: JOURNAL_VERSION,
+      seq: this.#seq++,
+      at: new Date().toISOString(),
+      ...entry,
+    } as JournalEntry;
     appendFileSync(this.file, `${JSON.stringify(full)}\n`);
     return full;
   }
@@ -103,7 +130,9 @@ export function readJournal(file: string): JournalRead {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new BatonError("E_NOT_FOUND", `cannot read the run journal ${file}: ${(error as Error).message}`, { file });
+    throw new BatonError("E_NOT_FOUND", `cannot read the run journal ${file}: ${(error as Error).message}`, {
+      file,
+    });
   }
   const lines = text.split("\n");
   const last = lines.pop() ?? "";
@@ -119,7 +148,10 @@ export function readJournal(file: string): JournalRead {
         result.truncated = true;
         return;
       }
-      throw new BatonError("E_CONFIG", `${file}:${index + 1}: the journal line is not JSON`, { file, line: index + 1 });
+      throw new BatonError("E_CONFIG", `${file}:${index + 1}: the journal line is not JSON`, {
+        file,
+        line: index + 1,
+      });
     }
     const parsed = JournalEntrySchema.safeParse(raw);
     if (parsed.success) result.entries.push(parsed.data);

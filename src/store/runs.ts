@@ -14,7 +14,9 @@ export interface StoredRun {
 export function listRunIds(home?: string): string[] {
   const dir = runsDir(home);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => existsSync(join(dir, name, "journal.jsonl"))).sort();
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, "journal.jsonl")))
+    .sort();
 }
 
 export function readRun(runId: string, home?: string): StoredRun {
@@ -49,6 +51,7 @@ export function readRun(runId: string, home?: string): StoredRun {
 /** The newest run, for commands whose run id is optional. */
 export function latestRunId(home?: string): string {
   const ids = listRunIds(home);
-  if (ids.length === 0) throw new BatonError("E_NOT_FOUND", `no runs yet in ${runsDir(home)}; start one with baton run "<task>"`);
+  if (ids.length === 0)
+    throw new BatonError("E_NOT_FOUND", `no runs yet in ${runsDir(home)}; start one with baton run "<task>"`);
   return ids.at(-1)!;
 }

@@ -55,10 +55,16 @@ function lineByLine(stream: NodeJS.WriteStream): LiveView {
     stream.write(`${line}\n`);
   };
   const update = (view: RunView) => {
-    for (const s of view.plan?.plan ?? []) if (s.status === "in_progress") emit("step", s.step, `[plan] ${s.step}`);
+    for (const s of view.plan?.plan ?? [])
+      if (s.status === "in_progress") emit("step", s.step, `[plan] ${s.step}`);
     for (const a of view.agents) {
-      const state = a.endReason && a.status !== "running" && a.status !== "pending_init" ? a.endReason : a.status;
-      emit(a.id, state, `[${a.id}] ${a.role} "${a.label}": ${state}${a.error && state !== "completed" && state !== "closed" ? ` — ${a.error}` : ""}`);
+      const state =
+        a.endReason && a.status !== "running" && a.status !== "pending_init" ? a.endReason : a.status;
+      emit(
+        a.id,
+        state,
+        `[${a.id}] ${a.role} "${a.label}": ${state}${a.error && state !== "completed" && state !== "closed" ? ` — ${a.error}` : ""}`,
+      );
     }
   };
   return {

@@ -19,7 +19,11 @@ export function styleFor(stream: { isTTY?: boolean }, env = process.env): Style 
 }
 
 export function formatTokens(n: number): string {
-  return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)}M` : n >= 1_000 ? `${(n / 1_000).toFixed(1)}k` : String(n);
+  return n >= 1_000_000
+    ? `${(n / 1_000_000).toFixed(1)}M`
+    : n >= 1_000
+      ? `${(n / 1_000).toFixed(1)}k`
+      : String(n);
 }
 
 /** The live view as a string: header, plan, one row per worker. Pure, so it is easy to test. */
@@ -29,14 +33,20 @@ export function renderView(view: RunView, now: number, style: Style = plain, wid
   lines.push(style.bold(`baton ${view.runId} · ${view.pattern} · ${view.status} · ${elapsed}`));
   if (view.plan) {
     for (const s of view.plan.plan) {
-      const mark = s.status === "completed" ? style.green("[x]") : s.status === "in_progress" ? style.yellow("[~]") : style.dim("[ ]");
+      const mark =
+        s.status === "completed"
+          ? style.green("[x]")
+          : s.status === "in_progress"
+            ? style.yellow("[~]")
+            : style.dim("[ ]");
       lines.push(`  ${mark} ${s.step}`);
     }
   }
   for (const a of view.agents) {
     const ended = a.endReason && a.status !== "running" && a.status !== "pending_init";
     const state = ended ? a.endReason! : a.status;
-    const colour = state === "completed" ? style.green : ended && state !== "closed" ? style.red : (s: string) => s;
+    const colour =
+      state === "completed" ? style.green : ended && state !== "closed" ? style.red : (s: string) => s;
     const since = a.startedAt ? formatDurationMs((a.endedAt ?? now) - a.startedAt) : "-";
     const tokens = formatTokens(a.usage.inputTokens + a.usage.outputTokens);
     const row = `  ${a.id.padEnd(9)} ${a.role.padEnd(11)} ${a.label.slice(0, 28).padEnd(28)} ${colour(state.padEnd(10))} ${since.padStart(7)} ${tokens.padStart(6)} tok  ${style.dim(a.lastActivity ?? "")}`;

@@ -18,7 +18,8 @@ export function parseDurationMs(text: string, what: string): number {
     );
   }
   const total = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2] as keyof typeof UNIT_MS], 0);
-  if (total <= 0) throw new BatonError("E_USAGE", `${what}: the duration must be greater than zero, got "${text}"`);
+  if (total <= 0)
+    throw new BatonError("E_USAGE", `${what}: the duration must be greater than zero, got "${text}"`);
   return Math.round(total);
 }
 

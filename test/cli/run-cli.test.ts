@@ -26,10 +26,26 @@ function baton(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 describe("baton run: bad input exits 2, says what is accepted, and leaves no run directory", () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ["unknown pattern", ["run", "task", "--pattern", "bogus"], /Allowed choices are auto, review, review-fix/],
-    ["bad duration", ["run", "task", "--timeout", "ten minutes"], /--timeout: "ten minutes" is not a duration; use .* 10m/],
-    ["--workers 0", ["run", "task", "--workers", "0"], /--workers must be a whole number from 1 to 16, got "0"/],
-    ["unreadable context", ["run", "task", "--context", "missing.yaml"], /--context: cannot read "missing.yaml": ENOENT/],
+    [
+      "unknown pattern",
+      ["run", "task", "--pattern", "bogus"],
+      /Allowed choices are auto, review, review-fix/,
+    ],
+    [
+      "bad duration",
+      ["run", "task", "--timeout", "ten minutes"],
+      /--timeout: "ten minutes" is not a duration; use .* 10m/,
+    ],
+    [
+      "--workers 0",
+      ["run", "task", "--workers", "0"],
+      /--workers must be a whole number from 1 to 16, got "0"/,
+    ],
+    [
+      "unreadable context",
+      ["run", "task", "--context", "missing.yaml"],
+      /--context: cannot read "missing.yaml": ENOENT/,
+    ],
     ["split without sections", ["run", "task", "--pattern", "split"], /needs at least two --sections/],
     ["one lens", ["run", "task", "--pattern", "review", "--lenses", "only-one"], /2 to 4 lenses, got 1/],
   ];
@@ -53,28 +69,59 @@ describe("baton run with a failing lens (real codex, scripted model)", () => {
   });
 
   it("exits 3 with a partial result that names the failed worker and why", () => {
-    const r = baton(["run", "--rehearse", "--script", script, "Review src/core/pool.ts", "--pattern", "review"]);
+    const r = baton([
+      "run",
+      "--rehearse",
+      "--script",
+      script,
+      "Review src/core/pool.ts",
+      "--pattern",
+      "review",
+    ]);
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^PARTIAL \(REHEARSAL/m);
-    expect(r.stdout).toMatch(/Failed worker: clarity and structure \(agent-3\): failed — .*the model is overloaded/);
+    expect(r.stdout).toMatch(
+      /Failed worker: clarity and structure \(agent-3\): failed — .*the model is overloaded/,
+    );
     expect(r.stdout).toMatch(/\[critical\] wait\(\) without a timeout can block forever/);
   });
 
   it("--json prints one object with the run, and status/report/logs read it back", () => {
-    const r = baton(["run", "--rehearse", "--script", script, "Review src/core/pool.ts", "--pattern", "review", "--json"]);
+    const r = baton([
+      "run",
+      "--rehearse",
+      "--script",
+      script,
+      "Review src/core/pool.ts",
+      "--pattern",
+      "review",
+      "--json",
+    ]);
     expect(r.code).toBe(3);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ status: "partial", pattern: "review" });
-    expect(out.agents.map((a: { role: string }) => a.role)).toEqual(["reviewer", "reviewer", "reviewer", "synthesis"]);
+    expect(out.agents.map((a: { role: string }) => a.role)).toEqual([
+      "reviewer",
+      "reviewer",
+      "reviewer",
+      "synthesis",
+    ]);
     // codex words it "stream disconnected before completion: <the model's error>"
-    expect(out.agents[2]).toMatchObject({ endReason: "failed", error: expect.stringMatching(/the model is overloaded$/) });
-    expect(out.result.failedWorkers).toEqual([expect.objectContaining({ label: "clarity and structure", endReason: "failed" })]);
+    expect(out.agents[2]).toMatchObject({
+      endReason: "failed",
+      error: expect.stringMatching(/the model is overloaded$/),
+    });
+    expect(out.result.failedWorkers).toEqual([
+      expect.objectContaining({ label: "clarity and structure", endReason: "failed" }),
+    ]);
 
     const status = baton(["status", out.runId, "--json"]);
     expect(JSON.parse(status.stdout)).toMatchObject({ runId: out.runId, status: "partial" });
     const report = baton(["report", out.runId]);
     expect(report.stdout).toMatch(/^# baton run /);
-    expect(report.stdout).toMatch(/## Failed workers\n\n- clarity and structure \(agent-3\): failed — .*the model is overloaded/);
+    expect(report.stdout).toMatch(
+      /## Failed workers\n\n- clarity and structure \(agent-3\): failed — .*the model is overloaded/,
+    );
     const logs = baton(["logs", out.runId]);
     expect(logs.stdout).toMatch(/agent-3 turn 1 ended: failed — .*the model is overloaded/);
     expect(logs.stdout).toMatch(/run\.ended/);

@@ -19,7 +19,10 @@ afterEach(async () => {
 });
 
 /** Starts an owner process with `count` agents (each with a grandchild in its own session). */
-async function startOwner(count: number, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; owner: string }> {
+async function startOwner(
+  count: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; owner: string }> {
   const child = spawn(process.execPath, [OWNER, String(count)], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, ...env },

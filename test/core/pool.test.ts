@@ -124,7 +124,9 @@ describe("close", () => {
     expect(previous_status).toBe("running");
     expect(processesOfAgent(id)).toEqual([]);
     expect(p.get(id)!.status).toBe("shutdown");
-    expect((await p.wait([waiting], { timeoutMs: 5_000 })).status[waiting]).toEqual({ completed: "reply to: noop" });
+    expect((await p.wait([waiting], { timeoutMs: 5_000 })).status[waiting]).toEqual({
+      completed: "reply to: noop",
+    });
   });
 
   it("kills a worker that ignores SIGTERM", async () => {

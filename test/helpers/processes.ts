@@ -4,7 +4,9 @@ import { OWNER_ID } from "../../src/core/registry.ts";
 /** Live processes (any depth, any session) that belong to this agent of this process. */
 export function processesOfAgent(agentId: string): number[] {
   // Tags are `<owner>:<pool>:<agent>:<turn>`.
-  return taggedProcesses((t) => t.startsWith(`${OWNER_ID}:`) && t.split(":")[2] === agentId).map((p) => p.pid);
+  return taggedProcesses((t) => t.startsWith(`${OWNER_ID}:`) && t.split(":")[2] === agentId).map(
+    (p) => p.pid,
+  );
 }
 
 /** Polls `check` every 20 ms until it returns true or `timeoutMs` passes; returns the last answer. */

@@ -21,8 +21,19 @@ afterAll(async () => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-const run = (pattern: Parameters<typeof runTask>[0]["pattern"], extra: Partial<Parameters<typeof runTask>[0]> = {}) =>
-  runTask({ task: "Review src/core/pool.ts", pattern, backends: rehearsal.backend, home, cwd, timeoutMs: 60_000, ...extra });
+const run = (
+  pattern: Parameters<typeof runTask>[0]["pattern"],
+  extra: Partial<Parameters<typeof runTask>[0]> = {},
+) =>
+  runTask({
+    task: "Review src/core/pool.ts",
+    pattern,
+    backends: rehearsal.backend,
+    home,
+    cwd,
+    timeoutMs: 60_000,
+    ...extra,
+  });
 
 describe("patterns end to end (real codex, scripted model)", () => {
   it("A: triangulated review runs three lenses concurrently and merges a shared finding once, ranked", async () => {
@@ -46,13 +57,18 @@ describe("patterns end to end (real codex, scripted model)", () => {
     // The run record holds every agent's files.
     for (const a of view.agents) {
       const dir = join(view.dir, "agents", a.id);
-      for (const file of ["prompt-1.md", "events.jsonl", "final.md", "usage.json"]) expect(existsSync(join(dir, file)), `${a.id}/${file}`).toBe(true);
+      for (const file of ["prompt-1.md", "events.jsonl", "final.md", "usage.json"])
+        expect(existsSync(join(dir, file)), `${a.id}/${file}`).toBe(true);
     }
     for (const a of reviewers) expect(existsSync(join(view.dir, "agents", a.id, "result.json"))).toBe(true);
     const journal = readJournal(join(view.dir, "journal.jsonl"));
     expect(journal.entries.at(-1)).toMatchObject({ type: "run.ended", status: "completed", exitCode: 0 });
     expect(journal.entries.filter((e) => e.type === "agent.closed")).toHaveLength(view.agents.length);
-    expect(JSON.parse(readFileSync(join(view.dir, "plan.json"), "utf8")).plan.every((s: { status: string }) => s.status === "completed")).toBe(true);
+    expect(
+      JSON.parse(readFileSync(join(view.dir, "plan.json"), "utf8")).plan.every(
+        (s: { status: string }) => s.status === "completed",
+      ),
+    ).toBe(true);
   });
 
   it("B: review → fix → verify delivers a verification", async () => {
@@ -67,7 +83,10 @@ describe("patterns end to end (real codex, scripted model)", () => {
     const view = await run("scout");
     expect(view.agents.map((a) => a.role)).toEqual(["scout", "implementer", "verifier", "synthesis"]);
     expect(view.result!.verification!.passed).toBe(true);
-    const implementerPrompt = readFileSync(join(view.dir, "agents", view.agents[1]!.id, "prompt-1.md"), "utf8");
+    const implementerPrompt = readFileSync(
+      join(view.dir, "agents", view.agents[1]!.id, "prompt-1.md"),
+      "utf8",
+    );
     expect(implementerPrompt).toContain("SCOUT REPORT:");
   });
 

@@ -22,7 +22,12 @@ export function codexParser(): TurnParser {
       if (finished) return [];
       const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
       const detail = lastMeaningfulLine(stderrTail);
-      return [{ type: "turn.failed", message: `codex ${how} without finishing its turn${detail ? `: ${detail}` : ""}` }];
+      return [
+        {
+          type: "turn.failed",
+          message: `codex ${how} without finishing its turn${detail ? `: ${detail}` : ""}`,
+        },
+      ];
     },
   };
 }
@@ -32,7 +37,9 @@ function toEvent(raw: unknown): WorkerEvent {
   const e = raw as Record<string, unknown>;
   switch (e.type) {
     case "thread.started":
-      return typeof e.thread_id === "string" ? { type: "thread.started", threadId: e.thread_id } : { type: "unknown", raw };
+      return typeof e.thread_id === "string"
+        ? { type: "thread.started", threadId: e.thread_id }
+        : { type: "unknown", raw };
     case "turn.started":
       return { type: "turn.started" };
     case "item.started":
@@ -44,7 +51,9 @@ function toEvent(raw: unknown): WorkerEvent {
     }
     case "turn.completed": {
       const usage = toUsage(e.usage);
-      return usage ? { type: "turn.completed", usage, usageIsCumulative: true } : { type: "turn.completed", usageIsCumulative: true };
+      return usage
+        ? { type: "turn.completed", usage, usageIsCumulative: true }
+        : { type: "turn.completed", usageIsCumulative: true };
     }
     case "turn.failed": {
       const message = String((e.error as { message?: unknown } | undefined)?.message ?? "turn failed");

@@ -23,9 +23,16 @@ export function registerCancel(program: Command): void {
         process.stdout.write(`run ${runId} is not running (status: ${view.status}); nothing to cancel\n`);
         return;
       }
-      const owner = JSON.parse(readFileSync(join(runDir(runId), "owner.json"), "utf8")) as { pid: number; ownerId: string };
+      const owner = JSON.parse(readFileSync(join(runDir(runId), "owner.json"), "utf8")) as {
+        pid: number;
+        ownerId: string;
+      };
       if (stale || !ownerAlive(owner.ownerId)) {
-        throw new BatonError("E_NOT_FOUND", `run ${runId} has no live baton process (it was killed); its workers were reaped at this start`, { runId });
+        throw new BatonError(
+          "E_NOT_FOUND",
+          `run ${runId} has no live baton process (it was killed); its workers were reaped at this start`,
+          { runId },
+        );
       }
       process.kill(owner.pid, "SIGINT");
       const deadline = Date.now() + parseDurationMs(flags.wait, "--wait");
@@ -37,6 +44,10 @@ export function registerCancel(program: Command): void {
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      throw new BatonError("E_BACKEND", `run ${runId} did not end within ${flags.wait}; its process is ${owner.pid}`, { runId });
+      throw new BatonError(
+        "E_BACKEND",
+        `run ${runId} did not end within ${flags.wait}; its process is ${owner.pid}`,
+        { runId },
+      );
     });
 }

@@ -14,30 +14,44 @@ export function registerLogs(program: Command): void {
     .option("--agent <id>", "print this agent's worker events instead of the run journal")
     .option("-f, --follow", "keep printing new lines until the run ends")
     .option("--json", "print the raw JSON lines")
-    .addHelpText("after", "\nExamples:\n  $ baton logs\n  $ baton logs 20261122-071502-a3f9 --agent agent-2 --follow")
-    .action(async (runId: string | undefined, flags: { agent?: string; follow?: boolean; json?: boolean }) => {
-      const id = runId ?? latestRunId();
-      const dir = runDir(id);
-      const file = flags.agent ? join(dir, "agents", flags.agent, "events.jsonl") : join(dir, "journal.jsonl");
-      if (!existsSync(file)) {
-        throw new BatonError("E_NOT_FOUND", flags.agent ? `run ${id} has no events for agent "${flags.agent}" (${file})` : `no run "${id}" (${file} is missing)`, { runId: id });
-      }
-      let printed = 0;
-      const print = (): boolean => {
-        const lines = readFileSync(file, "utf8").split("\n");
-        const complete = lines.slice(0, -1); // the last piece may be a line still being written
-        for (const line of complete.slice(printed)) {
-          if (line.trim()) process.stdout.write(`${flags.json ? line : describe(line, flags.agent !== undefined)}\n`);
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ baton logs\n  $ baton logs 20261122-071502-a3f9 --agent agent-2 --follow",
+    )
+    .action(
+      async (runId: string | undefined, flags: { agent?: string; follow?: boolean; json?: boolean }) => {
+        const id = runId ?? latestRunId();
+        const dir = runDir(id);
+        const file = flags.agent
+          ? join(dir, "agents", flags.agent, "events.jsonl")
+          : join(dir, "journal.jsonl");
+        if (!existsSync(file)) {
+          throw new BatonError(
+            "E_NOT_FOUND",
+            flags.agent
+              ? `run ${id} has no events for agent "${flags.agent}" (${file})`
+              : `no run "${id}" (${file} is missing)`,
+            { runId: id },
+          );
         }
-        printed = complete.length;
-        return readJournal(join(dir, "journal.jsonl")).entries.some((e) => e.type === "run.ended");
-      };
-      let ended = print();
-      while (flags.follow && !ended) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        if (statSync(file).size > 0) ended = print();
-      }
-    });
+        let printed = 0;
+        const print = (): boolean => {
+          const lines = readFileSync(file, "utf8").split("\n");
+          const complete = lines.slice(0, -1); // the last piece may be a line still being written
+          for (const line of complete.slice(printed)) {
+            if (line.trim())
+              process.stdout.write(`${flags.json ? line : describe(line, flags.agent !== undefined)}\n`);
+          }
+          printed = complete.length;
+          return readJournal(join(dir, "journal.jsonl")).entries.some((e) => e.type === "run.ended");
+        };
+        let ended = print();
+        while (flags.follow && !ended) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          if (statSync(file).size > 0) ended = print();
+        }
+      },
+    );
 }
 
 function describe(line: string, agentEvents: boolean): string {
@@ -49,7 +63,11 @@ function describe(line: string, agentEvents: boolean): string {
   }
   if (agentEvents) {
     const item = e.item as Record<string, unknown> | undefined;
-    const detail = item ? ` ${item.type}${item.command ? `: ${item.command}` : ""}${item.text ? `: ${String(item.text).slice(0, 200)}` : ""}` : e.message ? `: ${e.message}` : "";
+    const detail = item
+      ? ` ${item.type}${item.command ? `: ${item.command}` : ""}${item.text ? `: ${String(item.text).slice(0, 200)}` : ""}`
+      : e.message
+        ? `: ${e.message}`
+        : "";
     return `turn ${e.turn} ${e.type}${detail}`;
   }
   const j = e as unknown as JournalEntry;
@@ -60,7 +78,9 @@ function describe(line: string, agentEvents: boolean): string {
     case "agent.spawned":
       return `${at} ${j.agentId} spawned: ${j.role} "${j.label}" on ${j.backend}`;
     case "plan.updated": {
-      const step = (j.plan as { plan?: Array<{ step: string; status: string }> }).plan?.find((s) => s.status === "in_progress");
+      const step = (j.plan as { plan?: Array<{ step: string; status: string }> }).plan?.find(
+        (s) => s.status === "in_progress",
+      );
       return `${at} plan: ${step ? `now "${step.step}"` : "all steps done"}`;
     }
     default:

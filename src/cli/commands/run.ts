@@ -8,7 +8,7 @@ import { type AnswerBook, loadAnswers, type Question } from "../../run/clarify.t
 import { type ContextPack, loadContextPack } from "../../run/context-pack.ts";
 import { checkRunOptions, type RunOptions } from "../../run/options.ts";
 import { PATTERNS, type PatternName } from "../../run/result.ts";
-import { runTask, type RunView } from "../../run/run.ts";
+import { type RunView, runTask } from "../../run/run.ts";
 import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { parseList, parseWhole } from "../parse.ts";
@@ -49,16 +49,34 @@ Exit codes: 0 success, 1 run failed, 2 bad usage, 3 partial (some workers failed
 built from the rest), 130 interrupted.`,
     )
     .argument("<task>", "what the workers should do")
-    .addOption(new Option("-p, --pattern <name>", "orchestration pattern").choices(["auto", ...PATTERNS]).default("auto"))
-    .option("--lenses <list>", "review lenses / research angles / option directions, comma-separated (2–4)", parseList)
+    .addOption(
+      new Option("-p, --pattern <name>", "orchestration pattern")
+        .choices(["auto", ...PATTERNS])
+        .default("auto"),
+    )
+    .option(
+      "--lenses <list>",
+      "review lenses / research angles / option directions, comma-separated (2–4)",
+      parseList,
+    )
     .option("--sections <list>", "slices for --pattern split, comma-separated", parseList)
     .option("--workers <n>", "how many research or option workers", parseWhole("--workers", 1, 16))
     .option("--concurrency <n>", "worker turns at once (default 4)", parseWhole("--concurrency", 1, 64))
     .option("--timeout <duration>", "deadline of each worker turn, e.g. 90s, 10m (default 10m)")
-    .option("--run-timeout <duration>", "deadline of the whole run; running workers are stopped when it passes")
-    .option("--max-tokens <n>", "token budget of the whole run (input + output, all workers)", parseWhole("--max-tokens", 1, Number.MAX_SAFE_INTEGER))
+    .option(
+      "--run-timeout <duration>",
+      "deadline of the whole run; running workers are stopped when it passes",
+    )
+    .option(
+      "--max-tokens <n>",
+      "token budget of the whole run (input + output, all workers)",
+      parseWhole("--max-tokens", 1, Number.MAX_SAFE_INTEGER),
+    )
     .option("--stall-timeout <duration>", "kill a worker silent for this long (default 5m)")
-    .option("--context <file>", "Context Pack: YAML/JSON (goal, nonGoals, constraints, pointers, priorDecisions, successCheck) or Markdown")
+    .option(
+      "--context <file>",
+      "Context Pack: YAML/JSON (goal, nonGoals, constraints, pointers, priorDecisions, successCheck) or Markdown",
+    )
     .option("--goal <text>", "the Context Pack's Goal, without a file")
     .option("--answers <file>", "answers to workers' clarification questions (YAML/JSON list or map)")
     .option("--json", "print one JSON object with the whole run at the end, and nothing else on stdout")
@@ -82,7 +100,9 @@ Examples:
 async function runCommand(task: string, flags: RunFlags): Promise<number> {
   // Everything that can be wrong with the input is found before a run directory exists.
   const timeoutMs = flags.timeout ? parseDurationMs(flags.timeout, "--timeout") : undefined;
-  const stallTimeoutMs = flags.stallTimeout ? parseDurationMs(flags.stallTimeout, "--stall-timeout") : undefined;
+  const stallTimeoutMs = flags.stallTimeout
+    ? parseDurationMs(flags.stallTimeout, "--stall-timeout")
+    : undefined;
   const runTimeoutMs = flags.runTimeout ? parseDurationMs(flags.runTimeout, "--run-timeout") : undefined;
   let context: ContextPack | undefined = flags.context ? loadContextPack(flags.context) : undefined;
   if (flags.goal) context = { ...context, goal: flags.goal };
@@ -144,7 +164,9 @@ async function askOnTerminal(q: Question, view: ReturnType<typeof liveView> | un
   try {
     const options = q.options.length ? ` [${q.options.join(" / ")}]` : "";
     const fallback = q.recommended || q.options[0] || "";
-    const answer = await rl.question(`\nA worker asks: ${q.question}${options}${fallback ? ` (Enter = ${fallback})` : ""}\n> `);
+    const answer = await rl.question(
+      `\nA worker asks: ${q.question}${options}${fallback ? ` (Enter = ${fallback})` : ""}\n> `,
+    );
     return answer.trim() || fallback;
   } finally {
     rl.close();
@@ -159,7 +181,16 @@ export function jsonOf(v: RunView) {
     status: v.status,
     pattern: v.pattern,
     plan: v.plan,
-    agents: v.agents.map((a) => ({ id: a.id, role: a.role, label: a.label, status: a.status, endReason: a.endReason, error: a.error, usage: a.usage, finalMessage: a.finalMessage })),
+    agents: v.agents.map((a) => ({
+      id: a.id,
+      role: a.role,
+      label: a.label,
+      status: a.status,
+      endReason: a.endReason,
+      error: a.error,
+      usage: a.usage,
+      finalMessage: a.finalMessage,
+    })),
     result: v.result,
     error: v.error,
     dir: v.dir,
@@ -169,18 +200,27 @@ export function jsonOf(v: RunView) {
 function printSummary(v: RunView, rehearsed: boolean): void {
   const out = process.stdout;
   const r = v.result;
-  out.write(`\n${v.status.toUpperCase()}${rehearsed ? " (REHEARSAL: scripted model, no tokens spent)" : ""} — run ${v.runId} (${v.pattern})\n`);
+  out.write(
+    `\n${v.status.toUpperCase()}${rehearsed ? " (REHEARSAL: scripted model, no tokens spent)" : ""} — run ${v.runId} (${v.pattern})\n`,
+  );
   if (v.error) out.write(`Error: ${v.error}\n`);
   if (r) {
     out.write(`\n${r.summary}\n\nNext step: ${r.nextStep || "(none)"}\n`);
     if (r.selected) out.write(`Selected option: ${r.selected}\n`);
-    if (r.verification) out.write(`Verification: ${r.verification.passed ? "passed" : "FAILED"} — ${r.verification.summary}\n`);
+    if (r.verification)
+      out.write(`Verification: ${r.verification.passed ? "passed" : "FAILED"} — ${r.verification.summary}\n`);
     if (r.findings.length) {
       out.write("\nFindings:\n");
-      for (const f of r.findings.slice(0, 10)) out.write(`  [${f.severity}] ${f.title}${f.location ? ` (${f.location})` : ""} — ${f.reportedBy.join(", ")}\n`);
+      for (const f of r.findings.slice(0, 10))
+        out.write(
+          `  [${f.severity}] ${f.title}${f.location ? ` (${f.location})` : ""} — ${f.reportedBy.join(", ")}\n`,
+        );
       if (r.findings.length > 10) out.write(`  … ${r.findings.length - 10} more in the report\n`);
     }
-    for (const w of r.failedWorkers) out.write(`Failed worker: ${w.label} (${w.agentId}): ${w.endReason}${w.error ? ` — ${w.error}` : ""}\n`);
+    for (const w of r.failedWorkers)
+      out.write(
+        `Failed worker: ${w.label} (${w.agentId}): ${w.endReason}${w.error ? ` — ${w.error}` : ""}\n`,
+      );
     for (const w of r.warnings) out.write(`Warning: ${w}\n`);
   }
   out.write(`\nRecord: ${v.dir}\nReport: baton report ${v.runId}\n`);

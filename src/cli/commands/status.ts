@@ -16,13 +16,17 @@ export function registerStatus(program: Command): void {
       if (runId) return showOne(runId, flags.json === true);
       const runs = listRunIds().map((id) => readRun(id));
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(runs.map(({ view, stale }) => ({ runId: view.runId, status: stale ? "abandoned" : view.status, pattern: view.pattern, task: view.task, startedAt: view.startedAt })))}\n`);
+        process.stdout.write(
+          `${JSON.stringify(runs.map(({ view, stale }) => ({ runId: view.runId, status: stale ? "abandoned" : view.status, pattern: view.pattern, task: view.task, startedAt: view.startedAt })))}\n`,
+        );
         return;
       }
       if (runs.length === 0) process.stdout.write('No runs yet. Start one with: baton run "<task>"\n');
       for (const { view, stale } of runs) {
         const status = stale ? "abandoned" : view.status;
-        process.stdout.write(`${view.runId}  ${status.padEnd(10)} ${view.pattern.padEnd(10)} ${view.task.slice(0, 60)}\n`);
+        process.stdout.write(
+          `${view.runId}  ${status.padEnd(10)} ${view.pattern.padEnd(10)} ${view.task.slice(0, 60)}\n`,
+        );
       }
     });
 }
@@ -30,16 +34,23 @@ export function registerStatus(program: Command): void {
 function showOne(runId: string, json: boolean): void {
   const { view, stale } = readRun(runId);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ...jsonOf(view), status: stale ? "abandoned" : view.status })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...jsonOf(view), status: stale ? "abandoned" : view.status })}\n`,
+    );
     return;
   }
   const out: string[] = [];
   const end = view.endedAt ?? Date.now();
-  out.push(`run ${view.runId} · ${view.pattern} · ${stale ? "abandoned (its baton process is gone; see baton resume)" : view.status} · ${formatDurationMs(end - view.startedAt)}`);
+  out.push(
+    `run ${view.runId} · ${view.pattern} · ${stale ? "abandoned (its baton process is gone; see baton resume)" : view.status} · ${formatDurationMs(end - view.startedAt)}`,
+  );
   out.push(`task: ${view.task}`);
-  for (const s of view.plan?.plan ?? []) out.push(`  [${s.status === "completed" ? "x" : s.status === "in_progress" ? "~" : " "}] ${s.step}`);
+  for (const s of view.plan?.plan ?? [])
+    out.push(`  [${s.status === "completed" ? "x" : s.status === "in_progress" ? "~" : " "}] ${s.step}`);
   for (const a of view.agents) {
-    out.push(`  ${a.id.padEnd(9)} ${a.role.padEnd(11)} ${a.label.slice(0, 30).padEnd(30)} ${(a.endReason ?? a.status).padEnd(10)} ${formatTokens(a.usage.inputTokens + a.usage.outputTokens)} tok${a.error && a.endReason !== "completed" ? `  ${a.error}` : ""}`);
+    out.push(
+      `  ${a.id.padEnd(9)} ${a.role.padEnd(11)} ${a.label.slice(0, 30).padEnd(30)} ${(a.endReason ?? a.status).padEnd(10)} ${formatTokens(a.usage.inputTokens + a.usage.outputTokens)} tok${a.error && a.endReason !== "completed" ? `  ${a.error}` : ""}`,
+    );
   }
   process.stdout.write(`${out.join("\n")}\n`);
 }

@@ -22,5 +22,3 @@ export function reapOrphans(onlyOwner?: string): number {
   }
   return killed;
 }
-
-

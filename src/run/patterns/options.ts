@@ -3,12 +3,17 @@ import { workerPrompt } from "../prompts.ts";
 import { synthesize } from "../synthesis.ts";
 import { buildResult, completed, digest, type Pattern, requireSome } from "./shared.ts";
 
-export const DEFAULT_DIRECTIONS = ["the simplest thing that works", "the most robust approach", "a different direction"];
+export const DEFAULT_DIRECTIONS = [
+  "the simplest thing that works",
+  "the most robust approach",
+  "a different direction",
+];
 
 /** Pattern F — options sprint: 2–3 alternatives in parallel, one selected and refined. */
 export const options: Pattern = async (ctx, opts) => {
   const count = opts.workers ?? opts.lenses?.length ?? 3;
-  if (count < 2 || count > 3) throw new BatonError("E_USAGE", `--pattern options runs 2 or 3 option workers, got --workers ${count}`);
+  if (count < 2 || count > 3)
+    throw new BatonError("E_USAGE", `--pattern options runs 2 or 3 option workers, got --workers ${count}`);
   const directions = (opts.lenses ?? DEFAULT_DIRECTIONS).slice(0, count);
   ctx.setPlan([
     `Generate ${count} alternatives in parallel`,
@@ -20,7 +25,13 @@ export const options: Pattern = async (ctx, opts) => {
     directions.map((direction) => ({
       role: "options",
       label: direction,
-      prompt: workerPrompt({ kind: "options", task: ctx.task, scope: "read-only", focus: direction, context: ctx.context }),
+      prompt: workerPrompt({
+        kind: "options",
+        task: ctx.task,
+        scope: "read-only",
+        focus: direction,
+        context: ctx.context,
+      }),
     })),
   );
   requireSome("every option worker failed", outcomes);
@@ -46,8 +57,14 @@ export const options: Pattern = async (ctx, opts) => {
   const refined = refineOutcome.ok && refineOutcome.result ? refineOutcome : chosen;
   ctx.advance();
   ctx.finish();
-  return buildResult(ctx, "options", [refined], { ...choice, result: refined.result!.summary || choice.result }, {
-    selected: chosen.label,
-    options: proposals.map((o) => ({ label: o.label, summary: o.result!.summary })),
-  });
+  return buildResult(
+    ctx,
+    "options",
+    [refined],
+    { ...choice, result: refined.result!.summary || choice.result },
+    {
+      selected: chosen.label,
+      options: proposals.map((o) => ({ label: o.label, summary: o.result!.summary })),
+    },
+  );
 };

@@ -1,7 +1,7 @@
+import { mergeFindings } from "../merge.ts";
 import { workerPrompt } from "../prompts.ts";
 import { synthesize } from "../synthesis.ts";
 import { buildResult, completed, type Pattern, requireSome } from "./shared.ts";
-import { mergeFindings } from "../merge.ts";
 
 export const DEFAULT_ANGLES = [
   "official documentation and primary sources",
@@ -23,12 +23,20 @@ export const research: Pattern = async (ctx, options) => {
     angles.map((angle) => ({
       role: "research",
       label: angle,
-      prompt: workerPrompt({ kind: "research", task: ctx.task, scope: "read-only", focus: angle, context: ctx.context }),
+      prompt: workerPrompt({
+        kind: "research",
+        task: ctx.task,
+        scope: "read-only",
+        focus: angle,
+        context: ctx.context,
+      }),
     })),
   );
   ctx.advance();
   requireSome("every research worker failed", outcomes);
-  const findings = mergeFindings(completed(outcomes).map((o) => ({ from: o.label, findings: o.result!.findings })));
+  const findings = mergeFindings(
+    completed(outcomes).map((o) => ({ from: o.label, findings: o.result!.findings })),
+  );
   const { synthesis } = await synthesize(ctx, {
     goal: "a decision-ready brief: what the sources say, where they disagree or are uncertain, and the next actions",
     findings,

@@ -14,7 +14,13 @@ export const reviewFix: Pattern = async (ctx) => {
   const reviewOutcome = await ctx.worker({
     role: "reviewer",
     label: "reviewer",
-    prompt: workerPrompt({ kind: "reviewer", task: ctx.task, scope: "read-only", lens: "impact: rank issues by how much they matter", context: ctx.context }),
+    prompt: workerPrompt({
+      kind: "reviewer",
+      task: ctx.task,
+      scope: "read-only",
+      lens: "impact: rank issues by how much they matter",
+      context: ctx.context,
+    }),
   });
   const [reviewer] = requireSome("the reviewer failed", [reviewOutcome]);
   ctx.advance();
@@ -27,7 +33,9 @@ export const reviewFix: Pattern = async (ctx) => {
       kind: "implementer",
       task: `fix the top issues found in review of: ${ctx.task}`,
       scope: "may edit the files the issues name",
-      inputs: top.map((f, i) => `${i + 1}. [${f.severity}] ${f.title} (${f.location}) → ${f.recommendation}`).join("\n"),
+      inputs: top
+        .map((f, i) => `${i + 1}. [${f.severity}] ${f.title} (${f.location}) → ${f.recommendation}`)
+        .join("\n"),
       context: ctx.context,
     }),
   });
@@ -36,7 +44,13 @@ export const reviewFix: Pattern = async (ctx) => {
   const verifier = await ctx.worker({
     role: "verifier",
     label: "verifier",
-    prompt: workerPrompt({ kind: "verifier", task: ctx.task, scope: "read-only", inputs: digest(implementer!), context: ctx.context }),
+    prompt: workerPrompt({
+      kind: "verifier",
+      task: ctx.task,
+      scope: "read-only",
+      inputs: digest(implementer!),
+      context: ctx.context,
+    }),
   });
   const verification = verdict(verifier);
   ctx.advance();

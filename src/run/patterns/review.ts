@@ -3,7 +3,11 @@ import { workerPrompt } from "../prompts.ts";
 import { synthesize } from "../synthesis.ts";
 import { buildResult, type Pattern, requireSome } from "./shared.ts";
 
-export const DEFAULT_LENSES = ["correctness and completeness", "risks and failure modes", "clarity and structure"];
+export const DEFAULT_LENSES = [
+  "correctness and completeness",
+  "risks and failure modes",
+  "clarity and structure",
+];
 
 /** Pattern A — triangulated review: 2–4 read-only reviewers with different lenses, merged into one ranked list. */
 export const review: Pattern = async (ctx, options) => {
@@ -19,14 +23,23 @@ export const review: Pattern = async (ctx, options) => {
     lenses.map((lens) => ({
       role: "reviewer",
       label: lens,
-      prompt: workerPrompt({ kind: "reviewer", task: ctx.task, scope: "read-only", lens, context: ctx.context }),
+      prompt: workerPrompt({
+        kind: "reviewer",
+        task: ctx.task,
+        scope: "read-only",
+        lens,
+        context: ctx.context,
+      }),
     })),
   );
   ctx.advance();
   const ok = requireSome("every reviewer failed", outcomes);
   const findings = mergeFindings(ok.map((o) => ({ from: o.label, findings: o.result!.findings })));
   ctx.advance();
-  const { synthesis } = await synthesize(ctx, { goal: "a single ranked review with clear recommendations", findings });
+  const { synthesis } = await synthesize(ctx, {
+    goal: "a single ranked review with clear recommendations",
+    findings,
+  });
   ctx.finish();
   return buildResult(ctx, "review", outcomes, synthesis);
 };

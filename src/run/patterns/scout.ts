@@ -26,14 +26,26 @@ export const scout: Pattern = async (ctx) => {
     role: "implementer",
     label: "implementer",
     write: true,
-    prompt: workerPrompt({ kind: "implementer", task: ctx.task, scope: "may edit what the task requires", inputs: `SCOUT REPORT:\n${brief}`, context: ctx.context }),
+    prompt: workerPrompt({
+      kind: "implementer",
+      task: ctx.task,
+      scope: "may edit what the task requires",
+      inputs: `SCOUT REPORT:\n${brief}`,
+      context: ctx.context,
+    }),
   });
   const [implementer] = requireSome("the implementer failed", [actOutcome]);
   ctx.advance();
   const verifier = await ctx.worker({
     role: "verifier",
     label: "verifier",
-    prompt: workerPrompt({ kind: "verifier", task: ctx.task, scope: "read-only", inputs: digest(implementer!), context: ctx.context }),
+    prompt: workerPrompt({
+      kind: "verifier",
+      task: ctx.task,
+      scope: "read-only",
+      inputs: digest(implementer!),
+      context: ctx.context,
+    }),
   });
   const verification = verdict(verifier);
   ctx.advance();

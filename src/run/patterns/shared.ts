@@ -1,8 +1,7 @@
 import { BatonError } from "../../errors.ts";
 import type { RunContext, WorkerOutcome } from "../context.ts";
 import { mergeFindings } from "../merge.ts";
-import type { PatternName, RunResult } from "../result.ts";
-import type { Synthesis } from "../result.ts";
+import type { PatternName, RunResult, Synthesis } from "../result.ts";
 
 export interface PatternOptions {
   lenses?: string[];
@@ -34,8 +33,12 @@ export function digest(o: WorkerOutcome): string {
   const r = o.result;
   if (!r) return o.finalMessage.slice(0, 4_000);
   const lines = [`Summary: ${r.summary}`];
-  for (const f of r.findings) lines.push(`- [${f.severity}] ${f.title}${f.location ? ` (${f.location})` : ""}${f.recommendation ? ` → ${f.recommendation}` : ""}`);
-  for (const c of r.proposed_changes) lines.push(`- change ${c.file}: ${c.change}${c.risk ? ` (risk: ${c.risk})` : ""}`);
+  for (const f of r.findings)
+    lines.push(
+      `- [${f.severity}] ${f.title}${f.location ? ` (${f.location})` : ""}${f.recommendation ? ` → ${f.recommendation}` : ""}`,
+    );
+  for (const c of r.proposed_changes)
+    lines.push(`- change ${c.file}: ${c.change}${c.risk ? ` (risk: ${c.risk})` : ""}`);
   return lines.join("\n");
 }
 

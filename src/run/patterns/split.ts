@@ -7,7 +7,10 @@ import { buildResult, completed, digest, type Pattern, requireSome } from "./sha
 export const split: Pattern = async (ctx, options) => {
   const sections = options.sections ?? [];
   if (sections.length < 2) {
-    throw new BatonError("E_USAGE", "--pattern split needs at least two --sections (e.g. --sections src/api,src/cli,docs)");
+    throw new BatonError(
+      "E_USAGE",
+      "--pattern split needs at least two --sections (e.g. --sections src/api,src/cli,docs)",
+    );
   }
   ctx.setPlan([
     `Split the work into ${sections.length} slices: ${sections.join(", ")}`,
@@ -20,7 +23,13 @@ export const split: Pattern = async (ctx, options) => {
     sections.map((section) => ({
       role: "section",
       label: section,
-      prompt: workerPrompt({ kind: "section", task: ctx.task, scope: `read-only; your slice: ${section}`, focus: section, context: ctx.context }),
+      prompt: workerPrompt({
+        kind: "section",
+        task: ctx.task,
+        scope: `read-only; your slice: ${section}`,
+        focus: section,
+        context: ctx.context,
+      }),
     })),
   );
   ctx.advance();
