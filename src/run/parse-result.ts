@@ -62,11 +62,11 @@ export function parseMarkdown(text: string): WorkerResult {
   let section: Section = "other";
   for (const raw of text.split("\n")) {
     const line = raw.trim();
-    const heading = /^(?:#{1,6}\s*)?\**([A-Za-z_ ]+?)\**\s*:?\s*(.*)$/.exec(line);
+    const heading = /^(?:#{1,6}\s*)?\**([A-Za-z_ ]+?)\**\s*(?::\s*(.*))?$/.exec(line);
     const match = heading ? HEADINGS.find(([re]) => re.test(heading[1]!.trim())) : undefined;
     if (heading && match && (line.startsWith("#") || line.includes(":") || line.startsWith("**"))) {
       section = match[1];
-      const rest = heading[2]!.trim();
+      const rest = (heading[2] ?? "").trim();
       if (rest) buckets[section].push(rest);
       continue;
     }
