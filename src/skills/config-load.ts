@@ -18,7 +18,7 @@ export function parseSkillConfig(text: string, file: string): SkillConfig {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const line = yamlError.linePos?.[0]?.line ?? 1;
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
     throw new BatonError(
       "E_CONFIG",
       `${file}:${line}: the config does not parse: ${yamlError.message.split("\n")[0]}`,

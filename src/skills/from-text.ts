@@ -14,7 +14,10 @@ export function requestedAgentCount(text: string): number | undefined {
 }
 
 function pickRoles(text: string): RoleTemplate[] {
-  const picked = ROLE_LIBRARY.filter((r) => r.keywords.test(text));
+  // Roles in the order the text names them.
+  const picked = ROLE_LIBRARY.filter((r) => r.keywords.test(text)).sort(
+    (a, b) => text.search(a.keywords) - text.search(b.keywords),
+  );
   // "security review" should give a security reviewer, not also a generic one.
   if (
     picked.some((r) => r.agent.name === "security-reviewer") &&
@@ -42,7 +45,15 @@ export function configFromText(
     if (roles.length >= Math.max(count ?? 2, 1)) break;
     if (!roles.some((r) => r.agent.name === fallback.agent.name)) roles.push(fallback);
   }
-  if (count !== undefined) roles = roles.slice(0, count);
+  if (count !== undefined && roles.length > count) {
+    // Too many matches: the broad roles go first, the specific ones the text asked for stay.
+    const broad = ["reviewer", "researcher", "planner"];
+    for (const name of broad) {
+      if (roles.length > count && roles.some((r) => r.agent.name === name))
+        roles = roles.filter((r) => r.agent.name !== name);
+    }
+    roles = roles.slice(0, count);
+  }
   const agents: AgentConfig[] = roles.map((r) => ({
     ...r.agent,
     existing: false,

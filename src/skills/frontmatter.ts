@@ -45,7 +45,7 @@ export function parseYamlMapping(
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const line = (first.linePos?.[0]?.line ?? 1) + lineOffset;
+    const line = lineCounter.linePos(first.pos[0]).line + lineOffset;
     throw new BatonError(
       "E_CONFIG",
       `${file}:${line}: YAML does not parse: ${first.message.split("\n")[0]}. ` +

@@ -49,7 +49,7 @@ export const ROLE_LIBRARY: RoleTemplate[] = [
     "read-only",
   ),
   role(
-    /\b(implement|build|code|write|fix|refactor|migrat|develop)\w*/i,
+    /\b(implement|build|fix|refactor|migrat|develop)\w*|\bwrite code/i,
     "implementer",
     "Implementation engineer",
     "Make the code changes the plan assigns, with tests",
@@ -102,6 +102,14 @@ export const ROLE_LIBRARY: RoleTemplate[] = [
     "Debugger",
     "Find the root cause of the failure and the smallest fix",
     ["Reproducing failures", "Bisecting to the causing change"],
+    "read-only",
+  ),
+  role(
+    /\b(synthes|consolidat|merge the|summari[sz])\w*/i,
+    "synthesizer",
+    "Synthesizer",
+    "Merge the other agents' outputs into one prioritized result",
+    ["Deduplicating findings", "Ranking by impact"],
     "read-only",
   ),
 ];

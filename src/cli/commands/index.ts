@@ -4,9 +4,18 @@ import { registerLogs } from "./logs.ts";
 import { registerMcp } from "./mcp.ts";
 import { registerReport } from "./report.ts";
 import { registerRun } from "./run.ts";
+import { registerSkill } from "./skill.ts";
 import { registerStatus } from "./status.ts";
 
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerStatus, registerLogs, registerReport, registerCancel, registerMcp];
+export const commands: RegisterCommand[] = [
+  registerRun,
+  registerStatus,
+  registerLogs,
+  registerReport,
+  registerCancel,
+  registerMcp,
+  registerSkill,
+];

@@ -4,6 +4,8 @@ import { stringify } from "yaml";
 import { z } from "zod";
 import { BatonError } from "../../errors.ts";
 import { skillConfigSchema } from "../../skills/config-schema.ts";
+import { convertAgentFile, convertToPackage } from "../../skills/convert.ts";
+import { identifySource } from "../../skills/convert-source.ts";
 import {
   askMode,
   askSource,
@@ -13,6 +15,7 @@ import {
   type SkillSource,
 } from "../../skills/create.ts";
 import type { DeliverResult } from "../../skills/deliver.ts";
+import { type DeployScope, deploySkill } from "../../skills/deploy.ts";
 import { assertName } from "../../skills/names.ts";
 import { type Asker, canAsk, createAsker } from "../../skills/prompts.ts";
 import { DEFAULT_MIN_SCORE, formatReport, validatePackage } from "../../skills/validate.ts";
@@ -126,7 +129,6 @@ async function runNew(rawName: string, flags: NewFlags): Promise<void> {
     const mode = flags.mode ?? (asker && source.kind !== "config" ? await askMode(asker) : undefined);
     const target = { outDir: resolve(flags.out), force: flags.force === true, asker };
     if (source.kind === "claude") {
-      const { convertToPackage } = await import("../../skills/convert.ts");
       const result = await convertToPackage(source.path, { ...target, name, mode, minScore });
       printDelivery(result.delivery, flags.json === true, {
         unconverted: result.unconverted,
@@ -153,6 +155,110 @@ async function runValidate(dir: string, flags: { json?: boolean; minScore: strin
   process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
   process.exitCode = report.passed ? EXIT.ok : EXIT.failed;
 }
+
+interface ConvertFlags {
+  out: string;
+  name?: string;
+  force?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  minScore: string;
+  agentsDir?: string[];
+}
+
+const CONVERT_HELP = `
+What converts (the seed's rules; prompts, commands and code blocks are kept verbatim):
+  Task()/Agent() → spawn_agent + wait_agent (timeout_ms, timed_out check) + close_agent after last use
+  several Task() in a row → spawns + one batch wait_agent loop      run_in_background → spawn now, wait later
+  resume: id / SendMessage() → send_input + wait_agent                TaskOutput() → wait_agent
+  subagent_type → agent_type of a Codex custom agent (.claude/agents/NAME.md → agents/NAME.toml)
+  TodoWrite → update_plan   AskUserQuestion → ask directly / request_user_input   $ARGUMENTS → USER_REQUEST
+  allowed-tools "A, B" → space-separated Codex tool names
+Anything not converted is reported with file and line, and recorded in references/conversion.json.
+A Claude agent .md converts to a Codex role file <out>/<name>.toml instead of a skill.
+
+Examples:
+  baton skill convert .claude/skills/workflow-plan --out ./converted
+  baton skill convert .claude/commands/review/quick.md --out ./converted    # skill "review-quick"
+  baton skill convert .claude/agents/code-explorer.md --out .codex/agents`;
+
+async function runConvert(input: string, flags: ConvertFlags): Promise<void> {
+  const asker = canAsk(flags.yes === true) && !flags.json ? createAsker() : undefined;
+  try {
+    const target = { outDir: resolve(flags.out), force: flags.force === true, asker };
+    if ((await identifySource(input)).type === "claude-agent") {
+      const role = await convertAgentFile(input, { ...target, name: flags.name });
+      if (flags.json)
+        process.stdout.write(
+          `${JSON.stringify({ delivered: true, file: role.file, notes: role.notes }, null, 2)}\n`,
+        );
+      else {
+        for (const note of role.notes) process.stderr.write(`note: ${note}\n`);
+        process.stdout.write(`Wrote role ${role.file}. Put it in .codex/agents/ or $CODEX_HOME/agents/.\n`);
+      }
+      return;
+    }
+    const name = flags.name === undefined ? undefined : assertName(flags.name, "--name");
+    const result = await convertToPackage(input, {
+      ...target,
+      name,
+      minScore: parseMinScore(flags.minScore),
+      agentsDirs: (flags.agentsDir ?? []).map((d) => resolve(d)),
+    });
+    if (!flags.json) for (const line of result.summary) process.stderr.write(`${line}\n`);
+    printDelivery(result.delivery, flags.json === true, {
+      unconverted: result.unconverted,
+      notes: result.notes,
+    });
+  } finally {
+    asker?.close();
+  }
+}
+
+interface DeployFlags {
+  scope: DeployScope;
+  root?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+async function runDeploy(dir: string, flags: DeployFlags): Promise<void> {
+  const result = await deploySkill(dir, {
+    scope: flags.scope,
+    root: flags.root,
+    force: flags.force,
+    dryRun: flags.dryRun,
+  });
+  if (flags.json) {
+    const { report, ...rest } = result;
+    process.stdout.write(`${JSON.stringify({ ...rest, score: report.score }, null, 2)}\n`);
+    return;
+  }
+  const verb = result.dryRun ? "would be " : "";
+  const lines = [
+    `skill ${result.skill} (score ${result.report.score}) ${verb}${result.skillAction} → ${result.skillDir}`,
+  ];
+  for (const role of result.roles) {
+    const as = role.deployedAs === role.role ? "" : ` as ${role.deployedAs} (${role.reason})`;
+    lines.push(`role ${role.role}${as} ${verb}${role.action} → ${role.to}`);
+  }
+  lines.push(`Use it in Codex with: $${result.skill} <request>`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+const DEPLOY_HELP = `
+Where things go:
+  --scope project   <root>/.codex/skills/<name>/ and <root>/.codex/agents/<role>.toml (trusted projects only)
+  --scope user      $CODEX_HOME/skills/<name>/ and $CODEX_HOME/agents/<role>.toml ($CODEX_HOME defaults to ~/.codex)
+A role whose name is taken by a different file (or is a Codex built-in: default, explorer, worker)
+is installed as <skill>-<role>, and the deployed SKILL.md refers to it by that name.
+The package must pass validation first. An existing, different skill directory needs --force.
+
+Examples:
+  baton skill deploy ./code-review
+  baton skill deploy ./code-review --scope user --dry-run
+  CODEX_HOME=/tmp/codex baton skill deploy ./code-review --scope user --json`;
 
 export const registerSkill: RegisterCommand = (program: Command) => {
   const skill = program
@@ -201,6 +307,34 @@ See docs/skills.md for the config format and the score table.`,
     .option("--min-score <n>", "minimum score to pass", String(DEFAULT_MIN_SCORE))
     .addHelpText("after", VALIDATE_HELP)
     .action((dir: string, flags: { json?: boolean; minScore: string }) => runValidate(dir, flags));
+
+  skill
+    .command("convert <source>")
+    .description("Convert a Claude skill directory, command .md or agent .md to Codex")
+    .option("--out <dir>", "directory to create the package (or role file) in", ".")
+    .option("--name <name>", "name of the converted skill or role (default: from the source)")
+    .option("--agents-dir <dir...>", "more directories to look for Claude subagent .md files in")
+    .option("--force", "replace an existing output")
+    .option("-y, --yes", "never ask")
+    .option("--json", "print the result and validation report as JSON")
+    .option("--min-score <n>", "refuse delivery below this score (never below 70)", String(DEFAULT_MIN_SCORE))
+    .addHelpText("after", CONVERT_HELP)
+    .action((source: string, flags: ConvertFlags) => runConvert(source, flags));
+
+  skill
+    .command("deploy <dir>")
+    .description("Install a validated package: SKILL.md into .codex/skills, roles into .codex/agents")
+    .addOption(
+      new Option("--scope <scope>", "project (.codex/ under --root) or user ($CODEX_HOME)")
+        .choices(["project", "user"])
+        .default("project"),
+    )
+    .option("--root <dir>", "project root for --scope project (default: current directory)")
+    .option("--force", "replace an existing, different skill directory")
+    .option("--dry-run", "show what would go where, write nothing")
+    .option("--json", "print what went where as JSON")
+    .addHelpText("after", DEPLOY_HELP)
+    .action((dir: string, flags: DeployFlags) => runDeploy(dir, flags));
 
   skill
     .command("schema")
