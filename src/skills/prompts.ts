@@ -1,4 +1,4 @@
-import { createInterface } from "node:readline/promises";
+import { createInterface } from "node:readline";
 import { BatonError } from "../errors.ts";
 
 export interface Choice<T> {
@@ -30,13 +30,14 @@ export function createAsker(
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stderr,
 ): Asker {
-  const rl = createInterface({ input, output, terminal: false });
+  const rl = createInterface({ input, terminal: false });
+  // The iterator buffers lines, so answers typed (or piped) ahead of a question are not lost.
+  const lines = rl[Symbol.asyncIterator]();
   const ask = async (question: string): Promise<string> => {
-    try {
-      return (await rl.question(question)).trim();
-    } catch {
-      throw new BatonError("E_INTERRUPTED", "input closed before the question was answered");
-    }
+    output.write(question);
+    const next = await lines.next();
+    if (next.done) throw new BatonError("E_INTERRUPTED", "input closed before the question was answered");
+    return String(next.value).trim();
   };
   return {
     async choose<T>(question: string, choices: Array<Choice<T>>): Promise<T> {
