@@ -65,7 +65,8 @@ export function parseMessagesRequest(body: unknown): ParsedRequest {
 
   let lastUser = -1;
   messages.forEach((message, index) => {
-    if (message.role === "user" && !isToolResultTurn(message) && ownText(message).trim() !== "") lastUser = index;
+    if (message.role === "user" && !isToolResultTurn(message) && ownText(message).trim() !== "")
+      lastUser = index;
   });
 
   // A step is one round of tool results after the prompt; parallel calls come back in one user message.
@@ -73,18 +74,25 @@ export function parseMessagesRequest(body: unknown): ParsedRequest {
   const toolOutputs = after
     .filter(isToolResultTurn)
     .flatMap((m) => textBlocksOf(m.content).filter((block) => block.type === "tool_result"))
-    .map((block) => ({ type: "tool_result", callId: String(block.tool_use_id ?? ""), output: plainText(block.content) }));
+    .map((block) => ({
+      type: "tool_result",
+      callId: String(block.tool_use_id ?? ""),
+      output: plainText(block.content),
+    }));
   const step = after.filter(isToolResultTurn).length;
 
-  const tools = (Array.isArray(b.tools) ? b.tools : []).filter((t): t is Item => typeof t === "object" && t !== null);
+  const tools = (Array.isArray(b.tools) ? b.tools : []).filter(
+    (t): t is Item => typeof t === "object" && t !== null,
+  );
   const structured = tools.find((t) => t.name === STRUCTURED_OUTPUT_TOOL);
   const format = ((b.output_config as Item | undefined)?.format ?? b.output_format) as Item | undefined;
-  const outputSchema = structured ? structured.input_schema : format?.type === "json_schema" ? format.schema : undefined;
+  const outputSchema = structured
+    ? structured.input_schema
+    : format?.type === "json_schema"
+      ? format.schema
+      : undefined;
 
-  const texts = [
-    plainText(b.system),
-    ...messages.flatMap((m) => textBlocksOf(m.content).map(blockText)),
-  ];
+  const texts = [plainText(b.system), ...messages.flatMap((m) => textBlocksOf(m.content).map(blockText))];
   return {
     model: typeof b.model === "string" ? b.model : "",
     lastUserText: lastUser >= 0 ? ownText(messages[lastUser]!) : "",
@@ -122,7 +130,8 @@ const ERROR_STATUS: Record<string, number> = {
 function answerOf(action: ScriptAction, ctx: MessagesContext): Answer {
   const n = ctx.requestNumber;
   if (action.fail !== undefined) {
-    const { message, code } = typeof action.fail === "string" ? { message: action.fail, code: undefined } : action.fail;
+    const { message, code } =
+      typeof action.fail === "string" ? { message: action.fail, code: undefined } : action.fail;
     const type = code && code in ERROR_STATUS ? code : "api_error";
     return { kind: "error", status: ERROR_STATUS[type]!, error: { type, message } };
   }
@@ -141,18 +150,26 @@ function answerOf(action: ScriptAction, ctx: MessagesContext): Answer {
       return {
         kind: "error",
         status: 400,
-        error: { type: "invalid_request_error", message: "scripted model: jsonAuto needs a request with a schema (claude --json-schema)" },
+        error: {
+          type: "invalid_request_error",
+          message: "scripted model: jsonAuto needs a request with a schema (claude --json-schema)",
+        },
       };
     }
     structured = { value: minimalInstance(ctx.request.outputSchema) };
   }
   if (action.reply !== undefined) content.push({ type: "text", text: action.reply });
-  else if (structured && offersStructured) calls.push({ name: STRUCTURED_OUTPUT_TOOL, input: structured.value });
+  else if (structured && offersStructured)
+    calls.push({ name: STRUCTURED_OUTPUT_TOOL, input: structured.value });
   else if (structured) content.push({ type: "text", text: JSON.stringify(structured.value) });
-  if (action.shell !== undefined) calls.push({ name: "Bash", input: { command: action.shell, description: "scripted command" } });
+  if (action.shell !== undefined)
+    calls.push({ name: "Bash", input: { command: action.shell, description: "scripted command" } });
   for (const call of [action.toolCall ?? []].flat()) {
     // Claude Code names MCP tools mcp__<server>__<tool>; a codex-style namespace "mcp__<server>" maps onto it.
-    calls.push({ name: call.namespace ? `${call.namespace}__${call.name}` : call.name, input: call.arguments ?? {} });
+    calls.push({
+      name: call.namespace ? `${call.namespace}__${call.name}` : call.name,
+      input: call.arguments ?? {},
+    });
   }
   calls.forEach((call, k) => {
     const input = JSON.stringify(call.input);
@@ -190,7 +207,10 @@ function messageShell(ctx: MessagesContext): Item {
  */
 export function messagesEvents(action: ScriptAction, ctx: MessagesContext): SseEvent[] {
   const answer = answerOf(action, ctx);
-  const start = { ...messageShell(ctx), usage: { input_tokens: answer.kind === "message" ? answer.usage.input_tokens : 0, output_tokens: 1 } };
+  const start = {
+    ...messageShell(ctx),
+    usage: { input_tokens: answer.kind === "message" ? answer.usage.input_tokens : 0, output_tokens: 1 },
+  };
   const events: SseEvent[] = [{ type: "message_start", message: start }];
   if (answer.kind === "error") return [...events, { type: "error", error: answer.error }];
   answer.content.forEach((block, index) => {
@@ -199,11 +219,23 @@ export function messagesEvents(action: ScriptAction, ctx: MessagesContext): SseE
       events.push({ type: "content_block_delta", index, delta: { type: "text_delta", text: block.text } });
     } else if (block.type === "thinking") {
       events.push({ type: "content_block_start", index, content_block: { type: "thinking", thinking: "" } });
-      events.push({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: block.thinking } });
-      events.push({ type: "content_block_delta", index, delta: { type: "signature_delta", signature: block.signature } });
+      events.push({
+        type: "content_block_delta",
+        index,
+        delta: { type: "thinking_delta", thinking: block.thinking },
+      });
+      events.push({
+        type: "content_block_delta",
+        index,
+        delta: { type: "signature_delta", signature: block.signature },
+      });
     } else {
       events.push({ type: "content_block_start", index, content_block: { ...block, input: {} } });
-      events.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) } });
+      events.push({
+        type: "content_block_delta",
+        index,
+        delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) },
+      });
     }
     events.push({ type: "content_block_stop", index });
   });
@@ -222,7 +254,12 @@ export function messagesJson(action: ScriptAction, ctx: MessagesContext): { stat
   if (answer.kind === "error") return { status: answer.status, body: { type: "error", error: answer.error } };
   return {
     status: 200,
-    body: { ...messageShell(ctx), content: answer.content, stop_reason: answer.stopReason, usage: answer.usage },
+    body: {
+      ...messageShell(ctx),
+      content: answer.content,
+      stop_reason: answer.stopReason,
+      usage: answer.usage,
+    },
   };
 }
 

@@ -159,7 +159,8 @@ export function actionEvents(action: ScriptAction, ctx: EventContext): SseEvent[
   }
 
   if (action.fail !== undefined) {
-    const { message, code } = typeof action.fail === "string" ? { message: action.fail, code: undefined } : action.fail;
+    const { message, code } =
+      typeof action.fail === "string" ? { message: action.fail, code: undefined } : action.fail;
     return [...events, failed(responseId, message, code)];
   }
 

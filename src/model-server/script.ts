@@ -39,7 +39,9 @@ const actionFields = {
   toolCall: z.union([toolCallSchema, z.array(toolCallSchema).min(1)]).optional(),
   shell: z.string().min(1).optional(),
   /** A `response.failed` event; `code` picks codex's handling (e.g. "context_length_exceeded"). */
-  fail: z.union([z.string(), z.strictObject({ message: z.string(), code: z.string().min(1).optional() })]).optional(),
+  fail: z
+    .union([z.string(), z.strictObject({ message: z.string(), code: z.string().min(1).optional() })])
+    .optional(),
   http: z
     .strictObject({
       status: z.number().int().min(400).max(599),

@@ -3,9 +3,16 @@ import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import * as zlib from "node:zlib";
 import { BatonError } from "../errors.ts";
+import {
+  isStreamRequest,
+  messagesEvents,
+  messagesHttpError,
+  messagesJson,
+  parseMessagesRequest,
+} from "./messages-api.ts";
 import { actionEvents, formatSse, parseRequest } from "./responses-api.ts";
 import { createRuleChooser } from "./rules.ts";
-import { type ActionKind, actionKind, type ModelScript } from "./script.ts";
+import { type ActionKind, actionKind, type ModelScript, type ScriptAction } from "./script.ts";
 
 export interface RecordedRequest {
   /** Epoch milliseconds when the request body had arrived. */
@@ -22,12 +29,16 @@ export interface RecordedRequest {
   toolNames: string[];
   /** HTTP status sent: 200 for streams (also for `fail`), the scripted status for `http`, 0 for `hang`. */
   status: number;
+  /** Set when the answer is likely a script mistake, e.g. a toolCall of a tool codex did not offer. */
+  warning?: string;
   body: unknown;
 }
 
 export interface ModelServer {
   /** Base URL for codex's `model_providers.<id>.base_url`, e.g. "http://127.0.0.1:PORT/v1". */
   url: string;
+  /** Base URL for Claude Code's `ANTHROPIC_BASE_URL`, e.g. "http://127.0.0.1:PORT" (it appends /v1/messages). */
+  origin: string;
   port: number;
   requests: RecordedRequest[];
   close(): Promise<void>;
@@ -90,9 +101,19 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? "/").split("?")[0]!;
-    if (!/^(\/v1)?\/responses\/?$/.test(path)) {
+    // Claude Code may probe the endpoint with `HEAD /` before its first request.
+    if (req.method === "HEAD" && path === "/") return void res.writeHead(200).end();
+    const api = /^(\/v1)?\/messages\/?$/.test(path)
+      ? "messages"
+      : /^(\/v1)?\/responses\/?$/.test(path)
+        ? "responses"
+        : undefined;
+    if (!api) {
       return sendJson(res, 404, {
-        error: { type: "not_found", message: `no route ${req.method} ${path}; POST /v1/responses` },
+        error: {
+          type: "not_found",
+          message: `no route ${req.method} ${path}; POST /v1/responses or /v1/messages`,
+        },
       });
     }
     if (req.method !== "POST") {
@@ -108,10 +129,15 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     }
 
     const number = ++requestNumber;
-    const parsed = parseRequest(body);
+    const parsed = api === "messages" ? parseMessagesRequest(body) : parseRequest(body);
     const choice = choose(parsed);
     const { action } = choice;
     const kind = actionKind(action);
+    // Claude Code retries a broken stream without streaming: that request gets one JSON answer.
+    const jsonAnswer =
+      api === "messages" && !isStreamRequest(body) && kind !== "http" && kind !== "hang"
+        ? messagesJson(action, { requestNumber: number, request: parsed })
+        : undefined;
     const record: RecordedRequest = {
       at: Date.now(),
       path,
@@ -121,7 +147,8 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
       lastUserText: parsed.lastUserText,
       model: parsed.model,
       toolNames: parsed.toolNames,
-      status: kind === "http" ? action.http!.status : kind === "hang" ? 0 : 200,
+      status: kind === "http" ? action.http!.status : kind === "hang" ? 0 : (jsonAnswer?.status ?? 200),
+      ...unofferedToolWarning(action, parsed.toolNames),
       body,
     };
     requests.push(record);
@@ -140,21 +167,25 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
       const { status, retryAfterSeconds, body: errorBody } = action.http!;
       const headers: Record<string, string> = {};
       if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
-      const payload = errorBody ?? {
-        error: { type: "scripted_error", code: String(status), message: `scripted HTTP ${status}` },
-      };
+      const payload =
+        errorBody ??
+        (api === "messages"
+          ? messagesHttpError(status)
+          : { error: { type: "scripted_error", code: String(status), message: `scripted HTTP ${status}` } });
       if (typeof payload === "string") {
         res.writeHead(status, { ...headers, "content-type": "text/plain; charset=utf-8" }).end(payload);
       } else sendJson(res, status, payload, headers);
       return;
     }
+    if (jsonAnswer) return sendJson(res, jsonAnswer.status, jsonAnswer.body);
+    const ctx = { requestNumber: number, request: parsed };
+    const events = api === "messages" ? messagesEvents(action, ctx) : actionEvents(action, ctx);
     res.writeHead(200, {
       "content-type": "text/event-stream",
       "cache-control": "no-cache",
       connection: "keep-alive",
     });
-    for (const event of actionEvents(action, { requestNumber: number, request: parsed }))
-      res.write(formatSse(event));
+    for (const event of events) res.write(formatSse(event));
     res.end();
   };
 
@@ -217,7 +248,36 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
   const { port } = server.address() as AddressInfo;
   armIdle();
 
-  return { url: `http://${host}:${port}/v1`, port, requests, close: () => stop("closed"), closed };
+  return {
+    url: `http://${host}:${port}/v1`,
+    origin: `http://${host}:${port}`,
+    port,
+    requests,
+    close: () => stop("closed"),
+    closed,
+  };
+}
+
+/**
+ * Codex answers a call of a tool it did not offer with an error only the model sees, and emits no
+ * event at all, so a misspelt tool name in a script is easy to miss without this hint.
+ */
+function unofferedToolWarning(action: ScriptAction, toolNames: string[]): { warning?: string } {
+  if (!action.toolCall || toolNames.length === 0) return {};
+  const missing = [action.toolCall]
+    .flat()
+    // "namespace/name" is how codex tools are listed; Claude Code flattens to "mcp__server__tool".
+    .filter(
+      (c) =>
+        !(c.namespace ? [`${c.namespace}/${c.name}`, `${c.namespace}__${c.name}`] : [c.name]).some((n) =>
+          toolNames.includes(n),
+        ),
+    )
+    .map((c) => (c.namespace ? `${c.namespace}/${c.name}` : c.name));
+  if (missing.length === 0) return {};
+  return {
+    warning: `toolCall ${missing.join(", ")} is not among the tools offered (${toolNames.join(", ")}); MCP tools of codex need namespace "mcp__<server>"`,
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

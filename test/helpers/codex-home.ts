@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   codexConfigToml,
@@ -17,6 +17,7 @@ export interface CodexTestEnv {
 }
 
 const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const PINNED_NODE_DIR = join(REPO_ROOT, "node_modules", "node", "bin");
 
 /** Keys that could make codex reach a real model or pick up the developer's own setup. */
 const DROPPED_ENV = /^(OPENAI_|CODEX_|AZURE_OPENAI_)/;
@@ -44,6 +45,10 @@ export async function makeCodexTestEnv(opts: { baseUrl: string }): Promise<Codex
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!DROPPED_ENV.test(key)) env[key] = value;
   Object.assign(env, { HOME: home, CODEX_HOME: codexHome, [LOCAL_API_KEY_ENV]: "test" });
+  // bin/codex is a Node script: under Node >= 23.11 it execve()s into the native binary (same pid, so
+  // signals and kills reach codex); under an older `node` on PATH it spawns a child that a SIGKILL of
+  // the wrapper leaves running. Put the pinned Node 24 first so the pid the test holds is codex itself.
+  env.PATH = [PINNED_NODE_DIR, env.PATH].filter(Boolean).join(delimiter);
 
   return {
     home,
