@@ -63,7 +63,7 @@ function registry(roles: RoleRow[]): string {
 function lifecycle(state: ConversionState): string {
   const rows = state.waits.map((w) => `| ${w.where} | ${cell(w.role)} | ${w.timeoutMs} |`);
   return `## Lifecycle Management
-| Where | Agents | wait_agent timeout_ms |
+| Converted call (source line) | Agents | wait_agent timeout_ms |
 |---|---|---|
 ${rows.join("\n") || "| (no waits) | | |"}
 

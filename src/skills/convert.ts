@@ -104,6 +104,10 @@ export async function convertToPackage(input: string, options: ConvertOptions): 
     }
   }
   await addRoles(source, state, files, roleRows, options.agentsDirs ?? [], name);
+  // The lifecycle table names converted calls by their place in the source skill.
+  const prefix = `${display(base)}/`;
+  for (const wait of state.waits)
+    if (wait.where.startsWith(prefix)) wait.where = wait.where.slice(prefix.length);
   const skillMd = files.get("SKILL.md") ?? "";
   files.set("SKILL.md", skillMd + addCodexSections(entry ?? "", name, roleRows, state));
   files.set(

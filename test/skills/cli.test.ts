@@ -97,6 +97,23 @@ describe("baton skill CLI", () => {
     expect(JSON.parse(viaNew.stdout)).toMatchObject({ delivered: true, unconverted: [] });
   });
 
+  it("convert exits 3 (partial) when it wrote the package but left a construct for a person", async () => {
+    const { mkdir, writeFile } = await import("node:fs/promises");
+    const src = join(tmp.dir, "src", "hand-off");
+    await mkdir(src, { recursive: true });
+    const body = "# Hand off\n\nSummarise the change, then run /workflow:execute with the plan.\n";
+    await writeFile(
+      join(src, "SKILL.md"),
+      `---\nname: hand-off\ndescription: Hands off. Use when testing.\n---\n${body}`,
+    );
+    const result = baton(["convert", src, "--out", join(tmp.dir, "out")]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /NOT CONVERTED .*SKILL\.md:7 \/command hand-off: .* → invoke the converted skill instead \(Codex: \$workflow-execute\)/,
+    );
+    expect(existsSync(join(tmp.dir, "out", "hand-off", "SKILL.md"))).toBe(true);
+  });
+
   it("new --from-prompt turns an old Codex custom prompt into a single-file skill", () => {
     const result = baton([
       "new",

@@ -134,6 +134,7 @@ async function runNew(rawName: string, flags: NewFlags): Promise<void> {
         unconverted: result.unconverted,
         notes: result.notes,
       });
+      if (result.delivery.delivered && result.unconverted.length > 0) process.exitCode = EXIT.partial;
       if (!flags.json) for (const line of result.summary) process.stderr.write(`${line}\n`);
       return;
     }
@@ -174,7 +175,8 @@ What converts (the seed's rules; prompts, commands and code blocks are kept verb
   subagent_type → agent_type of a Codex custom agent (.claude/agents/NAME.md → agents/NAME.toml)
   TodoWrite → update_plan   AskUserQuestion → ask directly / request_user_input   $ARGUMENTS → USER_REQUEST
   allowed-tools "A, B" → space-separated Codex tool names
-Anything not converted is reported with file and line, and recorded in references/conversion.json.
+Anything not converted is reported with file and line, and recorded in references/conversion.json;
+the package is still written when it scores >= 70, and the exit code is then 3 (partial).
 A Claude agent .md converts to a Codex role file <out>/<name>.toml instead of a skill.
 
 Examples:
@@ -210,6 +212,8 @@ async function runConvert(input: string, flags: ConvertFlags): Promise<void> {
       unconverted: result.unconverted,
       notes: result.notes,
     });
+    // Delivered, with constructs left for a person to convert: partial.
+    if (result.delivery.delivered && result.unconverted.length > 0) process.exitCode = EXIT.partial;
   } finally {
     asker?.close();
   }
