@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerCancel } from "./cancel.ts";
 import { registerLogs } from "./logs.ts";
 import { registerMcp } from "./mcp.ts";
+import { registerModelServer } from "./model-server.ts";
 import { registerReport } from "./report.ts";
 import { registerRun } from "./run.ts";
 import { registerSkill } from "./skill.ts";
@@ -18,4 +19,5 @@ export const commands: RegisterCommand[] = [
   registerCancel,
   registerMcp,
   registerSkill,
+  registerModelServer,
 ];
