@@ -5,6 +5,7 @@ import type { ContextPack } from "./context-pack.ts";
 import { parseWorkerResult } from "./parse-result.ts";
 import { advancePlan, finishPlan, makePlan, type Plan } from "./plan.ts";
 import type { RunRecorder } from "./recorder.ts";
+import type { Replay, ReplayedAgent } from "./replay.ts";
 import { WORKER_RESULT_JSON_SCHEMA, type WorkerResult } from "./worker-result.ts";
 
 export interface WorkerSpec {
@@ -32,6 +33,8 @@ export interface WorkerOutcome {
 
 export interface RunContextOptions {
   task: string;
+  /** A killed run's finished workers: asked for again, they are answered from the record. */
+  replay?: Replay;
   context?: ContextPack;
   answerer: Answerer;
   onChange?: () => void;
@@ -46,6 +49,9 @@ export class RunContext {
   readonly recorder: RunRecorder;
   readonly options: RunContextOptions;
   readonly outcomes: WorkerOutcome[] = [];
+  /** Workers answered from a resumed run's record instead of being run again. */
+  readonly replayed: ReplayedAgent[] = [];
+  #nextNumber: number;
   plan: Plan | undefined;
   #writerLock: Promise<void> = Promise.resolve();
 
@@ -53,6 +59,7 @@ export class RunContext {
     this.pool = pool;
     this.recorder = recorder;
     this.options = options;
+    this.#nextNumber = options.replay?.lastAgentNumber ?? 0;
   }
 
   get task(): string {
@@ -107,9 +114,46 @@ export class RunContext {
     }
   }
 
-  async #batch(specs: WorkerSpec[]): Promise<WorkerOutcome[]> {
+  async #batch(all: WorkerSpec[]): Promise<WorkerOutcome[]> {
+    const fromRecord = new Map<WorkerSpec, WorkerOutcome>();
+    for (const spec of all) {
+      const done = this.options.replay?.take(spec.role, spec.label, spec.prompt);
+      if (done) fromRecord.set(spec, this.#replayedOutcome(done, spec));
+    }
+    const specs = all.filter((s) => !fromRecord.has(s));
+    const live = specs.length ? await this.#spawnBatch(specs) : [];
+    return all.map((s) => fromRecord.get(s) ?? live[specs.indexOf(s)]!);
+  }
+
+  #replayedOutcome(done: ReplayedAgent, spec: WorkerSpec): WorkerOutcome {
+    this.replayed.push(done);
+    this.recorder.journal.append({
+      type: "agent.replayed",
+      agentId: done.agentId,
+      label: done.label,
+      role: done.role,
+    });
+    const outcome: WorkerOutcome = {
+      agentId: done.agentId,
+      label: spec.label,
+      role: spec.role,
+      ok: true,
+      endReason: "completed",
+      finalMessage: done.finalMessage,
+    };
+    if (!spec.schema) {
+      const parsed = parseWorkerResult(done.finalMessage);
+      outcome.result = parsed.result;
+      outcome.format = parsed.format;
+    }
+    this.outcomes.push(outcome);
+    return outcome;
+  }
+
+  async #spawnBatch(specs: WorkerSpec[]): Promise<WorkerOutcome[]> {
     const ids = specs.map((spec) =>
       this.pool.spawn({
+        id: `agent-${++this.#nextNumber}`,
         message: spec.prompt,
         label: spec.label,
         role: spec.role,

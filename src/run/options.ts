@@ -33,6 +33,8 @@ export interface RunOptions {
   /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
   home?: string;
   signal?: AbortSignal;
+  /** Continue this killed run in its own directory; its finished workers are not run again. */
+  resumeRunId?: string;
 }
 
 /** Checks everything that can be checked before a run directory exists. */

@@ -14,6 +14,7 @@ import type { PatternOptions } from "./patterns/shared.ts";
 import type { Plan } from "./plan.ts";
 import { choosePattern } from "./planner.ts";
 import { RunRecorder } from "./recorder.ts";
+import { Replay, type ReplayedAgent } from "./replay.ts";
 import { renderReport } from "./report.ts";
 import type { RunResult } from "./result.ts";
 
@@ -77,7 +78,8 @@ export async function runTask(
   hooks: RunHooks = {},
 ): Promise<RunView & { exitCode: number }> {
   checkRunOptions(options);
-  const runId = newRunId();
+  const runId = options.resumeRunId ?? newRunId();
+  const replay = options.resumeRunId ? Replay.load(runDir(runId, options.home)) : undefined;
   const recorder = new RunRecorder(runDir(runId, options.home));
   const requested = options.pattern ?? "auto";
   const view: RunView = {
@@ -96,7 +98,10 @@ export async function runTask(
     pending = undefined;
     const planChanged = view.plan !== ctx.plan;
     view.plan = ctx.plan;
-    view.agents = pool.list().map((a) => ({ ...toRow(a), lastActivity: activity.get(a.id) }));
+    view.agents = [
+      ...ctx.replayed.map(replayedRow),
+      ...pool.list().map((a) => ({ ...toRow(a), lastActivity: activity.get(a.id) })),
+    ];
     if (planChanged) recorder.writeJson("run.json", view);
     hooks.onUpdate?.(view);
   };
@@ -123,26 +128,34 @@ export async function runTask(
   });
   const ctx = new RunContext(pool, recorder, {
     task: options.task,
+    replay,
     context: options.context,
     answerer: makeAnswerer(options.answers, options.ask),
     onChange: update,
   });
   recorder.writeJson("owner.json", { pid: process.pid, ownerId: OWNER_ID });
-  recorder.journal.append({
-    type: "run.started",
-    runId,
-    task: options.task,
-    pattern: requested,
-    cwd: options.cwd ?? process.cwd(),
-    options: {
-      lenses: options.lenses,
-      sections: options.sections,
-      workers: options.workers,
-      concurrency: options.concurrency,
-      timeoutMs: options.timeoutMs,
-      context: options.context,
-    },
-  });
+  if (replay)
+    recorder.journal.append({
+      type: "run.resumed",
+      lastAgentNumber: replay.lastAgentNumber,
+      ownerPid: process.pid,
+    });
+  else
+    recorder.journal.append({
+      type: "run.started",
+      runId,
+      task: options.task,
+      pattern: requested,
+      cwd: options.cwd ?? process.cwd(),
+      options: {
+        lenses: options.lenses,
+        sections: options.sections,
+        workers: options.workers,
+        concurrency: options.concurrency,
+        timeoutMs: options.timeoutMs,
+        context: options.context,
+      },
+    });
   recorder.writeJson("run.json", view);
   hooks.onStart?.(view);
   let cancelled = false;
@@ -210,6 +223,20 @@ export async function runTask(
     await recorder.close();
   }
   return { ...view, exitCode: EXIT_FOR[view.status as Exclude<RunStatus, "running">] };
+}
+
+function replayedRow(a: ReplayedAgent): AgentRow {
+  return {
+    id: a.agentId,
+    role: a.role,
+    label: a.label,
+    status: "shutdown",
+    endReason: "completed",
+    usage: a.usage,
+    lastActivityAt: 0,
+    finalMessage: a.finalMessage,
+    lastActivity: "from the record (resumed run)",
+  };
 }
 
 function toRow(a: AgentSnapshot): AgentRow {

@@ -83,6 +83,14 @@ export const JournalEntrySchema = z.discriminatedUnion("type", [
     answers: z.array(z.string()),
     source: z.enum(["terminal", "answers-file", "recommended"]),
   }),
+  z.object({ ...base, type: z.literal("run.resumed"), lastAgentNumber: z.number(), ownerPid: z.number() }),
+  z.object({
+    ...base,
+    type: z.literal("agent.replayed"),
+    agentId: z.string(),
+    label: z.string(),
+    role: z.string(),
+  }),
   z.object({
     ...base,
     type: z.literal("run.ended"),

@@ -4,6 +4,7 @@ import { registerLogs } from "./logs.ts";
 import { registerMcp } from "./mcp.ts";
 import { registerModelServer } from "./model-server.ts";
 import { registerReport } from "./report.ts";
+import { registerResume } from "./resume.ts";
 import { registerRun } from "./run.ts";
 import { registerSkill } from "./skill.ts";
 import { registerStatus } from "./status.ts";
@@ -17,6 +18,7 @@ export const commands: RegisterCommand[] = [
   registerLogs,
   registerReport,
   registerCancel,
+  registerResume,
   registerMcp,
   registerSkill,
   registerModelServer,

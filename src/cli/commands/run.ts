@@ -1,7 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
 import { codexBackend } from "../../backends/codex/backend.ts";
-import type { Backend } from "../../backends/types.ts";
 import { setGracefulSignalHandler } from "../../core/registry.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import { type AnswerBook, loadAnswers, type Question } from "../../run/clarify.ts";
@@ -107,7 +106,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
   let context: ContextPack | undefined = flags.context ? loadContextPack(flags.context) : undefined;
   if (flags.goal) context = { ...context, goal: flags.goal };
   const answers: AnswerBook | undefined = flags.answers ? loadAnswers(flags.answers) : undefined;
-  const options: RunOptions = {
+  const options: Omit<RunOptions, "backends"> = {
     task,
     pattern: flags.pattern as PatternName | "auto",
     lenses: flags.lenses,
@@ -121,32 +120,40 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
     context,
     answers,
     cwd: flags.cwd,
-    backends: undefined as unknown as Backend,
   };
-  checkRunOptions(options);
+  checkRunOptions({ ...options, backends: {} });
+  return executeRun(options, flags);
+}
 
+/** Runs (or resumes) with the terminal around it: rehearsal, live view, Ctrl-C, summary or JSON. */
+export async function executeRun(
+  given: Omit<RunOptions, "backends">,
+  flags: { json?: boolean; rehearse?: boolean; script?: string },
+): Promise<number> {
   let rehearsal: Rehearsal | undefined;
-  if (flags.rehearse) {
-    rehearsal = await startRehearsal(flags.script);
-    process.stderr.write(
-      `REHEARSAL: the workers are the real codex CLI, answered by a scripted model at ${rehearsal.server.url}\n` +
-        `(${flags.script ?? "examples/rehearsal.yaml"}). No credentials are used and no tokens are spent.\n`,
-    );
-  }
-  const backend = rehearsal?.backend ?? codexBackend();
-  backend.resolve(); // a missing codex CLI is reported now, not once per worker
-  options.backends = backend;
-
-  const view = flags.json ? undefined : liveView(process.stderr);
-  const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
-  if (interactive) options.ask = (q) => askOnTerminal(q, view);
   const controller = new AbortController();
-  options.signal = controller.signal;
-  setGracefulSignalHandler(() => {
-    process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
-    controller.abort();
-  });
   try {
+    if (flags.rehearse) {
+      rehearsal = await startRehearsal(flags.script);
+      process.stderr.write(
+        `REHEARSAL: the workers are the real codex CLI, answered by a scripted model at ${rehearsal.server.url}\n` +
+          `(${flags.script ?? "examples/rehearsal.yaml"}). No credentials are used and no tokens are spent.\n`,
+      );
+    }
+    const backend = rehearsal?.backend ?? codexBackend();
+    backend.resolve(); // a missing codex CLI is reported now, not once per worker
+    const view = flags.json ? undefined : liveView(process.stderr);
+    const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
+    const options: RunOptions = {
+      ...given,
+      backends: backend,
+      signal: controller.signal,
+      ask: interactive ? (q) => askOnTerminal(q, view) : undefined,
+    };
+    setGracefulSignalHandler(() => {
+      process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
+      controller.abort();
+    });
     const result = await runTask(options, { onUpdate: (v) => view?.update(v) });
     view?.stop(result);
     if (flags.json) process.stdout.write(`${JSON.stringify(jsonOf(result))}\n`);
