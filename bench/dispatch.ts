@@ -1,0 +1,223 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { inChild } from "./lib/child.ts";
+import type { Benchmark, BenchOptions, BenchReport, Target } from "./lib/report.ts";
+import { fmt, median } from "./lib/stats.ts";
+import { codexTurnArgs, NOOP_CODEX, plainRun, runLimited } from "./lib/workers.ts";
+
+const SELF = fileURLToPath(import.meta.url);
+const CONCURRENCY = 16;
+const MB = 1e6;
+
+interface DispatchInput {
+  n: number;
+  concurrency: number;
+  dir: string;
+  record?: boolean;
+}
+
+interface DispatchSample {
+  wallMs: number;
+  /** CPU of the orchestrating process during the measured window only. */
+  cpuWindowMs: number;
+  completed: number;
+  rssBeforeMb: number;
+}
+
+/** Child: the same no-op worker run N times by child_process.spawn under a limit of `concurrency`. */
+export async function measurePlain(input: DispatchInput): Promise<DispatchSample> {
+  const rssBeforeMb = process.memoryUsage().rss / MB;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const runs = await runLimited(input.n, input.concurrency, (i) =>
+    plainRun(NOOP_CODEX, codexTurnArgs(`no-op task ${i}`, input.dir)),
+  );
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    wallMs,
+    cpuWindowMs: (cpu.user + cpu.system) / 1000,
+    completed: runs.filter((r) => r.exitCode === 0).length,
+    rssBeforeMb,
+  };
+}
+
+/** Child: baton's Pool with the codex backend pointed at the no-op worker: spawn N → wait all → close all. */
+export async function measureBaton(input: DispatchInput): Promise<DispatchSample> {
+  // Imported here, so that the baseline's process does not load (nor pay memory for) baton.
+  const { Pool } = await import("../src/core/pool.ts");
+  const { codexBackend } = await import("../src/backends/codex/backend.ts");
+  const { RunRecorder } = await import("../src/run/recorder.ts");
+  const recorder = input.record ? new RunRecorder(join(input.dir, "run")) : undefined;
+  const pool = new Pool({
+    backends: codexBackend({ codexPath: NOOP_CODEX }),
+    concurrency: input.concurrency,
+    cwd: input.dir,
+    scratchDir: recorder?.agentDir("."),
+    onEvent: recorder?.onPoolEvent,
+  });
+  const rssBeforeMb = process.memoryUsage().rss / MB;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const ids: string[] = [];
+  for (let i = 0; i < input.n; i++) ids.push(pool.spawn({ message: `no-op task ${i}` }));
+  const result = await pool.wait(ids);
+  await Promise.all(ids.map((id) => pool.close(id)));
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const completed = Object.values(result.status).filter((s) => "completed" in s).length;
+  await pool.shutdown();
+  await recorder?.close();
+  return { wallMs, cpuWindowMs: (cpu.user + cpu.system) / 1000, completed, rssBeforeMb };
+}
+
+type Variant = "plain" | "baton" | "baton+record";
+const VARIANTS: Record<Variant, { fn: string; label: string; record?: boolean }> = {
+  plain: { fn: "measurePlain", label: "baseline: child_process.spawn + limit" },
+  baton: { fn: "measureBaton", label: "baton Pool (core)" },
+  "baton+record": { fn: "measureBaton", label: "baton Pool + run record", record: true },
+};
+
+interface Point {
+  n: number;
+  reps: number;
+  samples: Record<Variant, (DispatchSample & { peakRssMb: number; cpuMs: number })[]>;
+}
+
+async function measurePoint(
+  n: number,
+  reps: number,
+  variants: Variant[],
+  options: BenchOptions,
+): Promise<Point> {
+  const samples = { plain: [], baton: [], "baton+record": [] } as Point["samples"];
+  for (let rep = 0; rep < reps; rep++) {
+    // Rotating the order spreads any drift of the machine over every variant.
+    const order = variants.map((_, i) => variants[(i + rep) % variants.length]!);
+    for (const variant of order) {
+      const dir = mkdtempSync(join(tmpdir(), "baton-bench-dispatch-"));
+      try {
+        const v = VARIANTS[variant];
+        const profile = options.cpuProfDir && variant !== "plain" ? options.cpuProfDir : undefined;
+        const sample = await inChild<DispatchSample>(
+          SELF,
+          v.fn,
+          { n, concurrency: CONCURRENCY, dir, record: v.record } satisfies DispatchInput,
+          { cpuProfDir: profile, profileName: `dispatch-${variant}-${n}-${rep}`, timeoutMs: 30 * 60_000 },
+        );
+        if (sample.completed !== n)
+          throw new Error(`dispatch ${variant} n=${n}: only ${sample.completed} of ${n} completed`);
+        samples[variant].push(sample);
+        options.log(
+          `dispatch n=${n} rep ${rep + 1}/${reps} ${variant}: ${fmt(sample.wallMs, "ms")}, peak RSS ${fmt(sample.peakRssMb, "MB")}`,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  return { n, reps, samples };
+}
+
+export const dispatch: Benchmark = {
+  name: "dispatch",
+  title: "2. Dispatch cost (no-op workers, concurrency 16)",
+  async run(options) {
+    const points: Point[] = [];
+    const plan: { n: number; reps: number; variants: Variant[] }[] = [
+      { n: 200, reps: options.quick ? 3 : 5, variants: ["plain", "baton", "baton+record"] },
+      { n: 2_000, reps: options.quick ? 1 : 3, variants: ["plain", "baton", "baton+record"] },
+      ...(options.quick ? [] : [{ n: 20_000, reps: 1, variants: ["plain", "baton"] as Variant[] }]),
+    ];
+    for (const p of plan) points.push(await measurePoint(p.n, p.reps, p.variants, options));
+    return report(points, options);
+  },
+};
+
+function report(points: Point[], options: BenchOptions): BenchReport {
+  const rows: string[][] = [];
+  const targets: Target[] = [];
+  for (const point of points) {
+    const plainWall = median(point.samples.plain.map((s) => s.wallMs));
+    const plainCpu = median(point.samples.plain.map((s) => s.cpuWindowMs));
+    const plainRss = median(point.samples.plain.map((s) => s.peakRssMb));
+    for (const variant of Object.keys(VARIANTS) as Variant[]) {
+      const samples = point.samples[variant];
+      if (samples.length === 0) continue;
+      const wall = median(samples.map((s) => s.wallMs));
+      const cpu = median(samples.map((s) => s.cpuWindowMs));
+      const rss = median(samples.map((s) => s.peakRssMb));
+      const isBase = variant === "plain";
+      const perAgent = (wall - plainWall) / point.n;
+      const cpuPerAgent = (cpu - plainCpu) / point.n;
+      rows.push([
+        String(point.n),
+        VARIANTS[variant].label,
+        String(samples.length),
+        fmt(wall, "ms"),
+        fmt((wall / point.n) * 1000, "µs"),
+        isBase ? "–" : fmt(perAgent, "ms"),
+        isBase ? "–" : fmt(cpuPerAgent, "ms"),
+        fmt(rss, "MB"),
+        isBase ? "–" : fmt(rss - plainRss, "MB"),
+      ]);
+      if (variant === "baton" && point.n === 2_000) {
+        targets.push({
+          what: "overhead per agent at 2,000",
+          target: "≤ 2 ms",
+          value: fmt(perAgent, "ms"),
+          met: perAgent <= 2,
+        });
+        targets.push({
+          what: "baton peak RSS at 2,000",
+          target: "≤ 150 MB",
+          value: fmt(rss, "MB"),
+          met: rss <= 150,
+        });
+      }
+      if (variant === "baton" && point.n === 200) {
+        targets.push({
+          what: "spawn→wait→close overhead per agent at 200 (issue 2)",
+          target: "< 5 ms",
+          value: fmt(perAgent, "ms"),
+          met: perAgent < 5,
+        });
+      }
+    }
+  }
+  return {
+    config: {
+      concurrency: CONCURRENCY,
+      worker: "bench/lib/noop-codex.sh (sh printing 4 codex JSONL events)",
+      points: points.map((p) => ({ n: p.n, reps: p.reps })),
+      quick: options.quick,
+    },
+    baseline:
+      "the same no-op worker (same file and argv as baton's codex backend builds) started with plain `child_process.spawn` " +
+      "under the same limit of 16, stdout read to its end, done at 'close'. overhead per agent = (baton wall − baseline wall) / N; " +
+      "orchestration CPU per agent = (baton process CPU − baseline process CPU) / N, both over the measured window. " +
+      "Each variant runs in a fresh Node process; peak RSS is that process's maxRSS.",
+    tables: [
+      {
+        title: "Dispatch cost: spawn N → wait all → close all (medians)",
+        headers: [
+          "N",
+          "variant",
+          "reps",
+          "wall",
+          "wall / agent",
+          "overhead / agent",
+          "orchestr. CPU / agent",
+          "peak RSS",
+          "RSS vs baseline",
+        ],
+        rows,
+      },
+    ],
+    targets,
+    notes: [],
+    data: points,
+  };
+}
