@@ -2,7 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { reapOrphans } from "../core/reaper/reap.ts";
 import { BatonError } from "../errors.ts";
-import { commands } from "./commands/index.ts";
+import { commandLoaders } from "./commands/index.ts";
 import { exitCodeFor } from "./exit-codes.ts";
 
 const program = new Command("baton")
@@ -13,7 +13,12 @@ const program = new Command("baton")
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
-for (const register of commands) register(program);
+const wanted = process.argv[2];
+const loaders =
+  wanted !== undefined && Object.hasOwn(commandLoaders, wanted)
+    ? [commandLoaders[wanted]!]
+    : Object.values(commandLoaders);
+for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
 
 // Any start reaps workers left behind by a baton process that was killed (SIGKILL, power loss).
 if (process.env.BATON_NO_REAP !== "1") reapOrphans();

@@ -43,6 +43,12 @@ async function runParent(prompt: string, t: CodexTestEnv) {
     `mcp_servers.baton.args=[${q(MAIN)}, "mcp", "--concurrency", "2"]`,
     "-c",
     'mcp_servers.baton.default_tools_approval_mode="approve"',
+    // codex exec does not wait for optional MCP servers: on a loaded machine its first model request
+    // can go out before baton's tools are listed. `required` makes it wait for the server to start.
+    "-c",
+    "mcp_servers.baton.required=true",
+    "-c",
+    "mcp_servers.baton.startup_timeout_sec=60",
     // Codex starts MCP servers with a short list of variables (HOME, PATH, SHELL, LANG, TERM, …):
     // the workers need CODEX_HOME and the key of the scripted provider passed on explicitly.
     "-c",

@@ -1,25 +1,20 @@
 import type { Command } from "commander";
-import { registerCancel } from "./cancel.ts";
-import { registerLogs } from "./logs.ts";
-import { registerMcp } from "./mcp.ts";
-import { registerModelServer } from "./model-server.ts";
-import { registerReport } from "./report.ts";
-import { registerResume } from "./resume.ts";
-import { registerRun } from "./run.ts";
-import { registerSkill } from "./skill.ts";
-import { registerStatus } from "./status.ts";
 
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [
-  registerRun,
-  registerStatus,
-  registerLogs,
-  registerReport,
-  registerCancel,
-  registerResume,
-  registerMcp,
-  registerSkill,
-  registerModelServer,
-];
+/**
+ * Command modules by name, loaded on demand: `baton mcp` (started by MCP clients that wait for it)
+ * loads only what it needs. Help without a command loads them all.
+ */
+export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
+  run: async () => (await import("./run.ts")).registerRun,
+  status: async () => (await import("./status.ts")).registerStatus,
+  logs: async () => (await import("./logs.ts")).registerLogs,
+  report: async () => (await import("./report.ts")).registerReport,
+  cancel: async () => (await import("./cancel.ts")).registerCancel,
+  resume: async () => (await import("./resume.ts")).registerResume,
+  mcp: async () => (await import("./mcp.ts")).registerMcp,
+  skill: async () => (await import("./skill.ts")).registerSkill,
+  "model-server": async () => (await import("./model-server.ts")).registerModelServer,
+};
