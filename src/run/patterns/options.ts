@@ -2,6 +2,7 @@ import { BatonError } from "../../errors.ts";
 import { workerPrompt } from "../prompts.ts";
 import { synthesize } from "../synthesis.ts";
 import { buildResult, completed, digest, type Pattern, requireSome } from "./shared.ts";
+import { fanOut } from "./steps.ts";
 
 export const DEFAULT_DIRECTIONS = [
   "the simplest thing that works",
@@ -21,19 +22,7 @@ export const options: Pattern = async (ctx, opts) => {
     "Refine the selected option",
     "Deliver the refined option and the next step",
   ]);
-  const outcomes = await ctx.workers(
-    directions.map((direction) => ({
-      role: "options",
-      label: direction,
-      prompt: workerPrompt({
-        kind: "options",
-        task: ctx.task,
-        scope: "read-only",
-        focus: direction,
-        context: ctx.context,
-      }),
-    })),
-  );
+  const outcomes = await fanOut(ctx, "options", directions);
   requireSome("every option worker failed", outcomes);
   const proposals = completed(outcomes);
   ctx.advance();

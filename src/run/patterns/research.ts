@@ -1,7 +1,7 @@
 import { mergeFindings } from "../merge.ts";
-import { workerPrompt } from "../prompts.ts";
 import { synthesize } from "../synthesis.ts";
 import { buildResult, completed, type Pattern, requireSome } from "./shared.ts";
+import { fanOut } from "./steps.ts";
 
 export const DEFAULT_ANGLES = [
   "official documentation and primary sources",
@@ -19,19 +19,7 @@ export const research: Pattern = async (ctx, options) => {
     "Recommend the next actions",
   ]);
   ctx.advance();
-  const outcomes = await ctx.workers(
-    angles.map((angle) => ({
-      role: "research",
-      label: angle,
-      prompt: workerPrompt({
-        kind: "research",
-        task: ctx.task,
-        scope: "read-only",
-        focus: angle,
-        context: ctx.context,
-      }),
-    })),
-  );
+  const outcomes = await fanOut(ctx, "research", angles);
   ctx.advance();
   requireSome("every research worker failed", outcomes);
   const findings = mergeFindings(

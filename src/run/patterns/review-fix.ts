@@ -1,7 +1,6 @@
 import { workerPrompt } from "../prompts.ts";
-import { synthesize } from "../synthesis.ts";
-import { buildResult, digest, type Pattern, requireSome } from "./shared.ts";
-import { verdict } from "./verdict.ts";
+import { type Pattern, requireSome } from "./shared.ts";
+import { actVerifySynthesise } from "./steps.ts";
 
 /** Pattern B — review → fix → verify: a ranked issue list, one writer fixes the top items, a verifier checks. */
 export const reviewFix: Pattern = async (ctx) => {
@@ -25,43 +24,16 @@ export const reviewFix: Pattern = async (ctx) => {
   const [reviewer] = requireSome("the reviewer failed", [reviewOutcome]);
   ctx.advance();
   const top = reviewer!.result!.findings.slice(0, 5);
-  const fixOutcome = await ctx.worker({
-    role: "implementer",
-    label: "implementer",
-    write: true,
-    prompt: workerPrompt({
-      kind: "implementer",
+  const brief = top
+    .map((f, i) => `${i + 1}. [${f.severity}] ${f.title} (${f.location}) → ${f.recommendation}`)
+    .join("\n");
+  return actVerifySynthesise(
+    ctx,
+    "review-fix",
+    { label: "review", outcome: reviewer!, brief: `TOP ISSUES FROM REVIEW:\n${brief}` },
+    {
       task: `fix the top issues found in review of: ${ctx.task}`,
       scope: "may edit the files the issues name",
-      inputs: top
-        .map((f, i) => `${i + 1}. [${f.severity}] ${f.title} (${f.location}) → ${f.recommendation}`)
-        .join("\n"),
-      context: ctx.context,
-    }),
-  });
-  const [implementer] = requireSome("the implementer failed", [fixOutcome]);
-  ctx.advance();
-  const verifier = await ctx.worker({
-    role: "verifier",
-    label: "verifier",
-    prompt: workerPrompt({
-      kind: "verifier",
-      task: ctx.task,
-      scope: "read-only",
-      inputs: digest(implementer!),
-      context: ctx.context,
-    }),
-  });
-  const verification = verdict(verifier);
-  ctx.advance();
-  const { synthesis } = await synthesize(ctx, {
-    goal: "the outcome of review → fix → verify",
-    notes: [
-      { label: "review", text: digest(reviewer!) },
-      { label: "fix", text: digest(implementer!) },
-      { label: "verification", text: verification.summary },
-    ],
-  });
-  ctx.finish();
-  return buildResult(ctx, "review-fix", [reviewer!, implementer!, verifier], synthesis, { verification });
+    },
+  );
 };

@@ -1,7 +1,7 @@
 import { mergeFindings } from "../merge.ts";
-import { workerPrompt } from "../prompts.ts";
 import { synthesize } from "../synthesis.ts";
 import { buildResult, type Pattern, requireSome } from "./shared.ts";
+import { fanOut } from "./steps.ts";
 
 export const DEFAULT_LENSES = [
   "correctness and completeness",
@@ -19,19 +19,7 @@ export const review: Pattern = async (ctx, options) => {
     "Synthesise one result and one next step",
   ]);
   ctx.advance();
-  const outcomes = await ctx.workers(
-    lenses.map((lens) => ({
-      role: "reviewer",
-      label: lens,
-      prompt: workerPrompt({
-        kind: "reviewer",
-        task: ctx.task,
-        scope: "read-only",
-        lens,
-        context: ctx.context,
-      }),
-    })),
-  );
+  const outcomes = await fanOut(ctx, "reviewer", lenses);
   ctx.advance();
   const ok = requireSome("every reviewer failed", outcomes);
   const findings = mergeFindings(ok.map((o) => ({ from: o.label, findings: o.result!.findings })));

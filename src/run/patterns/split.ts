@@ -1,7 +1,7 @@
 import { BatonError } from "../../errors.ts";
-import { workerPrompt } from "../prompts.ts";
 import { synthesize } from "../synthesis.ts";
 import { buildResult, completed, digest, type Pattern, requireSome } from "./shared.ts";
+import { fanOut } from "./steps.ts";
 
 /** Pattern D — split by sections: each worker owns a distinct slice; the slices are merged for consistency. */
 export const split: Pattern = async (ctx, options) => {
@@ -19,19 +19,7 @@ export const split: Pattern = async (ctx, options) => {
     "Synthesise one result and one next step",
   ]);
   ctx.advance();
-  const outcomes = await ctx.workers(
-    sections.map((section) => ({
-      role: "section",
-      label: section,
-      prompt: workerPrompt({
-        kind: "section",
-        task: ctx.task,
-        scope: `read-only; your slice: ${section}`,
-        focus: section,
-        context: ctx.context,
-      }),
-    })),
-  );
+  const outcomes = await fanOut(ctx, "section", sections);
   ctx.advance();
   requireSome("every section worker failed", outcomes);
   const parts = completed(outcomes).map((o) => ({ label: o.label, summary: o.result!.summary }));
