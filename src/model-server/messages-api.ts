@@ -178,11 +178,14 @@ function answerOf(action: ScriptAction, ctx: MessagesContext): Answer {
   });
   for (const block of content) if (block.type === "text") outputChars += String(block.text).length;
 
+  // The script counts input like codex (cached tokens included); Anthropic counts cache reads apart.
   const u = action.usage ?? {};
+  const inputTokens = u.inputTokens ?? approxTokens(ctx.request.allInputText.length);
+  const cachedTokens = Math.min(u.cachedTokens ?? 0, inputTokens);
   const usage = {
-    input_tokens: u.inputTokens ?? approxTokens(ctx.request.allInputText.length),
+    input_tokens: inputTokens - cachedTokens,
     cache_creation_input_tokens: 0,
-    cache_read_input_tokens: u.cachedTokens ?? 0,
+    cache_read_input_tokens: cachedTokens,
     output_tokens: u.outputTokens ?? approxTokens(outputChars),
   };
   return { kind: "message", content, stopReason: calls.length > 0 ? "tool_use" : "end_turn", usage };
@@ -209,7 +212,11 @@ export function messagesEvents(action: ScriptAction, ctx: MessagesContext): SseE
   const answer = answerOf(action, ctx);
   const start = {
     ...messageShell(ctx),
-    usage: { input_tokens: answer.kind === "message" ? answer.usage.input_tokens : 0, output_tokens: 1 },
+    // As the API does: input counts in message_start, the output count arrives with message_delta.
+    usage:
+      answer.kind === "message"
+        ? { ...answer.usage, output_tokens: 1 }
+        : { input_tokens: 0, output_tokens: 0 },
   };
   const events: SseEvent[] = [{ type: "message_start", message: start }];
   if (answer.kind === "error") return [...events, { type: "error", error: answer.error }];

@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { BatonError } from "../../errors.ts";
+import { which } from "../../util/which.ts";
+import type { Backend, TurnCommand, TurnParser, TurnRequest, WorkerEvent } from "../types.ts";
+import { type CommandTemplate, fillTemplate, parseCommandTemplate } from "./template.ts";
+
+export interface CommandBackendOptions {
+  /** e.g. `aider --yes --message {prompt}`; without `{prompt}`/`{prompt_file}` the prompt goes to stdin. */
+  command: string;
+  /** The final message is read from this file (relative to the worker's cwd) instead of stdout. */
+  outputFile?: string;
+  /** Environment for the worker; default: baton's own. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What one conversation ("thread") of a command agent remembers: its turns, oldest first. */
+interface TranscriptTurn {
+  message: string;
+  reply?: string;
+}
+
+/** What `command()` hands to the parser created right after it for the same turn. */
+interface PendingTurn {
+  threadId: string;
+  turn: TranscriptTurn;
+  outputFile?: string;
+}
+
+const MAX_STDOUT_CHARS = 4 * 1024 * 1024;
+
+/**
+ * Runs any command-line agent, one process per turn, without a shell: the template is split into argv
+ * once, and the prompt fills one argv element (`{prompt}`), a file (`{prompt_file}`) or stdin. The final
+ * message is stdout (trimmed), or the file named by `outputFile` / `{output_file}`; exit code ≠ 0 fails the turn.
+ *
+ * Such tools keep no conversation baton could resume, so baton keeps it: a follow-up turn (send_input)
+ * runs the command again with the new message after a transcript of the earlier turns of the same
+ * agent. The transcript lives in this backend object (the pool's lifetime), not on disk.
+ */
+export function commandBackend(options: CommandBackendOptions): Backend {
+  const template = parseCommandTemplate(options.command);
+  const threads = new Map<string, TranscriptTurn[]>();
+  // startTurn calls command() and then parser() synchronously for the same turn, so the last command()
+  // hands over to the next parser(); a turn whose spawn threw is simply overwritten by the next one.
+  let handoff: PendingTurn | undefined;
+  let resolved: string | undefined;
+  const resolve = (): string => {
+    resolved ??= which(template.file);
+    if (!resolved) {
+      throw new BatonError(
+        "E_BACKEND_MISSING",
+        `the command "${template.file}" of --command was not found${template.file.includes("/") ? " or is not executable" : " on PATH"}. ` +
+          "Install the agent CLI, or give its full path in --command.",
+      );
+    }
+    return resolved;
+  };
+  return {
+    name: "command",
+    resolve,
+    command(request: TurnRequest): TurnCommand {
+      const file = resolve();
+      const threadId = request.threadId ?? `command-${randomUUID()}`;
+      const history = threads.get(threadId) ?? [];
+      threads.set(threadId, history);
+      const text = promptText(request, history);
+      const turn: TranscriptTurn = { message: request.prompt };
+      history.push(turn);
+
+      const values: Record<string, string> = { prompt: text };
+      if (template.uses.has("prompt_file")) {
+        values.prompt_file = join(request.scratchDir, "prompt.md");
+        writeFileSync(values.prompt_file, text);
+      }
+      let outputFile: string | undefined;
+      if (template.uses.has("output_file"))
+        outputFile = values.output_file = join(request.scratchDir, "last-message.txt");
+      else if (options.outputFile)
+        outputFile = isAbsolute(options.outputFile)
+          ? options.outputFile
+          : join(request.cwd, options.outputFile);
+      handoff = { threadId, turn, outputFile };
+
+      const viaArgs = template.uses.has("prompt") || template.uses.has("prompt_file");
+      return {
+        file,
+        args: fillTemplate(template, values),
+        env: options.env,
+        ...(viaArgs ? {} : { stdin: text }),
+      };
+    },
+    parser() {
+      const turn = handoff;
+      handoff = undefined;
+      return commandParser(template, turn);
+    },
+  };
+}
+
+/** The text the tool gets: role instructions, the transcript of earlier turns, the message, the schema. */
+export function promptText(request: TurnRequest, history: readonly TranscriptTurn[]): string {
+  const parts: string[] = [];
+  if (request.instructions) parts.push(`Instructions:\n${request.instructions}`);
+  if (history.length > 0) {
+    const turns = history.map(
+      (t, i) =>
+        `--- message ${i + 1} ---\n${t.message}\n--- your reply ${i + 1} ---\n${t.reply ?? "(none: that turn was stopped before it finished)"}`,
+    );
+    parts.push(
+      `This continues an earlier conversation. Its turns so far, oldest first:\n\n${turns.join("\n\n")}`,
+    );
+    parts.push(`--- new message ---\n${request.prompt}`);
+  } else {
+    parts.push(request.prompt);
+  }
+  if (request.outputSchema) {
+    parts.push(
+      `Reply with one JSON value and nothing else. It must match this JSON Schema:\n${JSON.stringify(request.outputSchema)}`,
+    );
+  }
+  return parts.join("\n\n");
+}
+
+function commandParser(template: CommandTemplate, turn: PendingTurn | undefined): TurnParser {
+  let stdout = "";
+  let announced = false;
+  const announce = (): WorkerEvent[] => {
+    if (announced || !turn) return [];
+    announced = true;
+    return [{ type: "thread.started", threadId: turn.threadId }, { type: "turn.started" }];
+  };
+  return {
+    line(text) {
+      if (stdout.length < MAX_STDOUT_CHARS) stdout += `${text}\n`;
+      return announce();
+    },
+    end({ exitCode, signal, stderrTail }) {
+      const events = announce();
+      const name = template.file;
+      if (exitCode !== 0) {
+        const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+        const detail = lastLines(stderrTail) || lastLines(stdout);
+        return [...events, { type: "turn.failed", message: `${name} ${how}${detail ? `: ${detail}` : ""}` }];
+      }
+      let answer = stdout.trim();
+      if (turn?.outputFile) {
+        try {
+          answer = readFileSync(turn.outputFile, "utf8").trim();
+        } catch {
+          return [
+            ...events,
+            {
+              type: "turn.failed",
+              message: `${name} exited with code 0 but wrote no final message to ${turn.outputFile}`,
+            },
+          ];
+        }
+      }
+      if (turn) turn.turn.reply = answer;
+      return [
+        ...events,
+        { type: "item.completed", item: { id: "final", type: "agent_message", text: answer } },
+        { type: "turn.completed", usageIsCumulative: false },
+      ];
+    },
+  };
+}
+
+function lastLines(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-3)
+    .join(" | ")
+    .slice(0, 500);
+}

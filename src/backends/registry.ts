@@ -1,0 +1,46 @@
+import { BatonError } from "../errors.ts";
+import { claudeBackend } from "./claude/backend.ts";
+import { codexBackend } from "./codex/backend.ts";
+import { commandBackend } from "./command/backend.ts";
+import type { Backend } from "./types.ts";
+
+export const BACKEND_NAMES = ["codex", "claude", "command"] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export interface BackendOptions {
+  /** For `command`: the template, e.g. `aider --yes --message {prompt}`. */
+  command?: string;
+  /** For `command`: read the final message from this file instead of stdout. */
+  outputFile?: string;
+  /** Path of the codex / claude binary (default: `$BATON_CODEX_BIN` / `$BATON_CLAUDE_BIN`, else PATH). */
+  binary?: string;
+  /** Environment of the workers; default: baton's own. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The backend behind `--backend <name>`.
+ * @example createBackend("command", { command: "aider --yes --message {prompt}" })
+ */
+export function createBackend(name: string, options: BackendOptions = {}): Backend {
+  switch (name) {
+    case "codex":
+      return codexBackend({ codexPath: options.binary, env: options.env });
+    case "claude":
+      return claudeBackend({ claudePath: options.binary, env: options.env });
+    case "command":
+      if (!options.command) {
+        throw new BatonError(
+          "E_USAGE",
+          "--backend command needs --command '<agent CLI>', e.g. --command 'aider --yes --message {prompt}' " +
+            "({prompt} becomes one argument; without it the prompt goes to stdin)",
+        );
+      }
+      return commandBackend({ command: options.command, outputFile: options.outputFile, env: options.env });
+    default:
+      throw new BatonError(
+        "E_USAGE",
+        `--backend: unknown backend "${name}"; available: ${BACKEND_NAMES.join(", ")}`,
+      );
+  }
+}
