@@ -6,12 +6,7 @@ import { buildResult, digest, requireSome } from "./shared.ts";
 import { verdict } from "./verdict.ts";
 
 /** Read-only workers of one kind in parallel, one per lens (reviewers) or focus (everyone else). */
-export function fanOut(
-  ctx: RunContext,
-  kind: WorkerKind,
-  role: string,
-  items: string[],
-): Promise<WorkerOutcome[]> {
+export function fanOut(ctx: RunContext, kind: WorkerKind, items: string[]): Promise<WorkerOutcome[]> {
   return ctx.workers(
     items.map((item) => ({
       role: kind,
