@@ -38,6 +38,8 @@ export interface RunContextOptions {
   context?: ContextPack;
   answerer: Answerer;
   onChange?: () => void;
+  /** See RunOptions.backendFor. */
+  backendFor?: (role: string, label: string) => string | undefined;
 }
 
 /**
@@ -157,6 +159,7 @@ export class RunContext {
         message: spec.prompt,
         label: spec.label,
         role: spec.role,
+        backend: this.options.backendFor?.(spec.role, spec.label),
         sandbox: spec.write ? "workspace-write" : "read-only",
         outputSchema: spec.schema ?? WORKER_RESULT_JSON_SCHEMA,
       }),

@@ -29,6 +29,8 @@ export interface RunOptions {
   /** Asks the user a worker's question (on a terminal). */
   ask?: (question: Question) => Promise<string>;
   backends: Backend | Record<string, Backend>;
+  /** Names which of `backends` runs a worker (e.g. one review lens on claude); undefined: the first one. */
+  backendFor?: (role: string, label: string) => string | undefined;
   cwd?: string;
   /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
   home?: string;

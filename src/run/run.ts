@@ -132,6 +132,7 @@ export async function runTask(
     context: options.context,
     answerer: makeAnswerer(options.answers, options.ask),
     onChange: update,
+    backendFor: options.backendFor,
   });
   recorder.writeJson("owner.json", { pid: process.pid, ownerId: OWNER_ID });
   if (replay)
