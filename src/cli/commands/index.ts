@@ -17,4 +17,5 @@ export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   mcp: async () => (await import("./mcp.ts")).registerMcp,
   skill: async () => (await import("./skill.ts")).registerSkill,
   "model-server": async () => (await import("./model-server.ts")).registerModelServer,
+  doctor: async () => (await import("./doctor.ts")).registerDoctor,
 };
