@@ -102,6 +102,11 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     expect(result.status[agent]).toEqual({ completed: "resumed after interrupt" });
     expect(p.get(agent)!.turns.map((t) => t.endReason)).toEqual(["interrupted", "completed"]);
     expect(processesOfAgent(agent)).toEqual([]);
+    if (name !== "command") {
+      // The stopped turn's message stays in the conversation the model sees next.
+      const next = harness.server!.requests.find((r) => r.lastUserText.includes("CONF-AFTER-INTERRUPT"));
+      expect(JSON.stringify(next?.body)).toContain("CONF-HANG until interrupted");
+    }
   });
 
   it("close kills the whole tree, including a command the worker started", async () => {
