@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -24,6 +25,16 @@ const DROPPED_ENV = /^(ANTHROPIC_|CLAUDE_|CLAUDECODE|AWS_|GOOGLE_|VERTEX_|DISABL
  * const backend = claudeBackend({ claudePath: t.claudeBin, env: t.env });
  */
 export async function makeClaudeTestEnv(opts: { origin: string }): Promise<ClaudeTestEnv> {
+  const claudeBin = join(REPO_ROOT, "node_modules", ".bin", "claude");
+  try {
+    execFileSync(claudeBin, ["--version"], { stdio: "pipe", timeout: 30_000 });
+  } catch (error) {
+    // The npm package's postinstall links the native binary; without it bin/claude is a stub that exits 1.
+    throw new Error(
+      `the pinned claude CLI does not run (${(error as Error).message.split("\n")[0]}): ` +
+        "reinstall with install scripts enabled (`npm ci`, not `npm ci --ignore-scripts`)",
+    );
+  }
   const home = await mkdtemp(join(tmpdir(), "baton-claude-"));
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!DROPPED_ENV.test(key)) env[key] = value;
@@ -39,7 +50,7 @@ export async function makeClaudeTestEnv(opts: { origin: string }): Promise<Claud
   return {
     home,
     env,
-    claudeBin: join(REPO_ROOT, "node_modules", ".bin", "claude"),
+    claudeBin,
     cleanup: () => rm(home, { recursive: true, force: true, maxRetries: 3 }),
   };
 }
