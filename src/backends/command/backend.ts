@@ -66,6 +66,13 @@ export function commandBackend(options: CommandBackendOptions): Backend {
       const history = threads.get(threadId) ?? [];
       threads.set(threadId, history);
       const text = promptText(request, history);
+      if (template.uses.has("prompt") && text.includes("\0")) {
+        // The OS cannot pass a NUL byte inside an argument; failing the turn beats a throw from spawn.
+        throw new BatonError(
+          "E_USAGE",
+          "the prompt contains a NUL byte, which cannot be passed as {prompt}; use {prompt_file} or stdin",
+        );
+      }
       const turn: TranscriptTurn = { message: request.prompt };
       history.push(turn);
 

@@ -60,6 +60,11 @@ describe("command backend", () => {
     expect(agent.endReason).toBe("failed");
   });
 
+  it("a prompt with a NUL byte fails its turn instead of crashing the spawn", async () => {
+    const { status } = await runOnce(`${TOY} --message {prompt}`, "bad\0byte");
+    expect(status.errored).toMatch(/NUL byte.*\{prompt_file\} or stdin/);
+  });
+
   it("a missing program is errored with advice", async () => {
     const { status } = await runOnce("/nonexistent/agent {prompt}", "hello");
     expect(status.errored).toMatch(/"\/nonexistent\/agent" of --command was not found or is not executable/);
