@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inChild } from "./lib/child.ts";
+import { liveMb, rssMb } from "./lib/memory.ts";
 import type { Benchmark, BenchOptions, BenchReport, Target } from "./lib/report.ts";
 import { fmt, median } from "./lib/stats.ts";
 import { codexTurnArgs, NOOP_CODEX, plainRun, runLimited } from "./lib/workers.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const CONCURRENCY = 16;
-const MB = 1e6;
 
 interface DispatchInput {
   n: number;
@@ -24,11 +24,14 @@ interface DispatchSample {
   cpuWindowMs: number;
   completed: number;
   rssBeforeMb: number;
+  /** Heap + Buffer memory still held once every agent was closed (after a full GC), minus the same before. */
+  heldMb: number;
 }
 
 /** Child: the same no-op worker run N times by child_process.spawn under a limit of `concurrency`. */
 export async function measurePlain(input: DispatchInput): Promise<DispatchSample> {
-  const rssBeforeMb = process.memoryUsage().rss / MB;
+  const liveBefore = await liveMb();
+  const rssBeforeMb = rssMb();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const runs = await runLimited(input.n, input.concurrency, (i) =>
@@ -41,6 +44,7 @@ export async function measurePlain(input: DispatchInput): Promise<DispatchSample
     cpuWindowMs: (cpu.user + cpu.system) / 1000,
     completed: runs.filter((r) => r.exitCode === 0).length,
     rssBeforeMb,
+    heldMb: (await liveMb()) - liveBefore,
   };
 }
 
@@ -58,7 +62,8 @@ export async function measureBaton(input: DispatchInput): Promise<DispatchSample
     scratchDir: recorder?.agentDir("."),
     onEvent: recorder?.onPoolEvent,
   });
-  const rssBeforeMb = process.memoryUsage().rss / MB;
+  const liveBefore = await liveMb();
+  const rssBeforeMb = rssMb();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const ids: string[] = [];
@@ -68,9 +73,11 @@ export async function measureBaton(input: DispatchInput): Promise<DispatchSample
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const completed = Object.values(result.status).filter((s) => "completed" in s).length;
+  // Closed agents stay in the pool (list() still shows them): this is what N of them cost to keep.
+  const heldMb = (await liveMb()) - liveBefore;
   await pool.shutdown();
   await recorder?.close();
-  return { wallMs, cpuWindowMs: (cpu.user + cpu.system) / 1000, completed, rssBeforeMb };
+  return { wallMs, cpuWindowMs: (cpu.user + cpu.system) / 1000, completed, rssBeforeMb, heldMb };
 }
 
 type Variant = "plain" | "baton" | "baton+record";
@@ -105,7 +112,12 @@ async function measurePoint(
           SELF,
           v.fn,
           { n, concurrency: CONCURRENCY, dir, record: v.record } satisfies DispatchInput,
-          { cpuProfDir: profile, profileName: `dispatch-${variant}-${n}-${rep}`, timeoutMs: 30 * 60_000 },
+          {
+            nodeArgs: ["--expose-gc"],
+            cpuProfDir: profile,
+            profileName: `dispatch-${variant}-${n}-${rep}`,
+            timeoutMs: 30 * 60_000,
+          },
         );
         if (sample.completed !== n)
           throw new Error(`dispatch ${variant} n=${n}: only ${sample.completed} of ${n} completed`);
@@ -149,6 +161,7 @@ function report(points: Point[], options: BenchOptions): BenchReport {
       const wall = median(samples.map((s) => s.wallMs));
       const cpu = median(samples.map((s) => s.cpuWindowMs));
       const rss = median(samples.map((s) => s.peakRssMb));
+      const held = median(samples.map((s) => s.heldMb));
       const isBase = variant === "plain";
       const perAgent = (wall - plainWall) / point.n;
       const cpuPerAgent = (cpu - plainCpu) / point.n;
@@ -162,6 +175,7 @@ function report(points: Point[], options: BenchOptions): BenchReport {
         isBase ? "–" : fmt(cpuPerAgent, "ms"),
         fmt(rss, "MB"),
         isBase ? "–" : fmt(rss - plainRss, "MB"),
+        isBase ? "–" : fmt((held * 1e6) / point.n / 1024, "KiB"),
       ]);
       if (variant === "baton" && point.n === 2_000) {
         targets.push({
@@ -198,7 +212,8 @@ function report(points: Point[], options: BenchOptions): BenchReport {
       "the same no-op worker (same file and argv as baton's codex backend builds) started with plain `child_process.spawn` " +
       "under the same limit of 16, stdout read to its end, done at 'close'. overhead per agent = (baton wall − baseline wall) / N; " +
       "orchestration CPU per agent = (baton process CPU − baseline process CPU) / N, both over the measured window. " +
-      "Each variant runs in a fresh Node process; peak RSS is that process's maxRSS.",
+      "Each variant runs in a fresh Node process; peak RSS is that process's maxRSS. held / closed agent = heap + " +
+      "Buffer memory still in use after a full GC once all N agents are closed (the pool keeps closed agents), over N.",
     tables: [
       {
         title: "Dispatch cost: spawn N → wait all → close all (medians)",
@@ -212,12 +227,23 @@ function report(points: Point[], options: BenchOptions): BenchReport {
           "orchestr. CPU / agent",
           "peak RSS",
           "RSS vs baseline",
+          "held / closed agent",
         ],
         rows,
       },
     ],
     targets,
-    notes: [],
+    notes: [linearity(points)],
     data: points,
   };
+}
+
+/** Whether the cost per agent stays flat as N grows, in one line. */
+function linearity(points: Point[]): string {
+  const per = (p: Point, v: Variant) => {
+    const base = median(p.samples.plain.map((s) => s.wallMs));
+    return (median(p.samples[v].map((s) => s.wallMs)) - base) / p.n;
+  };
+  const list = points.map((p) => `${p.n.toLocaleString("en")}: ${fmt(per(p, "baton"), "ms")}`).join(", ");
+  return `Core overhead per agent by N (flat = linear growth of the total): ${list}.`;
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inChild } from "./lib/child.ts";
 import { writeEventStream } from "./lib/event-stream.ts";
+import { liveMb } from "./lib/memory.ts";
 import type { Benchmark, BenchOptions, BenchReport, Target } from "./lib/report.ts";
 import { fmt, median } from "./lib/stats.ts";
 
@@ -30,13 +31,6 @@ interface StreamSample {
   completed: boolean;
 }
 
-/** Heap and Buffer memory in use after a full collection (the child runs with --expose-gc). */
-function liveMb(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  const m = process.memoryUsage();
-  return (m.heapUsed + m.external + m.arrayBuffers) / MB;
-}
-
 function catStream(file: string, onData: (chunk: Buffer) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(CAT, [file], { stdio: ["ignore", "pipe", "ignore"] });
@@ -52,7 +46,7 @@ function catStream(file: string, onData: (chunk: Buffer) => void): Promise<numbe
 
 /** Child, baseline: read the worker's stdout and find the line ends in the raw bytes; nothing decoded. */
 export async function measureRaw(input: StreamInput): Promise<StreamSample> {
-  const liveBefore = liveMb();
+  const liveBefore = await liveMb();
   const rssBeforeMb = process.memoryUsage().rss / MB;
   const t0 = performance.now();
   let lines = 0;
@@ -60,13 +54,20 @@ export async function measureRaw(input: StreamInput): Promise<StreamSample> {
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) lines++;
   });
   const wallMs = performance.now() - t0;
-  return { wallMs, bytes, units: lines, rssBeforeMb, retainedMb: liveMb() - liveBefore, completed: true };
+  return {
+    wallMs,
+    bytes,
+    units: lines,
+    rssBeforeMb,
+    retainedMb: (await liveMb()) - liveBefore,
+    completed: true,
+  };
 }
 
 /** Child, attribution: baton's own line splitter (UTF-8 decoding + one string per line), no JSON. */
 export async function measureSplit(input: StreamInput): Promise<StreamSample> {
   const { lineSplitter } = await import("../src/util/lines.ts");
-  const liveBefore = liveMb();
+  const liveBefore = await liveMb();
   const rssBeforeMb = process.memoryUsage().rss / MB;
   const t0 = performance.now();
   let lines = 0;
@@ -76,7 +77,14 @@ export async function measureSplit(input: StreamInput): Promise<StreamSample> {
   const bytes = await catStream(input.file, (chunk) => splitter.push(chunk));
   splitter.end();
   const wallMs = performance.now() - t0;
-  return { wallMs, bytes, units: lines, rssBeforeMb, retainedMb: liveMb() - liveBefore, completed: true };
+  return {
+    wallMs,
+    bytes,
+    units: lines,
+    rssBeforeMb,
+    retainedMb: (await liveMb()) - liveBefore,
+    completed: true,
+  };
 }
 
 /** Child: one baton agent whose worker prints the stream; every line parsed into a WorkerEvent. */
@@ -96,14 +104,14 @@ export async function measureBaton(input: StreamInput): Promise<StreamSample> {
       recorder?.onPoolEvent(event);
     },
   });
-  const liveBefore = liveMb();
+  const liveBefore = await liveMb();
   const rssBeforeMb = process.memoryUsage().rss / MB;
   const t0 = performance.now();
   const id = pool.spawn({ message: "stream" });
   const result = await pool.wait([id]);
   const wallMs = performance.now() - t0;
   // Still open (its record kept), as an agent is until closed: what it holds is what a run would hold.
-  const retainedMb = liveMb() - liveBefore;
+  const retainedMb = (await liveMb()) - liveBefore;
   await pool.shutdown();
   await recorder?.close();
   const bytes = Number(process.env.BENCH_STREAM_BYTES ?? 0);
