@@ -1,5 +1,8 @@
 // baton's public API. Adding a symbol here makes it public: the burden of proof is on addition.
-export { codexBackend, type CodexBackendOptions } from "./backends/codex/backend.ts";
+export { claudeBackend } from "./backends/claude/backend.ts";
+export { type CodexBackendOptions, codexBackend } from "./backends/codex/backend.ts";
+export { commandBackend } from "./backends/command/backend.ts";
+export { BACKEND_NAMES, createBackend } from "./backends/registry.ts";
 export type { Backend, SandboxMode, TurnRequest, WorkerEvent, WorkerItem } from "./backends/types.ts";
 export type { AgentSnapshot, SpawnOptions } from "./core/agent.ts";
 export { Pool, type PoolEvent, type PoolOptions, type RateLimitOptions } from "./core/pool.ts";
@@ -8,9 +11,9 @@ export type { AgentStatus, EndReason } from "./core/status.ts";
 export type { Usage } from "./core/usage.ts";
 export type { WaitOptions, WaitResult } from "./core/wait.ts";
 export { BatonError, type BatonErrorCode, isBatonError } from "./errors.ts";
-export { type ModelServer, startModelServer } from "./model-server/server.ts";
 export { loadScript, parseModelScript } from "./model-server/script.ts";
+export { type ModelServer, startModelServer } from "./model-server/server.ts";
 export type { RunOptions } from "./run/options.ts";
 export type { PatternName, RunResult } from "./run/result.ts";
-export { runTask, type RunView } from "./run/run.ts";
+export { type RunView, runTask } from "./run/run.ts";
 export { WorkerResultSchema } from "./run/worker-result.ts";

@@ -71,7 +71,11 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
     registerWorker(pid, options.tag);
     options.onSpawn?.(pid);
   }
-  if (command.stdin !== undefined) child.stdin?.end(command.stdin);
+  if (command.stdin !== undefined) {
+    // A worker may exit without reading its stdin: the turn is judged by its exit, not by EPIPE.
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(command.stdin);
+  }
 
   const parser = backend.parser();
   const stderr = tailBuffer(8_192);

@@ -1,8 +1,8 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { codexBackend } from "../../backends/codex/backend.ts";
-import type { Backend } from "../../backends/types.ts";
+import { Option } from "commander";
+import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import { BatonError } from "../../errors.ts";
 import { WAIT_MAX_MS } from "../../mcp/schemas.ts";
 import { serveStdio } from "../../mcp/server.ts";
@@ -10,11 +10,9 @@ import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
 
-/** Backends `baton mcp` can hand turns to; only codex so far. */
-const BACKENDS: Record<string, () => Backend> = { codex: () => codexBackend() };
-
 interface McpFlags {
   backend: string;
+  command?: string;
   concurrency: string;
   cwd?: string;
   turnTimeout: string;
@@ -72,22 +70,19 @@ export const registerMcp: RegisterCommand = (program: Command) => {
       "Serve spawn_agent / wait / send_input / close_agent / list_agents to an MCP client (Codex, Claude Code, …) " +
         "on stdin/stdout. Each agent is a worker process run by baton.",
     )
-    .option("--backend <name>", `worker backend (${Object.keys(BACKENDS).join(", ")})`, "codex")
+    .addOption(new Option("--backend <name>", "worker backend").choices(BACKEND_NAMES).default("codex"))
+    .option(
+      "--command <template>",
+      "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",
+    )
     .option("--concurrency <n>", "turns running at once; more are queued", "6")
     .option("--cwd <dir>", "default working directory of agents (default: the current one)")
     .option("--turn-timeout <duration>", "deadline of each turn, e.g. 30m, 1h", "30m")
     .option("--stall-timeout <duration>", "kill a turn that prints nothing for this long", "10m")
     .addHelpText("after", HELP)
     .action(async (flags: McpFlags) => {
-      const makeBackend = BACKENDS[flags.backend];
-      if (!makeBackend) {
-        throw new BatonError(
-          "E_USAGE",
-          `--backend: unknown backend "${flags.backend}"; available: ${Object.keys(BACKENDS).join(", ")}`,
-        );
-      }
       const options = {
-        backend: makeBackend(),
+        backend: createBackend(flags.backend, { command: flags.command }),
         concurrency: parseConcurrency(flags.concurrency),
         cwd: flags.cwd === undefined ? process.cwd() : checkDir(flags.cwd),
         turnTimeoutMs: parseDurationMs(flags.turnTimeout, "--turn-timeout"),

@@ -1,7 +1,8 @@
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
-import { codexBackend } from "../../backends/codex/backend.ts";
+import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import { setGracefulSignalHandler } from "../../core/registry.ts";
+import { BatonError } from "../../errors.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import { type AnswerBook, loadAnswers, type Question } from "../../run/clarify.ts";
 import { type ContextPack, loadContextPack } from "../../run/context-pack.ts";
@@ -14,6 +15,8 @@ import { parseList, parseWhole } from "../parse.ts";
 
 interface RunFlags {
   pattern: string;
+  backend?: string;
+  command?: string;
   lenses?: string[];
   sections?: string[];
   workers?: number;
@@ -79,7 +82,15 @@ built from the rest), 130 interrupted.`,
     .option("--goal <text>", "the Context Pack's Goal, without a file")
     .option("--answers <file>", "answers to workers' clarification questions (YAML/JSON list or map)")
     .option("--json", "print one JSON object with the whole run at the end, and nothing else on stdout")
-    .option("--rehearse", "run against a scripted model on 127.0.0.1 (no credentials, no tokens spent)")
+    .addOption(new Option("--backend <name>", "the worker CLI").choices(BACKEND_NAMES).default("codex"))
+    .option(
+      "--command <template>",
+      "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",
+    )
+    .option(
+      "--rehearse",
+      "run against a scripted model on 127.0.0.1 (no credentials, no tokens spent; codex only)",
+    )
     .option("--script <file>", "the model script for --rehearse (default: examples/rehearsal.yaml)")
     .option("-C, --cwd <dir>", "working directory of the workers (default: here)")
     .addHelpText(
@@ -128,7 +139,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
 /** Runs (or resumes) with the terminal around it: rehearsal, live view, Ctrl-C, summary or JSON. */
 export async function executeRun(
   given: Omit<RunOptions, "backends">,
-  flags: { json?: boolean; rehearse?: boolean; script?: string },
+  flags: { json?: boolean; rehearse?: boolean; script?: string; backend?: string; command?: string },
 ): Promise<number> {
   let rehearsal: Rehearsal | undefined;
   const controller = new AbortController();
@@ -140,7 +151,13 @@ export async function executeRun(
           `(${flags.script ?? "examples/rehearsal.yaml"}). No credentials are used and no tokens are spent.\n`,
       );
     }
-    const backend = rehearsal?.backend ?? codexBackend();
+    if (flags.rehearse && (flags.backend ?? "codex") !== "codex") {
+      throw new BatonError(
+        "E_USAGE",
+        `--rehearse drives codex workers; it cannot be combined with --backend ${flags.backend}`,
+      );
+    }
+    const backend = rehearsal?.backend ?? createBackend(flags.backend ?? "codex", { command: flags.command });
     backend.resolve(); // a missing codex CLI is reported now, not once per worker
     const view = flags.json ? undefined : liveView(process.stderr);
     const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
