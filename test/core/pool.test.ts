@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { codexBackend } from "../../src/backends/codex/backend.ts";
+import { codexParser } from "../../src/backends/codex/events.ts";
 import { Pool, type PoolEvent } from "../../src/core/pool.ts";
 import { fakeBackend } from "../helpers/fake-backend.ts";
 import { eventually, processesOfAgent } from "../helpers/processes.ts";
@@ -229,5 +230,21 @@ describe("budget and rate limits", () => {
     expect(result.status[ids[0]!]).toEqual({ completed: "reply to: a usage:10" });
     expect(result.end_reasons[ids[2]!]).toBe("budget_exhausted");
     expect(p.usedTokens).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe("stdin", () => {
+  it("a worker that exits without reading a large stdin prompt ends errored; baton does not crash on EPIPE", async () => {
+    const p = makePool({
+      backends: {
+        name: "stdin-ignorer",
+        resolve: () => process.execPath,
+        parser: codexParser,
+        command: () => ({ file: process.execPath, args: ["-e", "process.exit(0)"], stdin: "x".repeat(4_000_000) }),
+      },
+    });
+    const id = p.spawn({ message: "big" });
+    const result = await p.wait([id], { timeoutMs: 10_000 });
+    expect(result.status[id]!.errored).toMatch(/without finishing its turn/);
   });
 });
