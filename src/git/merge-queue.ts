@@ -41,6 +41,8 @@ export interface MergeQueueOptions {
   runId: string;
   /** Must exit 0 in the rebased worktree before the target is moved. Run with `sh -c`. */
   verifyCommand?: string;
+  /** Where in the worktree `--verify` runs (relative; default its top level). */
+  verifyCwd?: string;
   verifyTimeoutMs?: number;
   signal?: AbortSignal;
   /** Writes a file into the writer's folder of the run record; returns its path. */
@@ -128,7 +130,7 @@ async function attempt(req: MergeRequest, o: MergeQueueOptions): Promise<MergeOu
     if (o.verifyCommand) {
       const timeoutMs = o.verifyTimeoutMs ?? 10 * 60_000;
       const r = await runUserCommand(o.verifyCommand, {
-        cwd: wt.path,
+        cwd: join(wt.path, o.verifyCwd ?? ""),
         timeoutMs,
         signal: o.signal,
         name: `${req.agentId}:verify`,

@@ -24,6 +24,8 @@ export interface CreateWorktreeOptions {
   copyFiles?: string[];
   /** Run with `sh -c` in the new worktree, e.g. `npm ci`. */
   setupCommand?: string;
+  /** Where in the worktree the setup runs (relative; default its top level). */
+  setupCwd?: string;
   setupTimeoutMs?: number;
   signal?: AbortSignal;
   /** Names the setup process in baton's tag. */
@@ -48,7 +50,7 @@ export async function createWorktree(o: CreateWorktreeOptions): Promise<Worktree
     if (o.setupCommand) {
       const timeoutMs = o.setupTimeoutMs ?? 10 * 60_000;
       const r = await runUserCommand(o.setupCommand, {
-        cwd: o.path,
+        cwd: join(o.path, o.setupCwd ?? ""),
         timeoutMs,
         signal: o.signal,
         name: o.name,

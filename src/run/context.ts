@@ -1,5 +1,6 @@
 import type { Pool } from "../core/pool.ts";
 import type { EndReason } from "../core/status.ts";
+import type { ParallelWriters, WriterRunner } from "../git/writers.ts";
 import { type Answerer, answersMessage, needsClarification, questionsFromMarker } from "./clarify.ts";
 import type { ContextPack } from "./context-pack.ts";
 import { parseWorkerResult } from "./parse-result.ts";
@@ -12,8 +13,15 @@ export interface WorkerSpec {
   role: string;
   label: string;
   prompt: string;
-  /** A writer gets `workspace-write` and the writer lock: at most one writer touches the tree at a time. */
+  /**
+   * A writer gets `workspace-write`. Serial mode: the writer lock, at most one writer touches the tree
+   * at a time. Worktree mode: its own git worktree, merged afterwards (see src/git/writers.ts).
+   */
   write?: boolean;
+  /** The paths a writer will touch (paths, directories, simple globs): writers whose scopes overlap are serialised. */
+  scope?: string[];
+  /** Working directory of the worker; default: the run's. */
+  cwd?: string;
   /** Output schema; default: the Pattern 6 worker result. */
   schema?: Record<string, unknown>;
 }
@@ -40,6 +48,8 @@ export interface RunContextOptions {
   onChange?: () => void;
   /** See RunOptions.backendFor. */
   backendFor?: (role: string, label: string) => string | undefined;
+  /** Worktree mode: writers run in parallel, each in its own worktree, then go through the merge queue. */
+  writers?: ParallelWriters;
 }
 
 /**
@@ -93,13 +103,41 @@ export class RunContext {
   async workers(specs: WorkerSpec[]): Promise<WorkerOutcome[]> {
     const readers = specs.filter((s) => !s.write);
     const writers = specs.filter((s) => s.write);
+    const parallel = this.options.writers;
     const [readOutcomes, writeOutcomes] = await Promise.all([
       readers.length ? this.#batch(readers) : Promise.resolve([]),
-      Promise.all(writers.map((w) => this.#asWriter(() => this.#batch([w])).then((o) => o[0]!))),
+      parallel && writers.length
+        ? parallel.run(writers, this.#writerRunner())
+        : Promise.all(writers.map((w) => this.#asWriter(() => this.#batch([w])).then((o) => o[0]!))),
     ]);
     return specs.map((s) =>
       s.write ? writeOutcomes[writers.indexOf(s)]! : readOutcomes[readers.indexOf(s)]!,
     );
+  }
+
+  /** What the parallel writers need from the run: ids, the record of a resumed run, spawning. */
+  #writerRunner(): WriterRunner {
+    return {
+      nextAgentId: () => `agent-${++this.#nextNumber}`,
+      fromRecord: (spec) => {
+        const done = this.options.replay?.take(spec.role, spec.label, spec.prompt);
+        return done && this.#replayedOutcome(done, spec);
+      },
+      spawn: (specs) => this.#spawnBatch(specs),
+      failed: (spec, agentId, error) => {
+        const outcome: WorkerOutcome = {
+          agentId,
+          label: spec.label,
+          role: spec.role,
+          ok: false,
+          endReason: "failed",
+          error,
+          finalMessage: "",
+        };
+        this.outcomes.push(outcome);
+        return outcome;
+      },
+    };
   }
 
   async #asWriter<T>(fn: () => Promise<T>): Promise<T> {
@@ -152,10 +190,11 @@ export class RunContext {
     return outcome;
   }
 
-  async #spawnBatch(specs: WorkerSpec[]): Promise<WorkerOutcome[]> {
+  async #spawnBatch(specs: Array<WorkerSpec & { id?: string }>): Promise<WorkerOutcome[]> {
     const ids = specs.map((spec) =>
       this.pool.spawn({
-        id: `agent-${++this.#nextNumber}`,
+        id: spec.id ?? `agent-${++this.#nextNumber}`,
+        cwd: spec.cwd,
         message: spec.prompt,
         label: spec.label,
         role: spec.role,

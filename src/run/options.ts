@@ -37,6 +37,22 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Continue this killed run in its own directory; its finished workers are not run again. */
   resumeRunId?: string;
+  /** Pattern D: the section workers edit files (writers, each with its section as its scope). */
+  write?: boolean;
+  /**
+   * How writers run. `serial` (default): one at a time on the working tree. `worktree`: in parallel,
+   * each in its own git worktree on `baton/<run-id>/<agent>` (overlapping scopes one after another),
+   * then merged by the merge queue (docs/architecture.md, "Parallel writers"). Needs a git repository.
+   */
+  writers?: "serial" | "worktree";
+  /** Worktree writers: files or directories (relative to `cwd`) copied into each worktree, e.g. `.env`. */
+  copyFiles?: string[];
+  /** Worktree writers: run with `sh -c` in each new worktree before its writer starts, e.g. `npm ci`. */
+  setupCommand?: string;
+  /** Worktree writers: run with `sh -c` in each rebased worktree; a branch merges only if it exits 0. */
+  verifyCommand?: string;
+  /** Worktree writers: a conflict is given to a resolver agent instead of only being reported. */
+  resolveConflicts?: boolean;
 }
 
 /** Checks everything that can be checked before a run directory exists. */
@@ -70,4 +86,23 @@ export function checkRunOptions(o: RunOptions): void {
   if (pattern === "options" && o.workers !== undefined && (o.workers < 2 || o.workers > 3)) {
     fail(`--pattern options runs 2 or 3 option workers, got --workers ${o.workers}`);
   }
+  checkWriterOptions(o, pattern, fail);
+}
+
+function checkWriterOptions(o: RunOptions, pattern: string, fail: (message: string) => never): void {
+  if (o.writers !== undefined && o.writers !== "serial" && o.writers !== "worktree")
+    fail(`writers must be "serial" or "worktree", got "${o.writers}"`);
+  if (o.write && pattern !== "split" && pattern !== "auto")
+    fail(
+      `--write makes the section workers of --pattern split edit files; it does not apply to --pattern ${pattern}`,
+    );
+  if (o.writers === "worktree") return;
+  const given = [
+    o.copyFiles?.length && "--copy",
+    o.setupCommand && "--setup",
+    o.verifyCommand && "--verify",
+    o.resolveConflicts && "--resolve-conflicts",
+  ].filter(Boolean);
+  if (given.length > 0)
+    fail(`${given.join(", ")} apply to writers in their own worktrees; add --writers worktree (or --write)`);
 }

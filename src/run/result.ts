@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { MergeOutcome } from "../git/merge-queue.ts";
 import type { MergedFinding } from "./merge.ts";
 
 export const PATTERNS = ["review", "review-fix", "scout", "split", "research", "options"] as const;
@@ -28,6 +29,11 @@ export interface RunResult {
   sections?: Array<{ label: string; summary: string }>;
   /** Patterns B and C: the verifier's verdict. */
   verification?: { passed: boolean; summary: string };
+  /**
+   * Worktree writers: what became of each writer's branch — merged, or kept (with the reason, the
+   * conflicting files and the patch in the run record).
+   */
+  merges?: MergeOutcome[];
   failedWorkers: FailedWorker[];
   warnings: string[];
 }

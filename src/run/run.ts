@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { WorkerEvent } from "../backends/types.ts";
 import { EXIT } from "../cli/exit-codes.ts";
 import type { AgentSnapshot } from "../core/agent.ts";
@@ -5,7 +6,9 @@ import { Pool } from "../core/pool.ts";
 import { OWNER_ID } from "../core/registry.ts";
 import type { Usage } from "../core/usage.ts";
 import { isBatonError } from "../errors.ts";
-import { newRunId, runDir } from "../store/paths.ts";
+import { checkWorktreeRepo } from "../git/preflight.ts";
+import { addMerges, ParallelWriters, recordSaver } from "../git/writers.ts";
+import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { makeAnswerer } from "./clarify.ts";
 import { RunContext } from "./context.ts";
 import { checkRunOptions, type RunOptions } from "./options.ts";
@@ -78,6 +81,10 @@ export async function runTask(
   hooks: RunHooks = {},
 ): Promise<RunView & { exitCode: number }> {
   checkRunOptions(options);
+  const repo =
+    options.writers === "worktree"
+      ? await checkWorktreeRepo(options.cwd ?? process.cwd(), options.copyFiles)
+      : undefined;
   const runId = options.resumeRunId ?? newRunId();
   const replay = options.resumeRunId ? Replay.load(runDir(runId, options.home)) : undefined;
   const recorder = new RunRecorder(runDir(runId, options.home));
@@ -126,6 +133,25 @@ export async function runTask(
       } else if (event.type !== "worker.stderr") update();
     },
   });
+  // Stops the writers' setup and verify commands when the run is cancelled or its deadline passes.
+  const commands = new AbortController();
+  const writers =
+    repo &&
+    new ParallelWriters({
+      runId,
+      repo: repo.root,
+      subdir: repo.subdir,
+      dir: join(options.home ?? batonHome(), "worktrees", runId),
+      task: options.task,
+      copyFiles: options.copyFiles,
+      setupCommand: options.setupCommand,
+      verifyCommand: options.verifyCommand,
+      resolveConflicts: options.resolveConflicts,
+      commandTimeoutMs: options.timeoutMs,
+      signal: commands.signal,
+      journal: (entry) => recorder.journal.append(entry),
+      saveFile: recordSaver((id) => recorder.agentDir(id)),
+    });
   const ctx = new RunContext(pool, recorder, {
     task: options.task,
     replay,
@@ -133,6 +159,7 @@ export async function runTask(
     answerer: makeAnswerer(options.answers, options.ask),
     onChange: update,
     backendFor: options.backendFor,
+    writers,
   });
   recorder.writeJson("owner.json", { pid: process.pid, ownerId: OWNER_ID });
   if (replay)
@@ -155,6 +182,12 @@ export async function runTask(
         concurrency: options.concurrency,
         timeoutMs: options.timeoutMs,
         context: options.context,
+        write: options.write,
+        writers: options.writers,
+        copyFiles: options.copyFiles,
+        setupCommand: options.setupCommand,
+        verifyCommand: options.verifyCommand,
+        resolveConflicts: options.resolveConflicts,
       },
     });
   recorder.writeJson("run.json", view);
@@ -162,6 +195,7 @@ export async function runTask(
   let cancelled = false;
   const onAbort = () => {
     cancelled = true;
+    commands.abort();
     void pool.cancelAll("cancelled");
   };
   options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -170,6 +204,7 @@ export async function runTask(
   const runTimer = options.runTimeoutMs
     ? setTimeout(() => {
         runTimedOut = true;
+        commands.abort();
         void pool.cancelAll("timed_out");
       }, options.runTimeoutMs)
     : undefined;
@@ -180,6 +215,7 @@ export async function runTask(
       lenses: options.lenses,
       sections: options.sections,
       workers: options.workers,
+      write: options.write,
     };
     let fallback: string | undefined;
     if (pattern === "auto") {
@@ -196,8 +232,14 @@ export async function runTask(
     view.pattern = pattern;
     const result = await PATTERN_RUNNERS[pattern](ctx, patternOptions);
     if (fallback) result.warnings.push(fallback);
+    if (writers) addMerges(result, writers.merges);
     view.result = result;
-    view.status = cancelled ? "cancelled" : result.failedWorkers.length > 0 ? "partial" : "completed";
+    const unmerged = result.merges?.some((m) => m.kept) ?? false;
+    view.status = cancelled
+      ? "cancelled"
+      : result.failedWorkers.length > 0 || unmerged
+        ? "partial"
+        : "completed";
   } catch (error) {
     view.status = cancelled ? "cancelled" : "failed";
     view.error = isBatonError(error) || error instanceof Error ? error.message : String(error);

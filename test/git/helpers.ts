@@ -2,6 +2,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { codexParser } from "../../src/backends/codex/events.ts";
+import type { Backend } from "../../src/backends/types.ts";
 
 /** Runs git synchronously in a test repository (not through baton's lock: tests set the scene). */
 export function sh(cwd: string, ...args: string[]): string {
@@ -48,4 +51,26 @@ export function makeRepo(files: Record<string, string> = { "README.md": "hello\n
 export function writeFile(dir: string, name: string, text: string): void {
   mkdirSync(dirname(join(dir, name)), { recursive: true });
   writeFileSync(join(dir, name), text);
+}
+
+const FAKE_WRITER = fileURLToPath(new URL("./fixtures/fake-writer.mjs", import.meta.url));
+
+/** A backend running test/git/fixtures/fake-writer.mjs: edits files in its cwd unless read-only. */
+export function fakeWriterBackend(): Backend {
+  return {
+    name: "fake-writer",
+    resolve: () => process.execPath,
+    parser: codexParser,
+    command: (request) => ({
+      file: process.execPath,
+      args: [
+        FAKE_WRITER,
+        request.prompt,
+        request.sandbox,
+        (request.outputSchema?.properties as Record<string, unknown> | undefined)?.result
+          ? "synthesis"
+          : "worker",
+      ],
+    }),
+  };
 }

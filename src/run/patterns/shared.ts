@@ -7,6 +7,8 @@ export interface PatternOptions {
   lenses?: string[];
   sections?: string[];
   workers?: number;
+  /** Pattern D: section workers edit files, each scoped to its section. */
+  write?: boolean;
 }
 
 export type Pattern = (ctx: RunContext, options: PatternOptions) => Promise<RunResult>;
