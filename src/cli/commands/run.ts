@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import { setGracefulSignalHandler } from "../../core/registry.ts";
 import { BatonError } from "../../errors.ts";
+import { checkWorktreeRepo } from "../../git/preflight.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import { type AnswerBook, loadAnswers, type Question } from "../../run/clarify.ts";
 import { type ContextPack, loadContextPack } from "../../run/context-pack.ts";
@@ -32,6 +33,12 @@ interface RunFlags {
   rehearse?: boolean;
   script?: string;
   cwd?: string;
+  write?: boolean;
+  writers?: "serial" | "worktree";
+  copy?: string[];
+  setup?: string;
+  verify?: string;
+  resolveConflicts?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -47,8 +54,15 @@ Patterns: review (A, triangulated review), review-fix (B), scout (C, scout → a
 split (D, by sections), research (E, research → synthesis), options (F, options sprint),
 auto (default: a planner agent chooses, and baton validates its choice).
 
-Exit codes: 0 success, 1 run failed, 2 bad usage, 3 partial (some workers failed; the result was
-built from the rest), 130 interrupted.`,
+Writers (workers that edit files) run one at a time on the working tree, or with --writers worktree
+(implied by --write, --copy, --setup, --verify, --resolve-conflicts) in parallel, each in its own git
+worktree on a branch baton/<run-id>/<agent>; writers whose scopes overlap run one after another. A
+merge queue then rebases each branch on the current branch, runs --verify, and fast-forwards;
+a conflict goes to a resolver agent (--resolve-conflicts) or is reported. Unmerged work is never
+deleted: its branch stays and its patch is in the run record.
+
+Exit codes: 0 success, 1 run failed, 2 bad usage, 3 partial (some workers failed, or a writer's
+branch was not merged; the result was built from the rest), 130 interrupted.`,
     )
     .argument("<task>", "what the workers should do")
     .addOption(
@@ -93,6 +107,21 @@ built from the rest), 130 interrupted.`,
     )
     .option("--script <file>", "the model script for --rehearse (default: examples/rehearsal.yaml)")
     .option("-C, --cwd <dir>", "working directory of the workers (default: here)")
+    .option("--write", "--pattern split: the section workers edit files, each scoped to its section")
+    .addOption(
+      new Option(
+        "--writers <mode>",
+        "how writers run: serial (one at a time) or worktree (in parallel)",
+      ).choices(["serial", "worktree"]),
+    )
+    .option(
+      "--copy <list>",
+      "files copied into each writer's worktree, comma-separated (e.g. .env)",
+      parseList,
+    )
+    .option("--setup <command>", "run in each new worktree before its writer starts (sh -c), e.g. 'npm ci'")
+    .option("--verify <command>", "must pass (sh -c, exit 0) in a rebased worktree before its branch merges")
+    .option("--resolve-conflicts", "give a merge conflict to a resolver agent instead of only reporting it")
     .addHelpText(
       "after",
       `
@@ -100,7 +129,9 @@ Examples:
   $ baton run --rehearse "Review src/core/pool.ts" --pattern review      # offline rehearsal
   $ baton run "Review src/core/pool.ts for correctness" --pattern review --lenses correctness,risks,clarity
   $ baton run "Document the public API" --pattern split --sections src/core,src/run,src/cli --json
-  $ baton run "Fix the flaky wait test" --pattern scout --context context.yaml --timeout 20m`,
+  $ baton run "Fix the flaky wait test" --pattern scout --context context.yaml --timeout 20m
+  $ baton run "Add input validation" --pattern split --sections src/api,src/cli,docs --write \\
+      --copy .env --setup "npm ci" --verify "npm test" --resolve-conflicts`,
     )
     .action(async (task: string, flags: RunFlags) => {
       process.exitCode = await runCommand(task, flags);
@@ -131,8 +162,20 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
     context,
     answers,
     cwd: flags.cwd,
+    write: flags.write,
+    writers:
+      flags.writers ??
+      (flags.write || flags.copy || flags.setup || flags.verify || flags.resolveConflicts
+        ? "worktree"
+        : undefined),
+    copyFiles: flags.copy,
+    setupCommand: flags.setup,
+    verifyCommand: flags.verify,
+    resolveConflicts: flags.resolveConflicts,
   };
   checkRunOptions({ ...options, backends: {} });
+  if (options.writers === "worktree")
+    await checkWorktreeRepo(options.cwd ?? process.cwd(), options.copyFiles);
   return executeRun(options, flags);
 }
 
@@ -241,6 +284,10 @@ function printSummary(v: RunView, rehearsed: boolean): void {
         );
       if (r.findings.length > 10) out.write(`  … ${r.findings.length - 10} more in the report\n`);
     }
+    for (const m of r.merges?.filter((x) => x.merged) ?? [])
+      out.write(
+        `Merged: ${m.label} (${m.branch})${m.resolvedBy ? `, conflicts resolved by ${m.resolvedBy}` : ""}\n`,
+      );
     for (const w of r.failedWorkers)
       out.write(
         `Failed worker: ${w.label} (${w.agentId}): ${w.endReason}${w.error ? ` — ${w.error}` : ""}\n`,
