@@ -132,7 +132,13 @@ function report(
         rows,
       },
     ],
-    targets: [],
+    targets: [
+      {
+        what: "MCP: spawn_agent → wait → close_agent through `baton mcp`, no-op worker (p50 / p99)",
+        value: `${fmt(total.p50, "ms")} / ${fmt(total.p99, "ms")}`,
+        baseline: `worker alone ${fmt(plain.p50, "ms")} / ${fmt(plain.p99, "ms")}; MCP ping ${fmt(ping.p50, "ms")} / ${fmt(ping.p99, "ms")}`,
+      },
+    ],
     notes: [
       `Overhead over worker + 3 protocol round trips (p50): ${fmt(total.p50 - floor, "ms")} ` +
         `(${fmt(total.p50, "ms")} − ${fmt(plain.p50, "ms")} − 3 × ${fmt(ping.p50, "ms")}).`,

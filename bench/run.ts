@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick] [-- --only dispatch,wakeup] [-- --cpu-prof]`: baton next to the
 // alternatives, in one run, on this machine. Prints Markdown tables; writes bench/results/<name>.json.
+import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,6 +12,7 @@ import {
   RESULTS_DIR,
   renderReport,
   type Target,
+  verdict,
   writeResult,
 } from "./lib/report.ts";
 import { markdownTable } from "./lib/table.ts";
@@ -96,13 +98,16 @@ for (const benchmark of selected) {
 }
 
 if (allTargets.length > 0) {
-  console.log("## Targets\n");
-  console.log(
+  const summary = [
+    `Summary (${new Date().toISOString().slice(0, 10)}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.codex}${quick ? ", --quick" : ""}):`,
+    "",
     markdownTable(
-      ["benchmark", "target", "wanted", "measured", "result"],
-      allTargets.map((t) => [t.bench, t.what, t.target, t.value, t.met ? "met" : "MISSED"]),
+      ["figure", "baton", "baseline (same run)", "target", "result"],
+      allTargets.map((t) => [t.what, t.value, t.baseline, t.target ?? "–", verdict(t)]),
     ),
-  );
+  ].join("\n");
+  console.log(`## Summary\n\n${summary}`);
+  if (!wanted) writeFileSync(join(RESULTS_DIR, "summary.md"), `${summary}\n`);
 }
 console.log(
   `\nTotal ${Math.round((performance.now() - started) / 1000)} s. Reproduce: npm run bench${quick ? " -- --quick" : ""}`,

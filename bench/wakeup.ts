@@ -138,15 +138,15 @@ function report(
     row(mode, "baseline: spawn 'close' event (stdout drained)", summarize(plain.closeLatencies ?? []));
     const b = summarize(baton.latencies);
     row(mode, "baton: wait() returned", b);
+    const exit = summarize(plain.latencies);
     // The target is about baton's own path; under load the machine's queueing (see the baseline) adds to it.
-    if (mode.concurrency === 1) {
-      targets.push({
-        what: `wake-up p99, ${mode.name}`,
-        target: "≤ 10 ms",
-        value: fmt(b.p99, "ms"),
-        met: b.p99 <= 10,
-      });
-    }
+    targets.push({
+      what: `Wake-up: worker exit → wait() returns, ${mode.name} (p50 / p99)`,
+      value: `${fmt(b.p50, "ms")} / ${fmt(b.p99, "ms")}`,
+      baseline: `spawn 'exit' event: ${fmt(exit.p50, "ms")} / ${fmt(exit.p99, "ms")}`,
+      target: mode.concurrency === 1 ? "p99 ≤ 10 ms" : undefined,
+      met: mode.concurrency === 1 ? b.p99 <= 10 : undefined,
+    });
   }
   return {
     config: {

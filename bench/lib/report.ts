@@ -20,12 +20,20 @@ export interface Table {
   rows: string[][];
 }
 
-/** One stated target and whether this run met it. */
+/** One headline figure of baton, its baseline's figure from the same run, and the target if there is one. */
 export interface Target {
   what: string;
-  target: string;
+  /** baton's figure. */
   value: string;
-  met: boolean;
+  /** The same figure for the baseline (or what the baseline is for this figure). */
+  baseline: string;
+  /** e.g. "≤ 2 ms"; absent for figures shown without a target. */
+  target?: string;
+  met?: boolean;
+}
+
+export function verdict(t: Target): string {
+  return t.met === undefined ? "–" : t.met ? "met" : "MISSED";
 }
 
 export interface BenchReport {
@@ -75,8 +83,8 @@ export function renderReport(title: string, report: BenchReport): string {
   if (report.targets.length > 0) {
     parts.push(
       markdownTable(
-        ["target", "wanted", "measured", "result"],
-        report.targets.map((t) => [t.what, t.target, t.value, t.met ? "met" : "MISSED"]),
+        ["figure", "baton", "baseline", "target", "result"],
+        report.targets.map((t) => [t.what, t.value, t.baseline, t.target ?? "–", verdict(t)]),
       ),
       "",
     );
@@ -97,4 +105,14 @@ export function writeResult(
     `${JSON.stringify({ name: benchmark.name, title: benchmark.title, ...meta, ...report }, null, 2)}\n`,
   );
   return file;
+}
+
+/** Results are committed: format them as `npm run lint` expects (biome), when biome is installed. */
+export function formatLikeTheRepo(file: string): void {
+  const biome = fileURLToPath(new URL("../../node_modules/.bin/biome", import.meta.url));
+  try {
+    execFileSync(biome, ["format", "--write", file], { stdio: "ignore", timeout: 30_000 });
+  } catch {
+    // Not installed or failed: the JSON is valid as written.
+  }
 }

@@ -55,7 +55,9 @@ export interface PlainRun {
 
 /**
  * The baseline's way to run a worker: `child_process.spawn`, stdin closed, stdout read to its end
- * (kept only when `keepStdout`), done at 'close'.
+ * (kept only when `keepStdout`), done at 'close'. Each worker gets its own session, as baton's do:
+ * with the kernel's autogroup scheduling a session is a CPU-share unit, so on a busy machine a
+ * baseline whose workers shared one session would be slowed by that alone.
  */
 export function plainRun(
   file: string,
@@ -63,7 +65,7 @@ export function plainRun(
   options: { env?: NodeJS.ProcessEnv; keepStdout?: boolean } = {},
 ): Promise<PlainRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, { env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
     let exitAtMs = 0;
     child.stdout.on("data", (chunk: Buffer) => {
