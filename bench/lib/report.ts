@@ -104,6 +104,7 @@ export function writeResult(
     file,
     `${JSON.stringify({ name: benchmark.name, title: benchmark.title, ...meta, ...report }, null, 2)}\n`,
   );
+  formatLikeTheRepo(file);
   return file;
 }
 
