@@ -39,6 +39,20 @@ export function renderReport(view: RunView): string {
         "",
         ...r.proposedChanges.map((c) => `- \`${c.file}\`: ${c.change}${c.risk ? ` (risk: ${c.risk})` : ""}`),
       );
+    if (r.merges?.length) {
+      out.push("", "## Merges", "");
+      for (const m of r.merges) {
+        const how = m.merged
+          ? `merged${m.commit ? ` at ${m.commit.slice(0, 10)}` : ""}`
+          : `NOT merged${m.reason ? `: ${m.reason}` : ""}`;
+        const extra = [
+          m.conflictFiles?.length ? `conflicting files: ${m.conflictFiles.join(", ")}` : "",
+          !m.merged && m.kept ? `kept on branch \`${m.branch}\`` : "",
+          m.patch ? `patch: \`${m.patch}\`` : "",
+        ].filter(Boolean);
+        out.push(`- ${m.label} (\`${m.branch}\`): ${how}${extra.length ? ` — ${extra.join("; ")}` : ""}`);
+      }
+    }
     if (r.tests.length) out.push("", "## Tests", "", ...r.tests.map((t) => `- ${t}`));
     if (r.openQuestions.length)
       out.push("", "## Open questions", "", ...r.openQuestions.map((q) => `- ${q}`));

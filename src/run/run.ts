@@ -175,20 +175,7 @@ export async function runTask(
       task: options.task,
       pattern: requested,
       cwd: options.cwd ?? process.cwd(),
-      options: {
-        lenses: options.lenses,
-        sections: options.sections,
-        workers: options.workers,
-        concurrency: options.concurrency,
-        timeoutMs: options.timeoutMs,
-        context: options.context,
-        write: options.write,
-        writers: options.writers,
-        copyFiles: options.copyFiles,
-        setupCommand: options.setupCommand,
-        verifyCommand: options.verifyCommand,
-        resolveConflicts: options.resolveConflicts,
-      },
+      options: recordedOptions(options),
     });
   recorder.writeJson("run.json", view);
   hooks.onStart?.(view);
@@ -317,4 +304,10 @@ function describeEvent(e: WorkerEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** The options a resumed run needs again: everything but functions, live handles and where it runs. */
+function recordedOptions(options: RunOptions): Record<string, unknown> {
+  const { backends, signal, ask, backendFor, resumeRunId, home, task, cwd, pattern, ...data } = options;
+  return data;
 }

@@ -172,3 +172,54 @@ describe("prompts and context pack", () => {
     }
   });
 });
+
+describe("report", () => {
+  it("shows merged and kept branches with their patches", async () => {
+    const { renderReport } = await import("../../src/run/report.ts");
+    const text = renderReport({
+      runId: "r",
+      dir: "/tmp/r",
+      task: "t",
+      status: "partial",
+      pattern: "split",
+      agents: [],
+      startedAt: 0,
+      endedAt: 1_000,
+      result: {
+        pattern: "split",
+        summary: "s",
+        nextStep: "n",
+        findings: [],
+        proposedChanges: [],
+        tests: [],
+        openQuestions: [],
+        failedWorkers: [],
+        warnings: [],
+        merges: [
+          {
+            agentId: "agent-1",
+            label: "src/a",
+            branch: "baton/r/agent-1",
+            merged: true,
+            kept: false,
+            commit: "0123456789abcdef",
+          },
+          {
+            agentId: "agent-2",
+            label: "src/b",
+            branch: "baton/r/agent-2",
+            merged: false,
+            kept: true,
+            reason: "conflict",
+            conflictFiles: ["shared.txt"],
+            patch: "agents/agent-2/changes.patch",
+          },
+        ],
+      },
+    });
+    expect(text).toContain("- src/a (`baton/r/agent-1`): merged at 0123456789");
+    expect(text).toContain(
+      "- src/b (`baton/r/agent-2`): NOT merged: conflict — conflicting files: shared.txt; kept on branch `baton/r/agent-2`; patch: `agents/agent-2/changes.patch`",
+    );
+  });
+});

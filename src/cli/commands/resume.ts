@@ -43,19 +43,11 @@ reaped when this command started.`,
         );
       }
       const started = Replay.load(runDir(runId)).started;
-      const o = started.options as Partial<RunOptions>;
+      // Everything the run was started with comes back from the record (see recordedOptions in run.ts).
       const options: Omit<RunOptions, "backends"> = {
+        ...(started.options as Partial<RunOptions>),
         task: started.task,
         pattern: started.pattern as RunOptions["pattern"],
-        lenses: o.lenses,
-        sections: o.sections,
-        workers: o.workers,
-        concurrency: o.concurrency,
-        timeoutMs: o.timeoutMs,
-        stallTimeoutMs: o.stallTimeoutMs,
-        runTimeoutMs: o.runTimeoutMs,
-        maxTokens: o.maxTokens,
-        context: o.context,
         cwd: started.cwd,
         resumeRunId: runId,
       };
