@@ -8,6 +8,7 @@ import { dispatch } from "./dispatch.ts";
 import { fanout } from "./fanout.ts";
 import {
   type Benchmark,
+  formatLikeTheRepo,
   machineInfo,
   RESULTS_DIR,
   renderReport,
@@ -107,7 +108,11 @@ if (allTargets.length > 0) {
     ),
   ].join("\n");
   console.log(`## Summary\n\n${summary}`);
-  if (!wanted) writeFileSync(join(RESULTS_DIR, "summary.md"), `${summary}\n`);
+  if (!wanted) {
+    const file = join(RESULTS_DIR, "summary.md");
+    writeFileSync(file, `${summary}\n`);
+    formatLikeTheRepo(file);
+  }
 }
 console.log(
   `\nTotal ${Math.round((performance.now() - started) / 1000)} s. Reproduce: npm run bench${quick ? " -- --quick" : ""}`,

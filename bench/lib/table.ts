@@ -3,7 +3,9 @@ export function markdownTable(headers: readonly string[], rows: readonly (readon
   const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
   const line = (cells: readonly string[]) =>
     `| ${cells.map((c, i) => c + " ".repeat(widths[i]! - width(c))).join(" | ")} |`;
-  return [line(headers), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+  return [line(headers), `|${widths.map((w) => ` ${"-".repeat(w)} `).join("|")}|`, ...rows.map(line)].join(
+    "\n",
+  );
 }
 
 /** Display width: code points, so "×", "≤" and "–" count as one. */
