@@ -25,7 +25,8 @@ const BENCHMARKS: Benchmark[] = [fanout, dispatch, throughput, wakeup, mcp];
 
 const HELP = `Usage: npm run bench -- [--quick] [--only <names>] [--cpu-prof]
 
-  --quick        fewer repetitions and smaller sizes (no 20,000-agent point); about 2 minutes
+  --quick        fewer repetitions and smaller sizes (no 20,000-agent point); about 2 minutes;
+                 results go to bench/results/quick/ (not committed)
   --only <names> comma-separated: ${BENCHMARKS.map((b) => b.name).join(", ")}
   --cpu-prof     write V8 CPU profiles of baton's measurement processes to bench/results/profiles/
 
@@ -108,7 +109,7 @@ if (allTargets.length > 0) {
     ),
   ].join("\n");
   console.log(`## Summary\n\n${summary}`);
-  if (!wanted) {
+  if (!wanted && !quick) {
     const file = join(RESULTS_DIR, "summary.md");
     writeFileSync(file, `${summary}\n`);
     formatLikeTheRepo(file);

@@ -98,8 +98,10 @@ export function writeResult(
   report: BenchReport,
   meta: { startedAt: string; durationMs: number; quick: boolean; machine: Record<string, unknown> },
 ): string {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `${benchmark.name}.json`);
+  // Quick runs go aside, so that trying the benchmarks never overwrites the committed full results.
+  const dir = meta.quick ? join(RESULTS_DIR, "quick") : RESULTS_DIR;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${benchmark.name}.json`);
   writeFileSync(
     file,
     `${JSON.stringify({ name: benchmark.name, title: benchmark.title, ...meta, ...report }, null, 2)}\n`,
