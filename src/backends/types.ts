@@ -34,7 +34,7 @@ export interface TurnRequest {
   /** Role / developer instructions added to the worker's own. */
   instructions?: string;
   model?: string;
-  /** A directory the backend may write per-turn files to (schema file, last message). */
+  /** A directory the backend may write per-turn files to (schema file, last message); it creates it first. */
   scratchDir: string;
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Backend, WorkerEvent } from "../backends/types.ts";
@@ -315,8 +315,8 @@ export class Pool {
     const turn = agent.turns.length + 1;
     const record = { turn, prompt, startedAt: Date.now(), usage: ZERO_USAGE } as Agent["turns"][number];
     agent.turns.push(record);
+    // Created by the backend only if it writes there (most turns write nothing).
     const scratchDir = join(this.#scratchRoot(), agent.id, String(turn));
-    mkdirSync(scratchDir, { recursive: true });
     const o = agent.options;
     const running = startTurn(
       this.#backends[agent.backend]!,

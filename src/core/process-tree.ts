@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync } from "node:fs";
 
 /**
  * Linux process-table helpers. A worker (codex, claude, …) starts shells that may put themselves in
@@ -18,13 +18,41 @@ export interface ProcInfo {
   state: string;
 }
 
-export function readProc(pid: number): ProcInfo | undefined {
-  let stat: string;
+/**
+ * Reads a small /proc file into one reused buffer. /proc files report size 0, so readFileSync would
+ * allocate a fresh 64 KiB buffer per file: megabytes of garbage per sweep of the process table.
+ */
+let scratch = Buffer.allocUnsafe(16 * 1024);
+function readProcFile(path: string, encoding: "utf8" | "latin1"): string | undefined {
+  let fd: number;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    fd = openSync(path, "r");
   } catch {
     return undefined;
   }
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === scratch.length) {
+        const bigger = Buffer.allocUnsafe(scratch.length * 2);
+        scratch.copy(bigger);
+        scratch = bigger;
+      }
+      const n = readSync(fd, scratch, length, scratch.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return scratch.toString(encoding, 0, length);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readProc(pid: number): ProcInfo | undefined {
+  const stat = readProcFile(`/proc/${pid}/stat`, "utf8");
+  if (stat === undefined) return undefined;
   // The command name is in parentheses and may contain spaces or parentheses itself.
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return {
@@ -49,12 +77,8 @@ export function isAlive(pid: number): boolean {
 
 /** The value of one environment variable of a live process, if readable. */
 export function readEnvVar(pid: number, name: string): string | undefined {
-  let environ: string;
-  try {
-    environ = readFileSync(`/proc/${pid}/environ`, "latin1");
-  } catch {
-    return undefined;
-  }
+  const environ = readProcFile(`/proc/${pid}/environ`, "latin1");
+  if (environ === undefined) return undefined;
   const prefix = `${name}=`;
   for (const entry of environ.split("\0")) if (entry.startsWith(prefix)) return entry.slice(prefix.length);
   return undefined;
@@ -88,16 +112,21 @@ export function snapshot(): ProcInfo[] {
   return out;
 }
 
-/** Live processes whose environment tag satisfies `accept` (the tag is inherited by every descendant). */
-export function taggedProcesses(accept: (tag: string) => boolean): (ProcInfo & { tag: string })[] {
-  const self = process.pid;
+/**
+ * Live processes whose environment tag satisfies `accept` (the tag is inherited by every
+ * descendant). With `minStartTicks`, processes started before that are skipped without reading their
+ * environment: nothing older than a worker can carry the worker's tag.
+ */
+export function taggedProcesses(
+  accept: (tag: string) => boolean,
+  minStartTicks = 0,
+  table: ProcInfo[] = snapshot(),
+): (ProcInfo & { tag: string })[] {
   const out: (ProcInfo & { tag: string })[] = [];
-  for (const pid of listPids()) {
-    if (pid === self) continue;
-    const tag = readEnvVar(pid, WORKER_TAG_VAR);
-    if (tag === undefined || !accept(tag)) continue;
-    const info = readProc(pid);
-    if (info && info.state !== "Z") out.push({ ...info, tag });
+  for (const info of table) {
+    if (info.pid === process.pid || info.state === "Z" || info.startTicks < minStartTicks) continue;
+    const tag = readEnvVar(info.pid, WORKER_TAG_VAR);
+    if (tag !== undefined && accept(tag)) out.push({ ...info, tag });
   }
   return out;
 }
@@ -115,7 +144,7 @@ function signal(pid: number, sig: NodeJS.Signals): void {
  * fork while we collect), then SIGKILL, and repeat until no member is left. `tag` also catches
  * descendants that were re-parented away from the tree.
  */
-export function killTreeNow(rootPid: number, tag?: string): number {
+export function killTreeNow(rootPid: number, tag?: string, rootStartTicks = 0): number {
   let killed = 0;
   for (let round = 0; round < 20; round++) {
     const table = snapshot();
@@ -124,7 +153,8 @@ export function killTreeNow(rootPid: number, tag?: string): number {
     if (root) members.push(root);
     if (tag !== undefined) {
       const known = new Set(members.map((p) => p.pid));
-      for (const p of taggedProcesses((t) => t === tag)) if (!known.has(p.pid)) members.push(p);
+      for (const p of taggedProcesses((t) => t === tag, rootStartTicks, table))
+        if (!known.has(p.pid)) members.push(p);
     }
     const live = members.filter((p) => p.state !== "Z" && p.pid !== process.pid);
     if (live.length === 0) break;
@@ -138,7 +168,7 @@ export function killTreeNow(rootPid: number, tag?: string): number {
 /** Polite first: SIGTERM to the group and its descendants, then `killTreeNow` after `graceMs`. */
 export async function terminateTree(
   rootPid: number,
-  options: { graceMs: number; tag?: string },
+  options: { graceMs: number; tag?: string; rootStartTicks?: number },
 ): Promise<void> {
   const members = descendantsOf(rootPid);
   signal(-rootPid, "SIGTERM");
@@ -147,5 +177,5 @@ export async function terminateTree(
   while (Date.now() < deadline && (isAlive(rootPid) || members.some((p) => isAlive(p.pid)))) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  killTreeNow(rootPid, options.tag);
+  killTreeNow(rootPid, options.tag, options.rootStartTicks);
 }

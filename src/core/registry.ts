@@ -7,7 +7,7 @@ import { ensureSidecar } from "./reaper/sidecar-client.ts";
  * SIGKILL (no handler can run) a sidecar process notices the owner's death and kills them.
  */
 
-const live = new Map<number, string>(); // pid → worker tag
+const live = new Map<number, { tag: string; startTicks: number }>(); // pid → worker tag
 let graceful: ((signal: NodeJS.Signals) => void) | undefined;
 let signalled = false;
 let installed = false;
@@ -24,10 +24,13 @@ export function newTagPrefix(): string {
   return `${OWNER_ID}:p${poolSeq}`;
 }
 
-export function registerWorker(pid: number, tag: string): void {
+/** Tracks a worker until it is unregistered; returns its start time (see killTreeNow). */
+export function registerWorker(pid: number, tag: string): number {
   install();
-  live.set(pid, tag);
+  const startTicks = readProc(pid)?.startTicks ?? 0;
+  live.set(pid, { tag, startTicks });
   ensureSidecar();
+  return startTicks;
 }
 
 export function unregisterWorker(pid: number): void {
@@ -48,7 +51,7 @@ export function setGracefulSignalHandler(handler: ((signal: NodeJS.Signals) => v
 }
 
 export function killAllWorkersNow(): void {
-  for (const [pid, tag] of live) killTreeNow(pid, tag);
+  for (const [pid, { tag, startTicks }] of live) killTreeNow(pid, tag, startTicks);
   live.clear();
 }
 

@@ -67,8 +67,9 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
     stdio: [command.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
   const pid = child.pid;
+  // Its start time bounds every later search for its tag: no older process can carry it.
+  const rootStartTicks = pid === undefined ? 0 : registerWorker(pid, options.tag);
   if (pid !== undefined) {
-    registerWorker(pid, options.tag);
     options.onSpawn?.(pid);
   }
   if (command.stdin !== undefined) {
@@ -115,8 +116,8 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
     if (pid === undefined) return Promise.resolve();
     stopping ??=
       graceMs <= 0
-        ? Promise.resolve(void killTreeNow(pid, options.tag))
-        : terminateTree(pid, { graceMs, tag: options.tag });
+        ? Promise.resolve(void killTreeNow(pid, options.tag, rootStartTicks))
+        : terminateTree(pid, { graceMs, tag: options.tag, rootStartTicks });
     return stopping;
   };
   if (options.turnTimeoutMs && options.turnTimeoutMs > 0) {
@@ -142,7 +143,7 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
       stdout.end();
       if (pid !== undefined) {
         // The worker is gone; anything it left behind in the tree goes too.
-        killTreeNow(pid, options.tag);
+        killTreeNow(pid, options.tag, rootStartTicks);
         unregisterWorker(pid);
       }
       if (!stoppedFor && !completed && !failed) {

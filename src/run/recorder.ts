@@ -13,6 +13,8 @@ export class RunRecorder {
   readonly dir: string;
   readonly journal: Journal;
   readonly #streams = new Map<string, { events: WriteStream; stderr: WriteStream }>();
+  /** Streams closed at a turn's end whose last writes may still be on their way to disk. */
+  readonly #ending = new Set<Promise<void>>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -52,6 +54,9 @@ export class RunRecorder {
         this.#stream(event.agentId).stderr.write(event.text);
         break;
       case "turn.ended": {
+        // Two descriptors per agent for the whole run would run out at a few hundred agents: close
+        // them now; a next turn reopens in append mode.
+        this.#closeStreams(event.agentId);
         const dir = this.agentDir(event.agentId);
         if (event.finalMessage !== undefined) writeFileSync(join(dir, "final.md"), event.finalMessage);
         this.journal.append({
@@ -108,7 +113,18 @@ export class RunRecorder {
       for (const s of [events, stderr]) ends.push(new Promise((resolve) => s.end(resolve)));
     }
     this.#streams.clear();
-    await Promise.all(ends);
+    await Promise.all([...ends, ...this.#ending]);
+  }
+
+  #closeStreams(agentId: string): void {
+    const s = this.#streams.get(agentId);
+    if (!s) return;
+    this.#streams.delete(agentId);
+    for (const stream of [s.events, s.stderr]) {
+      const ended = new Promise<void>((resolve) => stream.end(resolve));
+      this.#ending.add(ended);
+      void ended.then(() => this.#ending.delete(ended));
+    }
   }
 
   #stream(agentId: string): { events: WriteStream; stderr: WriteStream } {

@@ -1,24 +1,27 @@
-import { StringDecoder } from "node:string_decoder";
-
-/** Splits a byte stream into lines without holding more than one partial line in memory. */
+/**
+ * Splits a byte stream into lines. Line ends are found in the bytes (0x0A never occurs inside a
+ * UTF-8 sequence) and each line is decoded once, so a chatty worker produces no intermediate
+ * strings; at most one partial line is held.
+ */
 export function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
-  const decoder = new StringDecoder("utf8");
-  let partial = "";
-  const emit = (text: string) => {
-    let start = 0;
-    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
-      onLine(partial + text.slice(start, nl));
-      partial = "";
-      start = nl + 1;
-    }
-    partial += text.slice(start);
+  let pending: Buffer[] = [];
+  const take = (last: Buffer): string => {
+    if (pending.length === 0) return last.toString("utf8");
+    const whole = Buffer.concat([...pending, last]).toString("utf8");
+    pending = [];
+    return whole;
   };
   return {
-    push: (chunk) => emit(decoder.write(chunk)),
+    push(chunk) {
+      let start = 0;
+      for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+        onLine(take(chunk.subarray(start, nl)));
+        start = nl + 1;
+      }
+      if (start < chunk.length) pending.push(chunk.subarray(start));
+    },
     end() {
-      emit(decoder.end());
-      if (partial !== "") onLine(partial);
-      partial = "";
+      if (pending.length > 0) onLine(take(Buffer.alloc(0)));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BatonError } from "../../errors.ts";
@@ -48,7 +48,8 @@ export function codexArgs(request: TurnRequest, overrides: string[]): string[] {
   args.push("-C", request.cwd, "-s", request.sandbox);
   if (request.model) args.push("-m", request.model);
   if (request.outputSchema) {
-    const file = join(request.scratchDir, `output-schema.json`);
+    mkdirSync(request.scratchDir, { recursive: true });
+    const file = join(request.scratchDir, "output-schema.json");
     writeFileSync(file, JSON.stringify(request.outputSchema));
     args.push("--output-schema", file);
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { BatonError } from "../../errors.ts";
 import { which } from "../../util/which.ts";
@@ -77,6 +77,8 @@ export function commandBackend(options: CommandBackendOptions): Backend {
       history.push(turn);
 
       const values: Record<string, string> = { prompt: text };
+      if (template.uses.has("prompt_file") || template.uses.has("output_file"))
+        mkdirSync(request.scratchDir, { recursive: true });
       if (template.uses.has("prompt_file")) {
         values.prompt_file = join(request.scratchDir, "prompt.md");
         writeFileSync(values.prompt_file, text);
