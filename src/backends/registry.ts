@@ -16,6 +16,8 @@ export interface BackendOptions {
   binary?: string;
   /** Environment of the workers; default: baton's own. */
   env?: NodeJS.ProcessEnv;
+  /** For `command`: run the tool on a pseudo-terminal. */
+  pty?: boolean;
 }
 
 /**
@@ -36,7 +38,12 @@ export function createBackend(name: string, options: BackendOptions = {}): Backe
             "({prompt} becomes one argument; without it the prompt goes to stdin)",
         );
       }
-      return commandBackend({ command: options.command, outputFile: options.outputFile, env: options.env });
+      return commandBackend({
+        command: options.command,
+        outputFile: options.outputFile,
+        env: options.env,
+        pty: options.pty,
+      });
     default:
       throw new BatonError(
         "E_USAGE",

@@ -13,6 +13,8 @@ export interface CommandBackendOptions {
   outputFile?: string;
   /** Environment for the worker; default: baton's own. */
   env?: NodeJS.ProcessEnv;
+  /** Run the tool on a pseudo-terminal, for CLIs that refuse to work without one (see ptyCommand). */
+  pty?: boolean;
 }
 
 /** What one conversation ("thread") of a command agent remembers: its turns, oldest first. */
@@ -41,6 +43,12 @@ const MAX_STDOUT_CHARS = 4 * 1024 * 1024;
  */
 export function commandBackend(options: CommandBackendOptions): Backend {
   const template = parseCommandTemplate(options.command);
+  if (options.pty && !template.uses.has("prompt") && !template.uses.has("prompt_file")) {
+    throw new BatonError(
+      "E_USAGE",
+      "--pty needs {prompt} or {prompt_file} in --command: on a terminal, a prompt sent to stdin would be echoed and mixed with the answer",
+    );
+  }
   const threads = new Map<string, TranscriptTurn[]>();
   // startTurn calls command() and then parser() synchronously for the same turn, so the last command()
   // hands over to the next parser(); a turn whose spawn threw is simply overwritten by the next one.
@@ -93,9 +101,11 @@ export function commandBackend(options: CommandBackendOptions): Backend {
       handoff = { threadId, turn, outputFile };
 
       const viaArgs = template.uses.has("prompt") || template.uses.has("prompt_file");
+      const args = fillTemplate(template, values);
+      if (options.pty) return ptyCommand([file, ...args], options.env ?? process.env);
       return {
         file,
-        args: fillTemplate(template, values),
+        args,
         env: options.env,
         ...(viaArgs ? {} : { stdin: text }),
       };
@@ -103,7 +113,7 @@ export function commandBackend(options: CommandBackendOptions): Backend {
     parser() {
       const turn = handoff;
       handoff = undefined;
-      return commandParser(template, turn);
+      return commandParser(template, turn, options.pty === true);
     },
   };
 }
@@ -132,7 +142,7 @@ export function promptText(request: TurnRequest, history: readonly TranscriptTur
   return parts.join("\n\n");
 }
 
-function commandParser(template: CommandTemplate, turn: PendingTurn | undefined): TurnParser {
+function commandParser(template: CommandTemplate, turn: PendingTurn | undefined, pty: boolean): TurnParser {
   let stdout = "";
   let announced = false;
   const announce = (): WorkerEvent[] => {
@@ -141,7 +151,8 @@ function commandParser(template: CommandTemplate, turn: PendingTurn | undefined)
     return [{ type: "thread.started", threadId: turn.threadId }, { type: "turn.started" }];
   };
   return {
-    line(text) {
+    line(raw) {
+      const text = pty ? stripTerminal(raw) : raw;
       if (stdout.length < MAX_STDOUT_CHARS) stdout += `${text}\n`;
       return announce();
     },
@@ -175,6 +186,33 @@ function commandParser(template: CommandTemplate, turn: PendingTurn | undefined)
       ];
     },
   };
+}
+
+/**
+ * Runs argv on a pseudo-terminal with util-linux `script`, still without building a shell string from
+ * the prompt: each argument travels in its own environment variable, and the only shell text is
+ * `exec "$BATON_PTY_ARG0" "$BATON_PTY_ARG1" …`, which a shell expands without re-reading the values.
+ */
+export function ptyCommand(argv: string[], baseEnv: NodeJS.ProcessEnv): TurnCommand {
+  const script = which("script");
+  if (!script) {
+    throw new BatonError(
+      "E_BACKEND_MISSING",
+      "--pty needs util-linux `script` on PATH (Debian: apt-get install bsdutils)",
+    );
+  }
+  const env: NodeJS.ProcessEnv = { ...baseEnv, SHELL: "/bin/sh" };
+  argv.forEach((arg, i) => {
+    env[`BATON_PTY_ARG${i}`] = arg;
+  });
+  const line = `exec ${argv.map((_, i) => `"$BATON_PTY_ARG${i}"`).join(" ")}`;
+  // -q quiet, -e the tool's exit code, -f flush at once, output log to /dev/null (we read stdout).
+  return { file: script, args: ["-q", "-e", "-f", "-c", line, "/dev/null"], env };
+}
+
+/** A terminal's line endings and escape sequences (colours, cursor moves) removed. */
+export function stripTerminal(text: string): string {
+  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*(?:\u0007|\u001b\\)|\r/g, "");
 }
 
 function lastLines(text: string): string {

@@ -13,6 +13,7 @@ import type { RegisterCommand } from "./index.ts";
 interface McpFlags {
   backend: string;
   command?: string;
+  pty?: boolean;
   concurrency: string;
   cwd?: string;
   turnTimeout: string;
@@ -75,6 +76,10 @@ export const registerMcp: RegisterCommand = (program: Command) => {
       "--command <template>",
       "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",
     )
+    .option(
+      "--pty",
+      "for --backend command: run the agent CLI on a pseudo-terminal (for tools that need one)",
+    )
     .option("--concurrency <n>", "turns running at once; more are queued", "6")
     .option("--cwd <dir>", "default working directory of agents (default: the current one)")
     .option("--turn-timeout <duration>", "deadline of each turn, e.g. 30m, 1h", "30m")
@@ -82,7 +87,7 @@ export const registerMcp: RegisterCommand = (program: Command) => {
     .addHelpText("after", HELP)
     .action(async (flags: McpFlags) => {
       const options = {
-        backend: createBackend(flags.backend, { command: flags.command }),
+        backend: createBackend(flags.backend, { command: flags.command, pty: flags.pty }),
         concurrency: parseConcurrency(flags.concurrency),
         cwd: flags.cwd === undefined ? process.cwd() : checkDir(flags.cwd),
         turnTimeoutMs: parseDurationMs(flags.turnTimeout, "--turn-timeout"),

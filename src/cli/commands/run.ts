@@ -18,6 +18,7 @@ interface RunFlags {
   pattern: string;
   backend?: string;
   command?: string;
+  pty?: boolean;
   lenses?: string[];
   sections?: string[];
   workers?: number;
@@ -102,6 +103,10 @@ branch was not merged; the result was built from the rest), 130 interrupted.`,
       "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",
     )
     .option(
+      "--pty",
+      "for --backend command: run the agent CLI on a pseudo-terminal (for tools that need one)",
+    )
+    .option(
       "--rehearse",
       "run against a scripted model on 127.0.0.1 (no credentials, no tokens spent; codex only)",
     )
@@ -182,7 +187,14 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
 /** Runs (or resumes) with the terminal around it: rehearsal, live view, Ctrl-C, summary or JSON. */
 export async function executeRun(
   given: Omit<RunOptions, "backends">,
-  flags: { json?: boolean; rehearse?: boolean; script?: string; backend?: string; command?: string },
+  flags: {
+    json?: boolean;
+    rehearse?: boolean;
+    script?: string;
+    backend?: string;
+    command?: string;
+    pty?: boolean;
+  },
 ): Promise<number> {
   let rehearsal: Rehearsal | undefined;
   const controller = new AbortController();
@@ -200,7 +212,9 @@ export async function executeRun(
         `--rehearse drives codex workers; it cannot be combined with --backend ${flags.backend}`,
       );
     }
-    const backend = rehearsal?.backend ?? createBackend(flags.backend ?? "codex", { command: flags.command });
+    const backend =
+      rehearsal?.backend ??
+      createBackend(flags.backend ?? "codex", { command: flags.command, pty: flags.pty });
     backend.resolve(); // a missing codex CLI is reported now, not once per worker
     const view = flags.json ? undefined : liveView(process.stderr);
     const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
