@@ -12,6 +12,7 @@ import {
   machineInfo,
   RESULTS_DIR,
   renderReport,
+  sourceState,
   type Target,
   verdict,
   writeResult,
@@ -61,6 +62,7 @@ const machine = machineInfo();
 const log = (line: string) => process.stderr.write(`  ${line}\n`);
 const allTargets: (Target & { bench: string })[] = [];
 const started = performance.now();
+const sourceChanged: string[] = [];
 
 console.log(`# baton benchmarks${quick ? " (--quick)" : ""}\n`);
 console.log(
@@ -72,6 +74,7 @@ for (const benchmark of selected) {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
   const loadBefore = loadavg()[0]!;
+  const sourceBefore = sourceState();
   try {
     const report = await benchmark.run({
       quick,
@@ -84,11 +87,20 @@ for (const benchmark of selected) {
     report.notes.push(
       `Load average (1 min) of the machine: ${load.before} before, ${load.after} after (${machine.cpus} CPUs).`,
     );
+    // Other engineers commit to src/ while a run may be going: a benchmark that straddles a change says so.
+    const sourceAfter = sourceState();
+    const source = sourceAfter === sourceBefore ? sourceBefore : `${sourceBefore} → ${sourceAfter}`;
+    if (sourceAfter !== sourceBefore) {
+      sourceChanged.push(benchmark.name);
+      report.notes.push(
+        `WARNING: src/ changed during this benchmark (${source}): its figures mix two versions.`,
+      );
+    }
     const file = writeResult(benchmark, report, {
       startedAt,
       durationMs,
       quick,
-      machine: { ...machine, loadAverage1m: load },
+      machine: { ...machine, loadAverage1m: load, source },
     });
     console.log(`${renderReport(benchmark.title, report)}\n`);
     log(`${Math.round(durationMs / 1000)} s; wrote ${file}`);
@@ -101,7 +113,11 @@ for (const benchmark of selected) {
 
 if (allTargets.length > 0) {
   const summary = [
-    `Summary (${new Date().toISOString().slice(0, 10)}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.codex}${quick ? ", --quick" : ""}):`,
+    `Summary (${new Date().toISOString().slice(0, 10)}, baton ${sourceState()}, ${machine.cpus} × ${machine.cpuModel}, ` +
+      `Node ${machine.node}, ${machine.codex}${quick ? ", --quick" : ""}):`,
+    ...(sourceChanged.length > 0
+      ? ["", `WARNING: src/ changed during ${sourceChanged.join(", ")}: run again.`]
+      : []),
     "",
     markdownTable(
       ["figure", "baton", "baseline (same run)", "target", "result"],

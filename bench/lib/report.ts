@@ -75,6 +75,22 @@ export function machineInfo(): Record<string, unknown> {
   };
 }
 
+/**
+ * The commit of the sources being measured, with "+changes" when src/ differs from it. Compared
+ * before and after each benchmark, so that a run that straddles a change to src/ says so.
+ */
+export function sourceState(): string {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: root, encoding: "utf8", timeout: 10_000 }).trim();
+  try {
+    const dirty = git("status", "--porcelain", "--", "src") !== "";
+    return `${git("rev-parse", "--short", "HEAD")}${dirty ? "+changes" : ""}`;
+  } catch {
+    return "unknown";
+  }
+}
+
 export function renderReport(title: string, report: BenchReport): string {
   const parts = [`## ${title}`, "", `Baseline: ${report.baseline}`, ""];
   for (const table of report.tables) {
