@@ -113,7 +113,7 @@ for (const benchmark of selected) {
 
 if (allTargets.length > 0) {
   const summary = [
-    `Summary (${new Date().toISOString().slice(0, 10)}, baton ${sourceState()}, ${machine.cpus} × ${machine.cpuModel}, ` +
+    `Summary (${new Date().toISOString().slice(0, 10)}, src/ at ${sourceState()}, ${machine.cpus} × ${machine.cpuModel}, ` +
       `Node ${machine.node}, ${machine.codex}${quick ? ", --quick" : ""}):`,
     ...(sourceChanged.length > 0
       ? ["", `WARNING: src/ changed during ${sourceChanged.join(", ")}: run again.`]

@@ -76,7 +76,7 @@ export function machineInfo(): Record<string, unknown> {
 }
 
 /**
- * The commit of the sources being measured, with "+changes" when src/ differs from it. Compared
+ * The last commit that changed src/, with "+changes" when src/ differs from it. Compared
  * before and after each benchmark, so that a run that straddles a change to src/ says so.
  */
 export function sourceState(): string {
@@ -85,7 +85,7 @@ export function sourceState(): string {
     execFileSync("git", args, { cwd: root, encoding: "utf8", timeout: 10_000 }).trim();
   try {
     const dirty = git("status", "--porcelain", "--", "src") !== "";
-    return `${git("rev-parse", "--short", "HEAD")}${dirty ? "+changes" : ""}`;
+    return `${git("log", "-1", "--format=%h", "--", "src")}${dirty ? "+changes" : ""}`;
   } catch {
     return "unknown";
   }
