@@ -5,6 +5,7 @@ import { lineSplitter, tailBuffer } from "../util/lines.ts";
 import { killTreeNow, terminateTree, WORKER_TAG_VAR } from "./process-tree.ts";
 import { registerWorker, unregisterWorker } from "./registry.ts";
 import type { EndReason } from "./status.ts";
+import { sweepAfterExit } from "./sweep.ts";
 import type { Usage } from "./usage.ts";
 
 /** Why a turn was stopped from outside. */
@@ -141,11 +142,6 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
     child.on("close", (exitCode, signal) => {
       for (const t of timers) clearTimeout(t);
       stdout.end();
-      if (pid !== undefined) {
-        // The worker is gone; anything it left behind in the tree goes too.
-        killTreeNow(pid, options.tag, rootStartTicks);
-        unregisterWorker(pid);
-      }
       if (!stoppedFor && !completed && !failed) {
         for (const event of parser.end({ exitCode, signal, stderrTail: stderr.text() })) handle(event);
       }
@@ -156,37 +152,33 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
         signal,
         pid,
       };
+      let outcome: TurnOutcome;
       if (spawnError) {
-        resolve({
+        outcome = {
           ...base,
           endReason: "failed",
           error: `could not start ${command.file}: ${spawnError.message}`,
-        });
+        };
       } else if (stoppedFor) {
-        resolve({
-          ...base,
-          endReason: stoppedFor,
-          finalMessage,
-          usage: completed?.usage,
-          error: stopText(stoppedFor, options),
-        });
+        const error = stopText(stoppedFor, options);
+        outcome = { ...base, endReason: stoppedFor, finalMessage, usage: completed?.usage, error };
       } else if (failed) {
-        resolve({
-          ...base,
-          endReason: "failed",
-          error: failed.message,
-          rateLimited: failed.rateLimited,
-          retryAfterMs: failed.retryAfterMs,
-          usage: completed?.usage,
-        });
+        const { message: error, rateLimited, retryAfterMs } = failed;
+        outcome = { ...base, endReason: "failed", error, rateLimited, retryAfterMs, usage: completed?.usage };
       } else {
-        resolve({
+        outcome = {
           ...base,
           endReason: "completed",
           finalMessage: finalMessage ?? "",
           usage: completed?.usage,
-        });
+        };
       }
+      if (pid === undefined) return resolve(outcome);
+      // The worker is gone; anything it left behind in the tree goes too, before anyone hears of it.
+      void sweepAfterExit(pid, options.tag, rootStartTicks).then(() => {
+        unregisterWorker(pid);
+        resolve(outcome);
+      });
     });
   });
 
