@@ -240,7 +240,11 @@ describe("stdin", () => {
         name: "stdin-ignorer",
         resolve: () => process.execPath,
         parser: codexParser,
-        command: () => ({ file: process.execPath, args: ["-e", "process.exit(0)"], stdin: "x".repeat(4_000_000) }),
+        command: () => ({
+          file: process.execPath,
+          args: ["-e", "process.exit(0)"],
+          stdin: "x".repeat(4_000_000),
+        }),
       },
     });
     const id = p.spawn({ message: "big" });

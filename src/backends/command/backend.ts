@@ -212,6 +212,7 @@ export function ptyCommand(argv: string[], baseEnv: NodeJS.ProcessEnv): TurnComm
 
 /** A terminal's line endings and escape sequences (colours, cursor moves) removed. */
 export function stripTerminal(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are control characters
   return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*(?:\u0007|\u001b\\)|\r/g, "");
 }
 
