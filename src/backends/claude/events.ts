@@ -1,5 +1,6 @@
 import type { Usage } from "../../core/usage.ts";
 import { rateLimitOf } from "../codex/events.ts";
+import { jsonLine } from "../json-line.ts";
 import type { TurnParser, WorkerEvent, WorkerItem } from "../types.ts";
 
 type Raw = Record<string, unknown>;
@@ -100,45 +101,38 @@ export function claudeParser(): TurnParser {
   };
 
   return {
-    line(text) {
-      const trimmed = text.trim();
-      if (trimmed === "") return [];
-      let raw: unknown;
-      try {
-        raw = JSON.parse(trimmed);
-      } catch {
-        return [{ type: "unknown", raw: trimmed }];
-      }
-      if (typeof raw !== "object" || raw === null) return [{ type: "unknown", raw }];
-      const e = raw as Raw;
-      try {
-        switch (e.type) {
-          case "system":
-            if (e.subtype === "init" && typeof e.session_id === "string") {
-              return [{ type: "thread.started", threadId: e.session_id }, { type: "turn.started" }];
-            }
-            if (e.subtype === "api_retry") {
-              return [
-                {
-                  type: "error",
-                  message: `model API error${e.error_status ? ` ${String(e.error_status)}` : ""} (${String(e.error ?? "unknown")}); retry ${String(e.attempt)}/${String(e.max_retries)} in ${String(e.retry_delay_ms)} ms`,
-                },
-              ];
-            }
-            return [{ type: "unknown", raw }];
-          case "assistant":
-            return onAssistant(e);
-          case "user":
-            return onUser(e);
-          case "result":
-            return onResult(e);
-          default:
-            return [{ type: "unknown", raw }];
+    line: (text) =>
+      jsonLine(text, (raw) => {
+        if (typeof raw !== "object" || raw === null) return [{ type: "unknown", raw }];
+        const e = raw as Raw;
+        try {
+          switch (e.type) {
+            case "system":
+              if (e.subtype === "init" && typeof e.session_id === "string") {
+                return [{ type: "thread.started", threadId: e.session_id }, { type: "turn.started" }];
+              }
+              if (e.subtype === "api_retry") {
+                return [
+                  {
+                    type: "error",
+                    message: `model API error${e.error_status ? ` ${String(e.error_status)}` : ""} (${String(e.error ?? "unknown")}); retry ${String(e.attempt)}/${String(e.max_retries)} in ${String(e.retry_delay_ms)} ms`,
+                  },
+                ];
+              }
+              return [{ type: "unknown", raw }];
+            case "assistant":
+              return onAssistant(e);
+            case "user":
+              return onUser(e);
+            case "result":
+              return onResult(e);
+            default:
+              return [{ type: "unknown", raw }];
+          }
+        } catch {
+          return [{ type: "unknown", raw }];
         }
-      } catch {
-        return [{ type: "unknown", raw }];
-      }
-    },
+      }),
     end({ exitCode, signal, stderrTail }) {
       if (finished) return [];
       const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;

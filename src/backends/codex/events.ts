@@ -1,23 +1,17 @@
 import type { Usage } from "../../core/usage.ts";
+import { jsonLine } from "../json-line.ts";
 import type { TurnParser, WorkerEvent, WorkerItem } from "../types.ts";
 
 /** Parses `codex exec --json` stdout (one JSON object per line) into WorkerEvents. Never throws. */
 export function codexParser(): TurnParser {
   let finished = false;
   return {
-    line(text) {
-      const trimmed = text.trim();
-      if (trimmed === "") return [];
-      let raw: unknown;
-      try {
-        raw = JSON.parse(trimmed);
-      } catch {
-        return [{ type: "unknown", raw: trimmed }];
-      }
-      const event = toEvent(raw);
-      if (event.type === "turn.completed" || event.type === "turn.failed") finished = true;
-      return [event];
-    },
+    line: (text) =>
+      jsonLine(text, (raw) => {
+        const event = toEvent(raw);
+        if (event.type === "turn.completed" || event.type === "turn.failed") finished = true;
+        return [event];
+      }),
     end({ exitCode, signal, stderrTail }) {
       if (finished) return [];
       const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
