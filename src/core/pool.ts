@@ -136,7 +136,7 @@ export class Pool {
   /** Changes the number of turns allowed at once (running turns are never stopped for it). */
   setConcurrency(value: number): void {
     this.#concurrency = checkConcurrency(value);
-    this.#effective = Math.min(this.#effective, value) || value;
+    this.#effective = this.#concurrency;
     this.#pump();
   }
 
