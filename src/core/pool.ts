@@ -36,6 +36,8 @@ export interface PoolOptions {
   onEvent?: (event: PoolEvent) => void;
 }
 
+export type HaltReason = "cancelled" | "budget_exhausted" | "timed_out";
+
 export interface RateLimitOptions {
   /** Re-queues of one turn before it ends as `rate_limited`. Default 5. */
   maxRetries?: number;
@@ -100,7 +102,8 @@ export class Pool {
   /** Concurrency actually used: lowered while rate limits persist, raised back as turns succeed. */
   #effective: number;
   #usedTokens = 0;
-  #budgetHit = false;
+  /** Set by cancelAll (and the budget): from then on no turn starts; new ones end with this reason. */
+  #halted: HaltReason | undefined;
   readonly #retryTimers = new Set<NodeJS.Timeout>();
   readonly #tagPrefix = newTagPrefix();
 
@@ -121,7 +124,7 @@ export class Pool {
 
   /** True once the token budget was reached. */
   get budgetExhausted(): boolean {
-    return this.#budgetHit;
+    return this.#halted === "budget_exhausted";
   }
 
   /** Tokens used by all agents so far (input + output). */
@@ -222,8 +225,13 @@ export class Pool {
     return { previous_status: previous };
   }
 
-  /** Stops every running or queued turn with the given end reason (default `cancelled`); agents stay open. */
-  async cancelAll(reason: "cancelled" | "budget_exhausted" | "timed_out" = "cancelled"): Promise<void> {
+  /**
+   * Stops every running or queued turn with the given end reason (default `cancelled`), and every turn
+   * asked for later too: after a cancel, a run deadline or the budget, nothing new starts. Finished
+   * results stay; agents stay open for reading.
+   */
+  async cancelAll(reason: HaltReason = "cancelled"): Promise<void> {
+    this.#halted ??= reason;
     const stops: Promise<void>[] = [];
     for (const agent of this.#agents.values()) {
       agent.inbox.length = 0;
@@ -295,14 +303,13 @@ export class Pool {
         this.#queueHead = 0;
       }
       if (agent.nextPrompt === undefined || agent.status !== "pending_init") continue; // closed or cancelled meanwhile
-      if (this.#budgetHit) {
+      if (this.#halted) {
         agent.nextPrompt = undefined;
-        this.#finish(
-          agent,
-          "errored",
-          "budget_exhausted",
-          `the run's token budget of ${this.#options.maxTokens} is used up`,
-        );
+        const why =
+          this.#halted === "budget_exhausted"
+            ? `the run's token budget of ${this.#options.maxTokens} is used up`
+            : `not started: the pool was stopped (${this.#halted})`;
+        this.#finish(agent, statusForEnd(this.#halted), this.#halted, why);
         continue;
       }
       this.#run(agent, agent.nextPrompt);
@@ -412,7 +419,7 @@ export class Pool {
   ): boolean {
     const limits = this.#options.rateLimit ?? {};
     const attempt = (agent.rateLimitRetries ?? 0) + 1;
-    if (attempt > (limits.maxRetries ?? 5) || this.#budgetHit || this.#shutDown) return false;
+    if (attempt > (limits.maxRetries ?? 5) || this.#halted || this.#shutDown) return false;
     agent.rateLimitRetries = attempt;
     const base = (limits.baseDelayMs ?? 1_000) * 2 ** (attempt - 1);
     const backoff = Math.min(limits.maxDelayMs ?? 60_000, base) * (1 + Math.random() * 0.5);
@@ -443,8 +450,7 @@ export class Pool {
 
   #checkBudget(): void {
     const max = this.#options.maxTokens;
-    if (max === undefined || this.#budgetHit || this.#usedTokens < max) return;
-    this.#budgetHit = true;
+    if (max === undefined || this.#halted || this.#usedTokens < max) return;
     this.#emit({ type: "budget.exhausted", usedTokens: this.#usedTokens, maxTokens: max });
     void this.cancelAll("budget_exhausted");
   }

@@ -105,7 +105,8 @@ describe("crash-proof runs (real codex, scripted model)", () => {
       const entries = readJournal(file).entries;
       const ended = entries.filter((e) => e.type === "turn.ended").length;
       const started = entries.filter((e) => e.type === "turn.started").length;
-      return ended === 2 && started === 6;
+      // …and busy for real: their requests reached the model.
+      return ended === 2 && started === 6 && requestsFor("FOCUS: slow") === 4;
     }, 30_000);
     expect(ready).toBe(true);
     const owner = JSON.parse(readFileSync(join(home, "runs", runId, "owner.json"), "utf8")).ownerId as string;
