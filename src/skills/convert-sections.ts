@@ -1,6 +1,7 @@
 import type { ConversionState } from "./convert-state.ts";
 import { findSections, parseMarkdown } from "./markdown.ts";
 import { BUILTIN_ROLES } from "./names.ts";
+import { errorHandlingSection, LIFECYCLE_RULES } from "./render-lifecycle.ts";
 import { cell } from "./render-text.ts";
 
 export interface RoleRow {
@@ -45,7 +46,7 @@ export function addCodexSections(
   if (!has(/architecture/i)) appended.push(architecture(name, roles));
   if (!has(/agent registry/i)) appended.push(registry(roles));
   if (!has(/lifecycle/i)) appended.push(lifecycle(state));
-  if (!has(/error handling/i)) appended.push(errorHandling());
+  if (!has(/error handling/i)) appended.push(errorHandlingSection());
   return `${lines.join("\n").trimEnd()}\n\n${appended.join("\n\n")}\n`;
 }
 
@@ -67,23 +68,5 @@ function lifecycle(state: ConversionState): string {
 |---|---|---|
 ${rows.join("\n") || "| (no waits) | | |"}
 
-- Every \`spawn_agent\` is closed with \`close_agent\` after its last \`wait_agent\`/\`send_input\`; closing is irreversible.
-- Results come from \`wait_agent\` (\`status[id].completed\`), never from \`close_agent\`.
-- \`wait_agent\` returns \`timed_out: true\` with an empty status when nothing finished in time: it is checked after every wait.
-- Codex keeps at most 6 sub-agents open (\`agents.max_threads\`); completed agents count until closed.
-
-Cleanup, on success, failure or interruption:
-\`\`\`javascript
-for (const id of openAgents) close_agent({ target: id }) // every id spawned and not yet closed
-\`\`\``;
-}
-
-function errorHandling(): string {
-  return `## Error Handling
-| Scenario | Resolution |
-|---|---|
-| \`wait_agent\` times out | Close the agent and report it; a parallel batch goes on when at least 70% completed |
-| Agent asks a clarification question | Answer with \`send_input\` on the same agent, then wait again |
-| Agent errored or not_found | Record it, close it, continue with the others |
-| Too many open agents | Close finished agents first, then spawn again |`;
+${LIFECYCLE_RULES}`;
 }
