@@ -1,6 +1,7 @@
 import { type Call, lineOf } from "./code-calls.ts";
 import { stringValue } from "./code-lexer.ts";
 import { preserved } from "./conversion-manifest.ts";
+import { indentLines } from "./convert-emit.ts";
 import { convertCodeText } from "./convert-prose.ts";
 import type { ConversionState, Edit } from "./convert-state.ts";
 import { slugify } from "./names.ts";
@@ -25,6 +26,13 @@ export interface Ctx {
   block: CodeBlockInput;
   state: ConversionState;
   edits: Edit[];
+}
+
+/** Replaces the code from `start` to `end` by `lines`, indented like the statement it replaces. */
+export function replaceCode(ctx: Ctx, start: number, end: number, indent: string, lines: string[]): Edit {
+  const edit = { start, end, text: indentLines(lines.join("\n"), indent), indent };
+  ctx.edits.push(edit);
+  return edit;
 }
 
 export const entry = (call: Call, key: string) => call.entries?.find((e) => e.key === key)?.value.trim();

@@ -4,12 +4,13 @@ import {
   entry,
   keepPrompt,
   lineAt,
+  replaceCode,
   report,
   resolveTarget,
   statementOf,
   touch,
 } from "./convert-context.ts";
-import { FOREGROUND_TIMEOUT_MS, indentLines, timeoutBranch, waitText } from "./convert-emit.ts";
+import { FOREGROUND_TIMEOUT_MS, timeoutBranch, waitText } from "./convert-emit.ts";
 import { freshName } from "./convert-state.ts";
 
 /** Calls on an agent that is already running: resume / SendMessage (→ send_input) and TaskOutput (→ wait_agent). */
@@ -47,13 +48,7 @@ export function convertResume(ctx: Ctx, call: Call): void {
     role: "follow-up",
     timeoutMs: FOREGROUND_TIMEOUT_MS,
   });
-  const edit = {
-    start: stmt.start,
-    end: stmt.end,
-    text: indentLines(lines.join("\n"), stmt.indent),
-    indent: stmt.indent,
-  };
-  ctx.edits.push(edit);
+  const edit = replaceCode(ctx, stmt.start, stmt.end, stmt.indent, lines);
   touch(ctx, target, edit, true);
 }
 
@@ -86,12 +81,6 @@ export function convertTaskOutput(ctx: Ctx, call: Call): void {
     role: "background task",
     timeoutMs,
   });
-  const edit = {
-    start: stmt.start,
-    end: stmt.end,
-    text: indentLines(lines.join("\n"), stmt.indent),
-    indent: stmt.indent,
-  };
-  ctx.edits.push(edit);
+  const edit = replaceCode(ctx, stmt.start, stmt.end, stmt.indent, lines);
   touch(ctx, target, edit, true);
 }

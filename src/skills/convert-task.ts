@@ -5,6 +5,7 @@ import {
   entry,
   keepPrompt,
   lineAt,
+  replaceCode,
   report,
   roleOf,
   statementOf,
@@ -13,7 +14,6 @@ import {
 import {
   collectText,
   FOREGROUND_TIMEOUT_MS,
-  indentLines,
   PARALLEL_TIMEOUT_MS,
   spawnText,
   timeoutBranch,
@@ -121,13 +121,7 @@ export function convertTask(ctx: Ctx, call: Call): void {
     });
     if (bound) lines.push(`${stmt.decl}${bound} = ${waitVar}.status[${idVar}].completed`);
   }
-  const edit = {
-    start: stmt.start,
-    end: stmt.end,
-    text: indentLines(lines.join("\n"), stmt.indent),
-    indent: stmt.indent,
-  };
-  ctx.edits.push(edit);
+  const edit = replaceCode(ctx, stmt.start, stmt.end, stmt.indent, lines);
   track(ctx, idVar, spawn.role, edit, !background);
 }
 
@@ -171,13 +165,7 @@ export function convertGroup(ctx: Ctx, group: Call[]): void {
       }
     }
   }
-  const edit = {
-    start: first.start,
-    end: last.end,
-    text: indentLines(lines.join("\n"), first.indent),
-    indent: first.indent,
-  };
-  ctx.edits.push(edit);
+  const edit = replaceCode(ctx, first.start, last.end, first.indent, lines);
   for (const id of ids) track(ctx, id.idVar, id.role, edit, !background);
 }
 
@@ -208,8 +196,7 @@ function convertMapTask(ctx: Ctx, call: Call, background: boolean): void {
   }
   const indent =
     code.slice(code.lastIndexOf("\n", binding.start - 1) + 1, binding.start).match(/^\s*/)?.[0] ?? "";
-  const edit = { start: binding.start, end, text: indentLines(lines.join("\n"), indent), indent };
-  ctx.edits.push(edit);
+  const edit = replaceCode(ctx, binding.start, end, indent, lines);
   track(ctx, idsVar, spawn.role, edit, !background, true);
 }
 
