@@ -1,5 +1,4 @@
-import { BatonError } from "../../errors.ts";
-import { which } from "../../util/which.ts";
+import { binaryResolver } from "../resolve-binary.ts";
 import type { Backend, SandboxMode, TurnCommand, TurnRequest } from "../types.ts";
 import { claudeParser } from "./events.ts";
 
@@ -31,18 +30,12 @@ export const PERMISSION_MODE: Record<SandboxMode, string> = {
  */
 export function claudeBackend(options: ClaudeBackendOptions = {}): Backend {
   const wanted = options.claudePath ?? process.env.BATON_CLAUDE_BIN ?? "claude";
-  let resolved: string | undefined;
-  const resolve = (): string => {
-    resolved ??= which(wanted);
-    if (!resolved) {
-      throw new BatonError(
-        "E_BACKEND_MISSING",
-        `the claude CLI (Claude Code) was not found (looked for "${wanted}"${wanted.includes("/") ? "" : " on PATH"}). ` +
-          "Install it with `npm i -g @anthropic-ai/claude-code`, or point BATON_CLAUDE_BIN at the binary.",
-      );
-    }
-    return resolved;
-  };
+  const resolve = binaryResolver({
+    label: "the claude CLI (Claude Code)",
+    wanted,
+    npmPackage: "@anthropic-ai/claude-code",
+    envVar: "BATON_CLAUDE_BIN",
+  });
   return {
     name: "claude",
     resolve,

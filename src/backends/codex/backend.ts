@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BatonError } from "../../errors.ts";
-import { which } from "../../util/which.ts";
+import { binaryResolver } from "../resolve-binary.ts";
 import type { Backend, TurnCommand, TurnRequest } from "../types.ts";
 import { codexParser } from "./events.ts";
 
@@ -21,18 +20,13 @@ const LOCAL_CODEX = fileURLToPath(new URL("../../../node_modules/.bin/codex", im
 /** Runs each turn as `codex exec --json` (first turn) or `codex exec --json … resume <thread>` (follow-ups). */
 export function codexBackend(options: CodexBackendOptions = {}): Backend {
   const wanted = options.codexPath ?? process.env.BATON_CODEX_BIN ?? "codex";
-  let resolved: string | undefined;
-  const resolve = (): string => {
-    resolved ??= which(wanted) ?? (wanted === "codex" ? which(LOCAL_CODEX) : undefined);
-    if (!resolved) {
-      throw new BatonError(
-        "E_BACKEND_MISSING",
-        `the codex CLI was not found (looked for "${wanted}"${wanted.includes("/") ? "" : " on PATH"}). ` +
-          "Install it with `npm i -g @openai/codex`, or point BATON_CODEX_BIN at the binary.",
-      );
-    }
-    return resolved;
-  };
+  const resolve = binaryResolver({
+    label: "the codex CLI",
+    wanted,
+    fallback: wanted === "codex" ? LOCAL_CODEX : undefined,
+    npmPackage: "@openai/codex",
+    envVar: "BATON_CODEX_BIN",
+  });
   return {
     name: "codex",
     resolve,
