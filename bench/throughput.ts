@@ -44,47 +44,54 @@ function catStream(file: string, onData: (chunk: Buffer) => void): Promise<numbe
   });
 }
 
-/** Child, baseline: read the worker's stdout and find the line ends in the raw bytes; nothing decoded. */
-export async function measureRaw(input: StreamInput): Promise<StreamSample> {
+/** Reads the stream once through `onChunk` and reports time, lines counted and memory retained. */
+async function measureStream(
+  input: StreamInput,
+  onChunk: (chunk: Buffer) => void,
+  lines: () => number,
+  finish: () => void = () => {},
+): Promise<StreamSample> {
   const liveBefore = await liveMb();
   const rssBeforeMb = process.memoryUsage().rss / MB;
   const t0 = performance.now();
-  let lines = 0;
-  const bytes = await catStream(input.file, (chunk) => {
-    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) lines++;
-  });
+  const bytes = await catStream(input.file, onChunk);
+  finish();
   const wallMs = performance.now() - t0;
   return {
     wallMs,
     bytes,
-    units: lines,
+    units: lines(),
     rssBeforeMb,
     retainedMb: (await liveMb()) - liveBefore,
     completed: true,
   };
 }
 
+/** Child, baseline: read the worker's stdout and find the line ends in the raw bytes; nothing decoded. */
+export async function measureRaw(input: StreamInput): Promise<StreamSample> {
+  let lines = 0;
+  return measureStream(
+    input,
+    (chunk) => {
+      for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) lines++;
+    },
+    () => lines,
+  );
+}
+
 /** Child, attribution: baton's own line splitter (UTF-8 decoding + one string per line), no JSON. */
 export async function measureSplit(input: StreamInput): Promise<StreamSample> {
   const { lineSplitter } = await import("../src/util/lines.ts");
-  const liveBefore = await liveMb();
-  const rssBeforeMb = process.memoryUsage().rss / MB;
-  const t0 = performance.now();
   let lines = 0;
   const splitter = lineSplitter(() => {
     lines++;
   });
-  const bytes = await catStream(input.file, (chunk) => splitter.push(chunk));
-  splitter.end();
-  const wallMs = performance.now() - t0;
-  return {
-    wallMs,
-    bytes,
-    units: lines,
-    rssBeforeMb,
-    retainedMb: (await liveMb()) - liveBefore,
-    completed: true,
-  };
+  return measureStream(
+    input,
+    (chunk) => splitter.push(chunk),
+    () => lines,
+    () => splitter.end(),
+  );
 }
 
 /** Child: one baton agent whose worker prints the stream; every line parsed into a WorkerEvent. */

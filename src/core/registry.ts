@@ -37,10 +37,6 @@ export function unregisterWorker(pid: number): void {
   live.delete(pid);
 }
 
-export function liveWorkerCount(): number {
-  return live.size;
-}
-
 /**
  * Lets the owner handle the first SIGINT/SIGTERM/SIGHUP itself (e.g. cancel a run, keep partial
  * results, then exit). A second signal kills every worker at once and exits.

@@ -35,7 +35,6 @@ export interface TurnOptions {
   killGraceMs?: number;
   onEvent?: (event: WorkerEvent) => void;
   onStderr?: (text: string) => void;
-  onSpawn?: (pid: number) => void;
 }
 
 export interface RunningTurn {
@@ -70,9 +69,6 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
   const pid = child.pid;
   // Its start time bounds every later search for its tag: no older process can carry it.
   const rootStartTicks = pid === undefined ? 0 : registerWorker(pid, options.tag);
-  if (pid !== undefined) {
-    options.onSpawn?.(pid);
-  }
   if (command.stdin !== undefined) {
     // A worker may exit without reading its stdin: the turn is judged by its exit, not by EPIPE.
     child.stdin?.on("error", () => {});

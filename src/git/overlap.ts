@@ -17,8 +17,11 @@ function segmentsOf(entry: string): Segments {
   return [...parts, "**"];
 }
 
-/** Whether one string can match both single-segment patterns (`*` any run, `?` one character). */
-function segmentsMeet(a: string, b: string): boolean {
+/**
+ * Whether some sequence matches both patterns `a` and `b`, where a `wild` element stands for zero or
+ * more elements and two plain elements must fit (`fits`). Memoised over positions, so it is O(|a|·|b|).
+ */
+function patternsMeet<T>(a: ArrayLike<T>, b: ArrayLike<T>, wild: T, fits: (x: T, y: T) => boolean): boolean {
   const seen = new Set<number>();
   const width = b.length + 1;
   const visit = (i: number, j: number): boolean => {
@@ -26,32 +29,24 @@ function segmentsMeet(a: string, b: string): boolean {
     if (seen.has(key)) return false;
     seen.add(key);
     if (i === a.length && j === b.length) return true;
-    if (a[i] === "*" && (visit(i + 1, j) || (j < b.length && visit(i, j + 1)))) return true;
-    if (b[j] === "*" && (visit(i, j + 1) || (i < a.length && visit(i + 1, j)))) return true;
-    if (i < a.length && j < b.length && a[i] !== "*" && b[j] !== "*") {
-      if (a[i] === "?" || b[j] === "?" || a[i] === b[j]) return visit(i + 1, j + 1);
+    if (a[i] === wild && (visit(i + 1, j) || (j < b.length && visit(i, j + 1)))) return true;
+    if (b[j] === wild && (visit(i, j + 1) || (i < a.length && visit(i + 1, j)))) return true;
+    if (i < a.length && j < b.length && a[i] !== wild && b[j] !== wild && fits(a[i]!, b[j]!)) {
+      return visit(i + 1, j + 1);
     }
     return false;
   };
   return visit(0, 0);
 }
 
+/** Whether one string can match both single-segment patterns (`*` any run, `?` one character). */
+function segmentsMeet(a: string, b: string): boolean {
+  return patternsMeet(a, b, "*", (x, y) => x === "?" || y === "?" || x === y);
+}
+
 /** Whether some path matches both segment lists (`**` stands for zero or more segments). */
 function pathsMeet(a: Segments, b: Segments): boolean {
-  const seen = new Set<number>();
-  const width = b.length + 1;
-  const visit = (i: number, j: number): boolean => {
-    const key = i * width + j;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    if (i === a.length && j === b.length) return true;
-    if (a[i] === "**" && (visit(i + 1, j) || (j < b.length && visit(i, j + 1)))) return true;
-    if (b[j] === "**" && (visit(i, j + 1) || (i < a.length && visit(i + 1, j)))) return true;
-    if (i < a.length && j < b.length && a[i] !== "**" && b[j] !== "**" && segmentsMeet(a[i]!, b[j]!))
-      return visit(i + 1, j + 1);
-    return false;
-  };
-  return visit(0, 0);
+  return patternsMeet(a, b, "**", segmentsMeet);
 }
 
 /** Whether two scope entries can cover the same path. */

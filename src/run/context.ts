@@ -3,7 +3,7 @@ import type { EndReason } from "../core/status.ts";
 import type { ParallelWriters, WriterRunner } from "../git/writers.ts";
 import { type Answerer, answersMessage, needsClarification, questionsFromMarker } from "./clarify.ts";
 import type { ContextPack } from "./context-pack.ts";
-import { parseWorkerResult } from "./parse-result.ts";
+import { type ParsedResult, parseWorkerResult } from "./parse-result.ts";
 import { advancePlan, finishPlan, makePlan, type Plan } from "./plan.ts";
 import type { RunRecorder } from "./recorder.ts";
 import type { Replay, ReplayedAgent } from "./replay.ts";
@@ -206,29 +206,34 @@ export class RunContext {
     this.options.onChange?.();
     try {
       await this.pool.wait(ids);
-      // Two-phase: a worker that stopped to ask gets answers through send_input, on the same thread.
-      const asked = ids.filter((id, i) => !specs[i]!.schema && this.#askedQuestions(id));
-      if (asked.length > 0) {
-        for (const id of asked) await this.#answer(id);
-        await this.pool.wait(asked);
+      // Each final message is parsed once; a worker that stopped to ask (two-phase) gets answers
+      // through send_input on the same thread, and its new final message is parsed again.
+      const parsed = new Map<string, ParsedResult>();
+      for (const [i, id] of ids.entries()) {
+        const message = this.pool.get(id)!.finalMessage;
+        if (!specs[i]!.schema && this.pool.get(id)!.status === "completed" && message !== undefined) {
+          parsed.set(id, parseWorkerResult(message));
+        }
       }
-      return ids.map((id, i) => this.#outcome(id, specs[i]!));
+      const asked = ids.filter((id) => {
+        const p = parsed.get(id);
+        return p !== undefined && needsClarification(this.pool.get(id)!.finalMessage!, p.result);
+      });
+      if (asked.length > 0) {
+        for (const id of asked) await this.#answer(id, parsed.get(id)!);
+        await this.pool.wait(asked);
+        for (const id of asked) parsed.delete(id);
+      }
+      return ids.map((id, i) => this.#outcome(id, specs[i]!, parsed.get(id)));
     } finally {
       await Promise.all(ids.map((id) => this.pool.close(id)));
       this.options.onChange?.();
     }
   }
 
-  #askedQuestions(id: string): boolean {
-    const agent = this.pool.get(id);
-    if (agent?.status !== "completed" || agent.finalMessage === undefined) return false;
-    return needsClarification(agent.finalMessage, parseWorkerResult(agent.finalMessage).result);
-  }
-
-  async #answer(id: string): Promise<void> {
-    const message = this.pool.get(id)!.finalMessage!;
-    const parsed = parseWorkerResult(message).result.open_questions;
-    const questions = parsed.length > 0 ? parsed : questionsFromMarker(message);
+  async #answer(id: string, parsed: ParsedResult): Promise<void> {
+    const listed = parsed.result.open_questions;
+    const questions = listed.length > 0 ? listed : questionsFromMarker(this.pool.get(id)!.finalMessage!);
     const { answers, source } = await this.options.answerer.answer(questions);
     this.recorder.journal.append({
       type: "clarification",
@@ -240,7 +245,7 @@ export class RunContext {
     this.pool.sendInput(id, answersMessage(questions, answers));
   }
 
-  #outcome(id: string, spec: WorkerSpec): WorkerOutcome {
+  #outcome(id: string, spec: WorkerSpec, known?: ParsedResult): WorkerOutcome {
     const agent = this.pool.get(id)!;
     const ok = agent.status === "completed";
     const outcome: WorkerOutcome = {
@@ -253,7 +258,7 @@ export class RunContext {
       finalMessage: agent.finalMessage ?? "",
     };
     if (ok && !spec.schema) {
-      const parsed = parseWorkerResult(outcome.finalMessage);
+      const parsed = known ?? parseWorkerResult(outcome.finalMessage);
       outcome.result = parsed.result;
       outcome.format = parsed.format;
       this.recorder.writeAgentJson(id, "result.json", parsed.result);

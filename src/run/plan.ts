@@ -56,7 +56,3 @@ export function finishPlan(plan: Plan): Plan {
     plan: plan.plan.map((s) => ({ step: s.step, status: "completed" })),
   });
 }
-
-export function currentStep(plan: Plan): string | undefined {
-  return plan.plan.find((s) => s.status === "in_progress")?.step;
-}

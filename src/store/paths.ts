@@ -19,7 +19,3 @@ export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
-
-export function isRunId(text: string): boolean {
-  return /^\d{8}-\d{6}-[0-9a-f]{4}$/.test(text);
-}

@@ -68,8 +68,8 @@ describe("baton run with a failing lens (real codex, scripted model)", () => {
     writeFileSync(script, stringify(base));
   });
 
-  it("exits 3 with a partial result that names the failed worker and why", () => {
-    const r = baton([
+  const review = (...extra: string[]) =>
+    baton([
       "run",
       "--rehearse",
       "--script",
@@ -77,7 +77,11 @@ describe("baton run with a failing lens (real codex, scripted model)", () => {
       "Review src/core/pool.ts",
       "--pattern",
       "review",
+      ...extra,
     ]);
+
+  it("exits 3 with a partial result that names the failed worker and why", () => {
+    const r = review();
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^PARTIAL \(REHEARSAL/m);
     expect(r.stdout).toMatch(
@@ -87,16 +91,7 @@ describe("baton run with a failing lens (real codex, scripted model)", () => {
   });
 
   it("--json prints one object with the run, and status/report/logs read it back", () => {
-    const r = baton([
-      "run",
-      "--rehearse",
-      "--script",
-      script,
-      "Review src/core/pool.ts",
-      "--pattern",
-      "review",
-      "--json",
-    ]);
+    const r = review("--json");
     expect(r.code).toBe(3);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ status: "partial", pattern: "review" });
