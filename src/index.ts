@@ -6,7 +6,7 @@ export { BACKEND_NAMES, createBackend } from "./backends/registry.ts";
 export type { Backend, SandboxMode, TurnRequest, WorkerEvent, WorkerItem } from "./backends/types.ts";
 export type { AgentSnapshot, SpawnOptions } from "./core/agent.ts";
 export { Pool, type PoolEvent, type PoolOptions, type RateLimitOptions } from "./core/pool.ts";
-export { reapOrphans } from "./core/reaper/reap.ts";
+export { reapOrphans } from "./core/process/reap.ts";
 export type { AgentStatus, EndReason } from "./core/status.ts";
 export type { Usage } from "./core/usage.ts";
 export type { WaitOptions, WaitResult } from "./core/wait.ts";

@@ -1,3 +1,5 @@
+import type { Supervisor } from "../core/process/supervisor.ts";
+import type { EndReason } from "../core/status.ts";
 import type { Usage } from "../core/usage.ts";
 
 /** Sandbox a worker runs in. Readers get `read-only`; only writers get more. */
@@ -55,10 +57,68 @@ export interface TurnParser {
   end(exit: { exitCode: number | null; signal: string | null; stderrTail: string }): WorkerEvent[];
 }
 
-export interface Backend {
+interface BackendBase {
   readonly name: string;
   /** Throws `BatonError("E_BACKEND_MISSING")` with install advice when the CLI cannot be found. */
   resolve(): string;
+}
+
+/** A backend that runs each turn as one process: the pool starts it and reads its stdout. */
+export interface ProcessBackend extends BackendBase {
   command(request: TurnRequest): TurnCommand;
   parser(): TurnParser;
+  startTurn?: undefined;
+}
+
+/**
+ * A backend that runs turns its own way, e.g. one long-lived process serving many agents as threads.
+ * It starts whatever processes it needs through `context.supervisor` (so they are tagged, swept and
+ * killed like every other), reports events through `context.onEvent`, and honours the deadlines and
+ * `stop`. The pool treats the returned turn exactly like a process turn.
+ */
+export interface ServiceBackend extends BackendBase {
+  startTurn(request: TurnRequest, context: TurnContext): RunningTurn;
+}
+
+export type Backend = ProcessBackend | ServiceBackend;
+
+/** What the pool gives a turn besides its request. */
+export interface TurnContext {
+  supervisor: Supervisor;
+  /** Unique to this turn: put it on every process started for it (a late kill then never hits the next one). */
+  tag: string;
+  /** Whole-turn deadline; 0 or undefined = none. End reason `timed_out`. */
+  turnTimeoutMs?: number;
+  /** No output for this long ends the turn as `stalled`; 0 or undefined = off. */
+  stallTimeoutMs?: number;
+  /** Grace between SIGTERM and SIGKILL when a turn is stopped. */
+  killGraceMs: number;
+  onEvent(event: WorkerEvent): void;
+  onStderr(text: string): void;
+}
+
+/** Why a turn was stopped from outside. */
+export type StopReason = Exclude<EndReason, "completed" | "failed">;
+
+/** How one turn ended, whatever ran it. */
+export interface TurnOutcome {
+  endReason: EndReason;
+  finalMessage?: string;
+  error?: string;
+  threadId?: string;
+  usage?: Usage;
+  usageIsCumulative: boolean;
+  rateLimited?: boolean;
+  retryAfterMs?: number;
+  exitCode: number | null;
+  signal: string | null;
+  pid?: number;
+}
+
+export interface RunningTurn {
+  readonly pid: number | undefined;
+  /** Never rejects. */
+  readonly done: Promise<TurnOutcome>;
+  /** Stops the turn; its outcome then has this end reason. Resolves when everything it ran is gone. */
+  stop(reason: StopReason, graceMs?: number): Promise<void>;
 }

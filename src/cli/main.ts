@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { reapOrphans } from "../core/reaper/reap.ts";
 import { BatonError } from "../errors.ts";
 import { commandLoaders } from "./commands/index.ts";
 import { exitCodeFor } from "./exit-codes.ts";
@@ -19,9 +18,6 @@ const loaders =
     ? [commandLoaders[wanted]!]
     : Object.values(commandLoaders);
 for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
-
-// Any start reaps workers left behind by a baton process that was killed (SIGKILL, power loss).
-if (process.env.BATON_NO_REAP !== "1") reapOrphans();
 
 try {
   await program.parseAsync(process.argv);

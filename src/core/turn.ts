@@ -1,88 +1,56 @@
-import { spawn } from "node:child_process";
-import type { Backend, TurnRequest, WorkerEvent } from "../backends/types.ts";
-import { isBatonError } from "../errors.ts";
+import type {
+  Backend,
+  ProcessBackend,
+  RunningTurn,
+  StopReason,
+  TurnCommand,
+  TurnContext,
+  TurnOutcome,
+  TurnParser,
+  TurnRequest,
+  WorkerEvent,
+} from "../backends/types.ts";
 import { lineSplitter, tailBuffer } from "../util/lines.ts";
-import { killTreeNow, terminateTree, WORKER_TAG_VAR } from "./process-tree.ts";
-import { registerWorker, unregisterWorker } from "./registry.ts";
-import type { EndReason } from "./status.ts";
-import { sweepAfterExit } from "./sweep.ts";
-import type { Usage } from "./usage.ts";
 
-/** Why a turn was stopped from outside. */
-export type StopReason = Exclude<EndReason, "completed" | "failed">;
-
-export interface TurnOutcome {
-  endReason: EndReason;
-  finalMessage?: string;
-  error?: string;
-  threadId?: string;
-  usage?: Usage;
-  usageIsCumulative: boolean;
-  rateLimited?: boolean;
-  retryAfterMs?: number;
-  exitCode: number | null;
-  signal: string | null;
-  pid?: number;
+/** Runs one turn with any backend: its own `startTurn`, or one supervised process per turn. */
+export function startTurn(backend: Backend, request: TurnRequest, context: TurnContext): RunningTurn {
+  if (backend.startTurn) {
+    try {
+      return backend.startTurn(request, context);
+    } catch (error) {
+      return settled(`the ${backend.name} backend could not start the turn: ${messageOf(error)}`);
+    }
+  }
+  return startProcessTurn(backend, request, context);
 }
 
-export interface TurnOptions {
-  tag: string;
-  /** Whole-turn deadline; 0 or undefined = none. */
-  turnTimeoutMs?: number;
-  /** Kill the turn when the worker emits nothing (stdout or stderr) for this long; 0 or undefined = off. */
-  stallTimeoutMs?: number;
-  /** Grace between SIGTERM and SIGKILL when a turn is stopped. */
-  killGraceMs?: number;
-  onEvent?: (event: WorkerEvent) => void;
-  onStderr?: (text: string) => void;
-}
-
-export interface RunningTurn {
-  readonly pid: number | undefined;
-  readonly done: Promise<TurnOutcome>;
-  /** Stops the turn; its outcome then has this end reason. Resolves when the whole tree is gone. */
-  stop(reason: StopReason, graceMs?: number): Promise<void>;
-}
-
-/** Runs one turn as one process, enforcing its deadline and stall watchdog. */
-export function startTurn(backend: Backend, request: TurnRequest, options: TurnOptions): RunningTurn {
-  let command: ReturnType<Backend["command"]>;
+function startProcessTurn(backend: ProcessBackend, request: TurnRequest, context: TurnContext): RunningTurn {
+  let command: TurnCommand;
+  let parser: TurnParser;
   try {
     command = backend.command(request);
+    parser = backend.parser();
   } catch (error) {
-    const message = isBatonError(error) || error instanceof Error ? error.message : String(error);
-    return settled({
-      endReason: "failed",
-      error: message,
-      usageIsCumulative: false,
-      exitCode: null,
-      signal: null,
-    });
+    return settled(messageOf(error));
   }
-
-  const child = spawn(command.file, command.args, {
+  const child = context.supervisor.spawn<StopReason>({
+    file: command.file,
+    args: command.args,
     cwd: request.cwd,
-    env: { ...(command.env ?? process.env), [WORKER_TAG_VAR]: options.tag },
-    detached: true, // own process group: a terminal's Ctrl-C reaches baton, which decides
-    stdio: [command.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    env: command.env,
+    stdin: command.stdin,
+    tag: context.tag,
+    timeoutMs: context.turnTimeoutMs,
+    stallTimeoutMs: context.stallTimeoutMs,
+    killGraceMs: context.killGraceMs,
   });
-  const pid = child.pid;
-  // Its start time bounds every later search for its tag: no older process can carry it.
-  const rootStartTicks = pid === undefined ? 0 : registerWorker(pid, options.tag);
-  if (command.stdin !== undefined) {
-    // A worker may exit without reading its stdin: the turn is judged by its exit, not by EPIPE.
-    child.stdin?.on("error", () => {});
-    child.stdin?.end(command.stdin);
-  }
 
-  const parser = backend.parser();
   const stderr = tailBuffer(8_192);
-  let stoppedFor: StopReason | undefined;
   let threadId = request.threadId;
   let finalMessage: string | undefined;
   let completed: Extract<WorkerEvent, { type: "turn.completed" }> | undefined;
   let failed: Extract<WorkerEvent, { type: "turn.failed" }> | undefined;
-  let lastActivity = Date.now();
+  let parserError: string | undefined;
 
   const handle = (event: WorkerEvent) => {
     if (event.type === "thread.started") threadId = event.threadId;
@@ -90,108 +58,82 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
       finalMessage = event.item.text ?? "";
     else if (event.type === "turn.completed") completed = event;
     else if (event.type === "turn.failed") failed ??= event;
-    options.onEvent?.(event);
+    context.onEvent(event);
   };
-  const stdout = lineSplitter((line) => {
-    for (const event of parser.line(line)) handle(event);
-  });
-  child.stdout?.on("data", (chunk: Buffer) => {
-    lastActivity = Date.now();
-    stdout.push(chunk);
-  });
+  /** A parser that throws fails this turn (and stops its process); nothing escapes into stream handlers. */
+  const parse = (produce: () => WorkerEvent[]) => {
+    if (parserError !== undefined) return;
+    let events: WorkerEvent[];
+    try {
+      events = produce();
+    } catch (error) {
+      parserError = `the ${backend.name} stream parser failed: ${messageOf(error)}`;
+      void child.stop("interrupted");
+      return;
+    }
+    for (const event of events) handle(event);
+  };
+  const stdout = lineSplitter((line) => parse(() => parser.line(line)));
+  child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
   child.stderr?.on("data", (chunk: Buffer) => {
-    lastActivity = Date.now();
     const text = chunk.toString("utf8");
     stderr.push(text);
-    options.onStderr?.(text);
+    context.onStderr(text);
   });
 
-  const timers: NodeJS.Timeout[] = [];
-  let stopping: Promise<void> | undefined;
-  const stop = (reason: StopReason, graceMs = options.killGraceMs ?? 2_000): Promise<void> => {
-    stoppedFor ??= reason;
-    if (pid === undefined) return Promise.resolve();
-    stopping ??=
-      graceMs <= 0
-        ? Promise.resolve(void killTreeNow(pid, options.tag, rootStartTicks))
-        : terminateTree(pid, { graceMs, tag: options.tag, rootStartTicks });
-    return stopping;
-  };
-  if (options.turnTimeoutMs && options.turnTimeoutMs > 0) {
-    timers.push(setTimeout(() => void stop("timed_out", 500), options.turnTimeoutMs));
-  }
-  if (options.stallTimeoutMs && options.stallTimeoutMs > 0) {
-    const stallMs = options.stallTimeoutMs;
-    const tick = Math.max(10, Math.min(1_000, Math.floor(stallMs / 4)));
-    timers.push(
-      setInterval(() => {
-        if (Date.now() - lastActivity >= stallMs) void stop("stalled", 500);
-      }, tick),
-    );
-  }
-
-  const done = new Promise<TurnOutcome>((resolve) => {
-    let spawnError: Error | undefined;
-    child.on("error", (error) => {
-      spawnError = error;
-    });
-    child.on("close", (exitCode, signal) => {
-      for (const t of timers) clearTimeout(t);
-      stdout.end();
-      if (!stoppedFor && !completed && !failed) {
-        for (const event of parser.end({ exitCode, signal, stderrTail: stderr.text() })) handle(event);
-      }
-      const base = {
-        threadId,
-        usageIsCumulative: completed?.usageIsCumulative ?? false,
-        exitCode,
-        signal,
-        pid,
-      };
-      let outcome: TurnOutcome;
-      if (spawnError) {
-        outcome = {
-          ...base,
-          endReason: "failed",
-          error: `could not start ${command.file}: ${spawnError.message}`,
-        };
-      } else if (stoppedFor) {
-        const error = stopText(stoppedFor, options);
-        outcome = { ...base, endReason: stoppedFor, finalMessage, usage: completed?.usage, error };
-      } else if (failed) {
-        const { message: error, rateLimited, retryAfterMs } = failed;
-        outcome = { ...base, endReason: "failed", error, rateLimited, retryAfterMs, usage: completed?.usage };
-      } else {
-        outcome = {
-          ...base,
-          endReason: "completed",
-          finalMessage: finalMessage ?? "",
-          usage: completed?.usage,
-        };
-      }
-      if (pid === undefined) return resolve(outcome);
-      // The worker is gone; anything it left behind in the tree goes too, before anyone hears of it.
-      void sweepAfterExit(pid, options.tag, rootStartTicks).then(() => {
-        unregisterWorker(pid);
-        resolve(outcome);
-      });
-    });
+  const done = child.done.then((exit): TurnOutcome => {
+    stdout.end();
+    const base = {
+      threadId,
+      usageIsCumulative: completed?.usageIsCumulative ?? false,
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      pid: exit.pid,
+    };
+    if (exit.startError) return { ...base, endReason: "failed", error: exit.startError };
+    if (parserError) return { ...base, endReason: "failed", error: parserError, usage: completed?.usage };
+    const stoppedFor = exit.stoppedFor;
+    if (!stoppedFor && !completed && !failed) {
+      const { exitCode, signal } = exit;
+      parse(() => parser.end({ exitCode, signal, stderrTail: stderr.text() }));
+      if (parserError) return { ...base, endReason: "failed", error: parserError };
+    }
+    if (stoppedFor) {
+      const error = stopText(stoppedFor, context);
+      return { ...base, endReason: stoppedFor, finalMessage, usage: completed?.usage, error };
+    }
+    if (failed) {
+      const { message: error, rateLimited, retryAfterMs } = failed;
+      return { ...base, endReason: "failed", error, rateLimited, retryAfterMs, usage: completed?.usage };
+    }
+    return { ...base, endReason: "completed", finalMessage: finalMessage ?? "", usage: completed?.usage };
   });
 
-  return { pid, done, stop };
+  return { pid: child.pid, done, stop: (reason, graceMs) => child.stop(reason, graceMs) };
 }
 
-function stopText(reason: StopReason, options: TurnOptions): string {
+function stopText(reason: StopReason, context: TurnContext): string {
   switch (reason) {
     case "timed_out":
-      return `the turn exceeded its deadline of ${options.turnTimeoutMs} ms and was killed`;
+      return `the turn exceeded its deadline of ${context.turnTimeoutMs} ms and was killed`;
     case "stalled":
-      return `the worker produced no output for ${options.stallTimeoutMs} ms and was killed`;
+      return `the worker produced no output for ${context.stallTimeoutMs} ms and was killed`;
     default:
       return `the turn was stopped (${reason})`;
   }
 }
 
-function settled(outcome: TurnOutcome): RunningTurn {
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function settled(error: string): RunningTurn {
+  const outcome: TurnOutcome = {
+    endReason: "failed",
+    error,
+    usageIsCumulative: false,
+    exitCode: null,
+    signal: null,
+  };
   return { pid: undefined, done: Promise.resolve(outcome), stop: () => Promise.resolve() };
 }

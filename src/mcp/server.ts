@@ -6,7 +6,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { codexBackend } from "../backends/codex/backend.ts";
 import type { Backend } from "../backends/types.ts";
 import { Pool, type PoolEvent } from "../core/pool.ts";
-import { killAllWorkersNow } from "../core/registry.ts";
+import { handleSignals } from "../core/process/signals.ts";
 import { registerTools } from "./tools.ts";
 
 export interface BatonMcpOptions {
@@ -100,15 +100,14 @@ export async function serveStdio(options: BatonMcpOptions = {}): Promise<string>
   };
   const mcp = createBatonMcpServer({ ...options, scratchDir, log });
 
-  // Registered before the worker registry's own handlers (which exit 130/143), so this exit wins.
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: killing every worker`);
-    killAllWorkersNow();
-    removeScratch();
-    process.exit(0);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const removeSignalHandlers = handleSignals({
+    killAll: () => {
+      log("signal: killing every worker");
+      mcp.pool.supervisor.killAll();
+      removeScratch();
+    },
+    exitCode: () => 0,
+  });
 
   let resolveGone!: (reason: string) => void;
   const gone = new Promise<string>((resolve) => {
@@ -126,9 +125,8 @@ export async function serveStdio(options: BatonMcpOptions = {}): Promise<string>
   log(`${reason}: closing every agent`);
   const bounded = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
   await Promise.race([mcp.close(), bounded]);
-  killAllWorkersNow();
+  mcp.pool.supervisor.killAll();
   removeScratch();
-  process.off("SIGINT", onSignal);
-  process.off("SIGTERM", onSignal);
+  removeSignalHandlers();
   return reason;
 }

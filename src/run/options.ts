@@ -1,4 +1,5 @@
 import type { Backend } from "../backends/types.ts";
+import type { Supervisor } from "../core/process/supervisor.ts";
 import { BatonError } from "../errors.ts";
 import type { AnswerBook, Question } from "./clarify.ts";
 import type { ContextPack } from "./context-pack.ts";
@@ -35,6 +36,8 @@ export interface RunOptions {
   /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
   home?: string;
   signal?: AbortSignal;
+  /** Owns every process of the run (workers, setup, verify). Default: the run's pool makes its own. */
+  supervisor?: Supervisor;
   /** Continue this killed run in its own directory; its finished workers are not run again. */
   resumeRunId?: string;
   /** Pattern D: the section workers edit files (writers, each with its section as its scope). */

@@ -2,8 +2,9 @@ import { join } from "node:path";
 import type { WorkerEvent } from "../backends/types.ts";
 import { EXIT } from "../cli/exit-codes.ts";
 import type { AgentSnapshot } from "../core/agent.ts";
+import { RUN_DEFAULTS } from "../core/defaults.ts";
 import { Pool } from "../core/pool.ts";
-import { OWNER_ID } from "../core/registry.ts";
+import { ownerId } from "../core/process/owner.ts";
 import type { Usage } from "../core/usage.ts";
 import { isBatonError } from "../errors.ts";
 import { checkWorktreeRepo } from "../git/preflight.ts";
@@ -118,9 +119,10 @@ export async function runTask(
   };
   const pool = new Pool({
     backends: options.backends,
-    concurrency: options.concurrency ?? 4,
-    turnTimeoutMs: options.timeoutMs ?? 10 * 60_000,
-    stallTimeoutMs: options.stallTimeoutMs ?? 5 * 60_000,
+    concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency,
+    turnTimeoutMs: options.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
+    stallTimeoutMs: options.stallTimeoutMs ?? RUN_DEFAULTS.stallTimeoutMs,
+    supervisor: options.supervisor,
     cwd: options.cwd,
     maxTokens: options.maxTokens,
     scratchDir: recorder.agentDir("."),
@@ -149,6 +151,7 @@ export async function runTask(
       resolveConflicts: options.resolveConflicts,
       commandTimeoutMs: options.timeoutMs,
       signal: commands.signal,
+      supervisor: pool.supervisor,
       journal: (entry) => recorder.journal.append(entry),
       saveFile: recordSaver((id) => recorder.agentDir(id)),
     });
@@ -161,7 +164,7 @@ export async function runTask(
     backendFor: options.backendFor,
     writers,
   });
-  recorder.writeJson("owner.json", { pid: process.pid, ownerId: OWNER_ID });
+  recorder.writeJson("owner.json", { pid: process.pid, ownerId: ownerId() });
   if (replay)
     recorder.journal.append({
       type: "run.resumed",

@@ -8,6 +8,7 @@ import { WAIT_MAX_MS } from "../../mcp/schemas.ts";
 import { serveStdio } from "../../mcp/server.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
+import { reapLeftovers } from "../reap.ts";
 import type { RegisterCommand } from "./index.ts";
 
 interface McpFlags {
@@ -93,6 +94,7 @@ export const registerMcp: RegisterCommand = (program: Command) => {
         turnTimeoutMs: parseDurationMs(flags.turnTimeout, "--turn-timeout"),
         stallTimeoutMs: parseDurationMs(flags.stallTimeout, "--stall-timeout"),
       };
+      reapLeftovers();
       try {
         options.backend.resolve();
       } catch (error) {

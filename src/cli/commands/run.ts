@@ -1,7 +1,8 @@
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
-import { setGracefulSignalHandler } from "../../core/registry.ts";
+import { handleSignals } from "../../core/process/signals.ts";
+import { Supervisor } from "../../core/process/supervisor.ts";
 import { BatonError } from "../../errors.ts";
 import { checkWorktreeRepo } from "../../git/preflight.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
@@ -13,6 +14,7 @@ import { type RunView, runTask } from "../../run/run.ts";
 import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { parseList, parseWhole } from "../parse.ts";
+import { reapLeftovers } from "../reap.ts";
 
 interface RunFlags {
   pattern: string;
@@ -198,6 +200,16 @@ export async function executeRun(
 ): Promise<number> {
   let rehearsal: Rehearsal | undefined;
   const controller = new AbortController();
+  reapLeftovers();
+  const supervisor = new Supervisor();
+  // The first Ctrl-C stops the workers and keeps partial results; a second kills everything at once.
+  const removeSignalHandlers = handleSignals({
+    killAll: () => supervisor.killAll(),
+    graceful: () => {
+      process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
+      controller.abort();
+    },
+  });
   try {
     if (flags.rehearse) {
       rehearsal = await startRehearsal(flags.script);
@@ -222,19 +234,17 @@ export async function executeRun(
       ...given,
       backends: backend,
       signal: controller.signal,
+      supervisor,
       ask: interactive ? (q) => askOnTerminal(q, view) : undefined,
     };
-    setGracefulSignalHandler(() => {
-      process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
-      controller.abort();
-    });
     const result = await runTask(options, { onUpdate: (v) => view?.update(v) });
     view?.stop(result);
     if (flags.json) process.stdout.write(`${JSON.stringify(jsonOf(result))}\n`);
     else printSummary(result, rehearsal !== undefined);
     return result.exitCode;
   } finally {
-    setGracefulSignalHandler(undefined);
+    removeSignalHandlers();
+    supervisor.dispose();
     await rehearsal?.close();
   }
 }
