@@ -1,5 +1,4 @@
 import type { Supervisor } from "../core/process/supervisor.ts";
-import type { EndReason } from "../core/status.ts";
 import type { Usage } from "../core/usage.ts";
 
 /** Sandbox a worker runs in. Readers get `read-only`; only writers get more. */
@@ -57,68 +56,64 @@ export interface TurnParser {
   end(exit: { exitCode: number | null; signal: string | null; stderrTail: string }): WorkerEvent[];
 }
 
-interface BackendBase {
+/** A backend that runs each turn as its own process: `command` gives the argv, `parser` reads its stdout. */
+export interface ProcessBackend {
   readonly name: string;
+  readonly kind?: "process";
   /** Throws `BatonError("E_BACKEND_MISSING")` with install advice when the CLI cannot be found. */
   resolve(): string;
-}
-
-/** A backend that runs each turn as one process: the pool starts it and reads its stdout. */
-export interface ProcessBackend extends BackendBase {
   command(request: TurnRequest): TurnCommand;
   parser(): TurnParser;
-  startTurn?: undefined;
 }
 
 /**
- * A backend that runs turns its own way, e.g. one long-lived process serving many agents as threads.
- * It starts whatever processes it needs through `context.supervisor` (so they are tagged, swept and
- * killed like every other), reports events through `context.onEvent`, and honours the deadlines and
- * `stop`. The pool treats the returned turn exactly like a process turn.
+ * A backend that owns long-lived processes and runs every turn as a request on one of them (e.g. one
+ * `codex app-server` serving many threads). The pool opens one session per backend when its first turn
+ * starts and closes it on shutdown; the turn supervisor in src/core keeps the deadline, stall watchdog
+ * and outcome the same as for process backends.
  */
-export interface ServiceBackend extends BackendBase {
-  startTurn(request: TurnRequest, context: TurnContext): RunningTurn;
+export interface SessionBackend {
+  readonly name: string;
+  readonly kind: "session";
+  /** Throws a `BatonError` (missing CLI, unsupported version) with what to do instead. */
+  resolve(): string;
+  openSession(context: SessionContext): BackendSession;
 }
 
-export type Backend = ProcessBackend | ServiceBackend;
+export type Backend = ProcessBackend | SessionBackend;
 
-/** What the pool gives a turn besides its request. */
-export interface TurnContext {
+export interface SessionContext {
+  /** Prefix of the pool's process tags (`<owner>:<pool>`); every process the session starts carries one. */
+  tagPrefix: string;
+  /** Start the session's processes through it: tagged, swept on exit, killed with the pool. */
   supervisor: Supervisor;
-  /** Unique to this turn: put it on every process started for it (a late kill then never hits the next one). */
+}
+
+export interface BackendSession {
+  /** Starts one turn; its events go to `hooks.onEvent`, the last being `turn.completed` or `turn.failed`. */
+  startTurn(request: TurnRequest, hooks: SessionTurnHooks): SessionTurn;
+  /** The agent was closed: forget its thread and kill whatever it left running. */
+  release(agentId: string): Promise<void>;
+  /** Stops every long-lived process of the session and waits until they are gone. */
+  close(): Promise<void>;
+}
+
+export interface SessionTurnHooks {
+  /** The pool's tag for this turn (`<owner>:<pool>:<agent>:<turn>`): commands the turn starts carry it. */
   tag: string;
-  /** Whole-turn deadline; 0 or undefined = none. End reason `timed_out`. */
-  turnTimeoutMs?: number;
-  /** No output for this long ends the turn as `stalled`; 0 or undefined = off. */
-  stallTimeoutMs?: number;
-  /** Grace between SIGTERM and SIGKILL when a turn is stopped. */
-  killGraceMs: number;
   onEvent(event: WorkerEvent): void;
-  onStderr(text: string): void;
+  onStderr?(text: string): void;
 }
 
-/** Why a turn was stopped from outside. */
-export type StopReason = Exclude<EndReason, "completed" | "failed">;
-
-/** How one turn ended, whatever ran it. */
-export interface TurnOutcome {
-  endReason: EndReason;
-  finalMessage?: string;
-  error?: string;
-  threadId?: string;
-  usage?: Usage;
-  usageIsCumulative: boolean;
-  rateLimited?: boolean;
-  retryAfterMs?: number;
-  exitCode: number | null;
-  signal: string | null;
-  pid?: number;
-}
-
-export interface RunningTurn {
+export interface SessionTurn {
+  /** The long-lived process serving the turn, if it has started. */
   readonly pid: number | undefined;
-  /** Never rejects. */
-  readonly done: Promise<TurnOutcome>;
-  /** Stops the turn; its outcome then has this end reason. Resolves when everything it ran is gone. */
-  stop(reason: StopReason, graceMs?: number): Promise<void>;
+  /** Resolves when the turn is over (its terminal event was emitted) and every command it started is gone. */
+  readonly ended: Promise<void>;
+  /** Interrupts the turn and kills its commands; resolves once they are gone. */
+  stop(graceMs: number): Promise<void>;
+}
+
+export function isSessionBackend(backend: Backend): backend is SessionBackend {
+  return backend.kind === "session";
 }

@@ -1,6 +1,7 @@
-import type { RunningTurn, SandboxMode } from "../backends/types.ts";
+import type { SandboxMode } from "../backends/types.ts";
 import { type Phase, statusOf } from "./lifecycle.ts";
 import type { AgentStatus, EndReason } from "./status.ts";
+import type { RunningTurn } from "./turn.ts";
 import { type Usage, ZERO_USAGE } from "./usage.ts";
 
 /** What a caller may set when spawning an agent. */

@@ -189,6 +189,7 @@ export class Pool {
       agent.endReason ??= "closed";
       this.#engine.move(agent, "close");
     }
+    await this.#engine.release(agent);
     this.#engine.emit({ type: "agent.closed", agentId: id, previousStatus: previous });
     return { previous_status: previous };
   }
@@ -229,6 +230,7 @@ export class Pool {
   async shutdown(): Promise<void> {
     this.#engine.shutDown = true;
     await Promise.all([...this.#engine.agents.keys()].map((id) => this.close(id)));
+    await this.#engine.closeSessions();
     this.#events.close();
     if (this.#ownsSupervisor) this.supervisor.dispose();
     if (this.#ownsScratch && this.#scratch) rmSync(this.#scratch, { recursive: true, force: true });

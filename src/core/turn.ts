@@ -1,56 +1,87 @@
-import type {
-  Backend,
-  ProcessBackend,
-  RunningTurn,
-  StopReason,
-  TurnCommand,
-  TurnContext,
-  TurnOutcome,
-  TurnParser,
-  TurnRequest,
-  WorkerEvent,
+import {
+  type Backend,
+  type BackendSession,
+  isSessionBackend,
+  type TurnRequest,
+  type WorkerEvent,
 } from "../backends/types.ts";
-import { lineSplitter, tailBuffer } from "../util/lines.ts";
+import { isBatonError } from "../errors.ts";
+import { POOL_DEFAULTS } from "./defaults.ts";
+import type { Supervisor } from "./process/supervisor.ts";
+import { watchdog } from "./process/watchdog.ts";
+import type { EndReason } from "./status.ts";
+import { processSource } from "./turn-process.ts";
+import type { TurnFeed, TurnSource } from "./turn-source.ts";
+import type { Usage } from "./usage.ts";
 
-/** Runs one turn with any backend: its own `startTurn`, or one supervised process per turn. */
-export function startTurn(backend: Backend, request: TurnRequest, context: TurnContext): RunningTurn {
-  if (backend.startTurn) {
-    try {
-      return backend.startTurn(request, context);
-    } catch (error) {
-      return settled(`the ${backend.name} backend could not start the turn: ${messageOf(error)}`);
-    }
-  }
-  return startProcessTurn(backend, request, context);
+/** Why a turn was stopped from outside. */
+export type StopReason = Exclude<EndReason, "completed" | "failed">;
+
+export interface TurnOutcome {
+  endReason: EndReason;
+  finalMessage?: string;
+  error?: string;
+  threadId?: string;
+  usage?: Usage;
+  usageIsCumulative: boolean;
+  rateLimited?: boolean;
+  retryAfterMs?: number;
+  exitCode: number | null;
+  signal: string | null;
+  pid?: number;
 }
 
-function startProcessTurn(backend: ProcessBackend, request: TurnRequest, context: TurnContext): RunningTurn {
-  let command: TurnCommand;
-  let parser: TurnParser;
-  try {
-    command = backend.command(request);
-    parser = backend.parser();
-  } catch (error) {
-    return settled(messageOf(error));
-  }
-  const child = context.supervisor.spawn<StopReason>({
-    file: command.file,
-    args: command.args,
-    cwd: request.cwd,
-    env: command.env,
-    stdin: command.stdin,
-    tag: context.tag,
-    timeoutMs: context.turnTimeoutMs,
-    stallTimeoutMs: context.stallTimeoutMs,
-    killGraceMs: context.killGraceMs,
-  });
+export interface TurnOptions {
+  /** Starts the turn's process (process backends). */
+  supervisor: Supervisor;
+  tag: string;
+  /** Whole-turn deadline; 0 or undefined = none. */
+  turnTimeoutMs?: number;
+  /** Kill the turn when the worker emits nothing (stdout or stderr) for this long; 0 or undefined = off. */
+  stallTimeoutMs?: number;
+  /** Grace between SIGTERM and SIGKILL when a turn is stopped. */
+  killGraceMs?: number;
+  onEvent?: (event: WorkerEvent) => void;
+  onStderr?: (text: string) => void;
+}
 
-  const stderr = tailBuffer(8_192);
+export interface RunningTurn {
+  readonly pid: number | undefined;
+  readonly done: Promise<TurnOutcome>;
+  /** Stops the turn; its outcome then has this end reason. Resolves when the whole tree is gone. */
+  stop(reason: StopReason, graceMs?: number): Promise<void>;
+}
+
+/**
+ * Runs one turn, enforcing its deadline and stall watchdog: as its own process for a process backend
+ * (turn-process.ts), or as a request on the session's long-lived process for a session backend.
+ */
+export function startTurn(
+  backend: Backend,
+  request: TurnRequest,
+  options: TurnOptions,
+  session?: BackendSession,
+): RunningTurn {
+  if (isSessionBackend(backend) !== (session !== undefined)) {
+    throw new Error(`startTurn: backend "${backend.name}" and session do not match`);
+  }
+  return supervise(request, options, (feed) =>
+    isSessionBackend(backend)
+      ? sessionSource(session!, request, options.tag, feed)
+      : processSource(backend, request, options.supervisor, options.tag, feed),
+  );
+}
+
+function supervise(
+  request: TurnRequest,
+  options: TurnOptions,
+  open: (feed: TurnFeed) => TurnSource,
+): RunningTurn {
+  let stoppedFor: StopReason | undefined;
   let threadId = request.threadId;
   let finalMessage: string | undefined;
   let completed: Extract<WorkerEvent, { type: "turn.completed" }> | undefined;
   let failed: Extract<WorkerEvent, { type: "turn.failed" }> | undefined;
-  let parserError: string | undefined;
 
   const handle = (event: WorkerEvent) => {
     if (event.type === "thread.started") threadId = event.threadId;
@@ -58,82 +89,119 @@ function startProcessTurn(backend: ProcessBackend, request: TurnRequest, context
       finalMessage = event.item.text ?? "";
     else if (event.type === "turn.completed") completed = event;
     else if (event.type === "turn.failed") failed ??= event;
-    context.onEvent(event);
+    options.onEvent?.(event);
   };
-  /** A parser that throws fails this turn (and stops its process); nothing escapes into stream handlers. */
-  const parse = (produce: () => WorkerEvent[]) => {
-    if (parserError !== undefined) return;
-    let events: WorkerEvent[];
-    try {
-      events = produce();
-    } catch (error) {
-      parserError = `the ${backend.name} stream parser failed: ${messageOf(error)}`;
-      void child.stop("interrupted");
-      return;
-    }
-    for (const event of events) handle(event);
+  let source: TurnSource | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (
+    reason: StopReason,
+    graceMs = options.killGraceMs ?? POOL_DEFAULTS.killGraceMs,
+  ): Promise<void> => {
+    // A stop that races the turn's own end (its terminal event is in) does not change how it ended.
+    if (!completed && !failed) stoppedFor ??= reason;
+    stopping ??= source?.kill(graceMs) ?? Promise.resolve();
+    return stopping;
   };
-  const stdout = lineSplitter((line) => parse(() => parser.line(line)));
-  child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr?.on("data", (chunk: Buffer) => {
-    const text = chunk.toString("utf8");
-    stderr.push(text);
-    context.onStderr(text);
-  });
+  const watch = watchdog(
+    { timeoutMs: options.turnTimeoutMs, stallTimeoutMs: options.stallTimeoutMs },
+    (reason, grace) => void stop(reason, grace),
+  );
 
-  const done = child.done.then((exit): TurnOutcome => {
-    stdout.end();
+  try {
+    source = open({
+      event: handle,
+      activity: () => watch.touch(),
+      stderr: (text) => options.onStderr?.(text),
+    });
+  } catch (error) {
+    watch.clear();
+    const message = isBatonError(error) || error instanceof Error ? error.message : String(error);
+    return settled({
+      endReason: "failed",
+      error: message,
+      usageIsCumulative: false,
+      exitCode: null,
+      signal: null,
+    });
+  }
+  const pid = source.pid;
+  const opened = source;
+
+  const done = opened.closed.then(async (end): Promise<TurnOutcome> => {
+    watch.clear();
+    if (!stoppedFor && !completed && !failed && !end.startError)
+      for (const event of end.trailing()) handle(event);
     const base = {
       threadId,
       usageIsCumulative: completed?.usageIsCumulative ?? false,
-      exitCode: exit.exitCode,
-      signal: exit.signal,
-      pid: exit.pid,
+      exitCode: end.exitCode,
+      signal: end.signal,
+      pid,
     };
-    if (exit.startError) return { ...base, endReason: "failed", error: exit.startError };
-    if (parserError) return { ...base, endReason: "failed", error: parserError, usage: completed?.usage };
-    const stoppedFor = exit.stoppedFor;
-    if (!stoppedFor && !completed && !failed) {
-      const { exitCode, signal } = exit;
-      parse(() => parser.end({ exitCode, signal, stderrTail: stderr.text() }));
-      if (parserError) return { ...base, endReason: "failed", error: parserError };
-    }
-    if (stoppedFor) {
-      const error = stopText(stoppedFor, context);
-      return { ...base, endReason: stoppedFor, finalMessage, usage: completed?.usage, error };
-    }
-    if (failed) {
+    let outcome: TurnOutcome;
+    if (end.startError) {
+      outcome = { ...base, endReason: "failed", error: end.startError };
+    } else if (stoppedFor) {
+      const error = stopText(stoppedFor, options);
+      outcome = { ...base, endReason: stoppedFor, finalMessage, usage: completed?.usage, error };
+    } else if (failed) {
       const { message: error, rateLimited, retryAfterMs } = failed;
-      return { ...base, endReason: "failed", error, rateLimited, retryAfterMs, usage: completed?.usage };
+      outcome = { ...base, endReason: "failed", error, rateLimited, retryAfterMs, usage: completed?.usage };
+    } else {
+      outcome = {
+        ...base,
+        endReason: "completed",
+        finalMessage: finalMessage ?? "",
+        usage: completed?.usage,
+      };
     }
-    return { ...base, endReason: "completed", finalMessage: finalMessage ?? "", usage: completed?.usage };
+    await end.cleanup?.();
+    return outcome;
   });
 
-  return { pid: child.pid, done, stop: (reason, graceMs) => child.stop(reason, graceMs) };
+  return { pid, done, stop };
 }
 
-function stopText(reason: StopReason, context: TurnContext): string {
+/** A turn as a request on a session backend's long-lived process. */
+function sessionSource(
+  session: BackendSession,
+  request: TurnRequest,
+  tag: string,
+  feed: TurnFeed,
+): TurnSource {
+  const turn = session.startTurn(request, {
+    tag,
+    onEvent: (event) => {
+      feed.activity();
+      feed.event(event);
+    },
+    onStderr: (text) => {
+      feed.activity();
+      feed.stderr(text);
+    },
+  });
+  return {
+    pid: turn.pid,
+    closed: turn.ended.then(() => ({
+      exitCode: null,
+      signal: null,
+      trailing: () => [{ type: "turn.failed", message: "the session ended the turn without a result" }],
+    })),
+    kill: (graceMs) => turn.stop(graceMs),
+  };
+}
+
+function stopText(reason: StopReason, options: TurnOptions): string {
   switch (reason) {
     case "timed_out":
-      return `the turn exceeded its deadline of ${context.turnTimeoutMs} ms and was killed`;
+      return `the turn exceeded its deadline of ${options.turnTimeoutMs} ms and was killed`;
     case "stalled":
-      return `the worker produced no output for ${context.stallTimeoutMs} ms and was killed`;
+      return `the worker produced no output for ${options.stallTimeoutMs} ms and was killed`;
     default:
       return `the turn was stopped (${reason})`;
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function settled(error: string): RunningTurn {
-  const outcome: TurnOutcome = {
-    endReason: "failed",
-    error,
-    usageIsCumulative: false,
-    exitCode: null,
-    signal: null,
-  };
+function settled(outcome: TurnOutcome): RunningTurn {
   return { pid: undefined, done: Promise.resolve(outcome), stop: () => Promise.resolve() };
 }

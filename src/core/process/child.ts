@@ -4,6 +4,7 @@ import type { Readable } from "node:stream";
 import { POOL_DEFAULTS } from "../defaults.ts";
 import { killTreeNow, terminateTree } from "./kill.ts";
 import { WORKER_TAG_VAR } from "./procfs.ts";
+import { watchdog } from "./watchdog.ts";
 
 /** What to start, and the limits it runs under. */
 export interface ChildSpec {
@@ -84,13 +85,6 @@ export function startChild<R extends string>(spec: ChildSpec, hooks: ChildHooks)
   let exited = false;
   let stoppedFor: R | WatchdogReason | undefined;
   let stopping: Promise<void> | undefined;
-  let lastOutputAt = Date.now();
-  const touch = () => {
-    lastOutputAt = Date.now();
-  };
-  child.stdout?.on("data", touch);
-  child.stderr?.on("data", touch);
-
   const stopTree = (reason: R | WatchdogReason, graceMs: number): Promise<void> => {
     if (exited || pid === undefined) return stopping ?? Promise.resolve();
     stoppedFor ??= reason;
@@ -100,20 +94,13 @@ export function startChild<R extends string>(spec: ChildSpec, hooks: ChildHooks)
         : terminateTree(pid, { graceMs, tag: spec.tag, rootStartTicks: startTicks });
     return stopping;
   };
-  const timers: NodeJS.Timeout[] = [];
-  const watchdog = POOL_DEFAULTS.watchdogGraceMs;
-  if (spec.timeoutMs && spec.timeoutMs > 0) {
-    timers.push(setTimeout(() => void stopTree("timed_out", watchdog), spec.timeoutMs));
-  }
-  if (spec.stallTimeoutMs && spec.stallTimeoutMs > 0) {
-    const stallMs = spec.stallTimeoutMs;
-    const tick = Math.max(10, Math.min(1_000, Math.floor(stallMs / 4)));
-    timers.push(
-      setInterval(() => {
-        if (Date.now() - lastOutputAt >= stallMs) void stopTree("stalled", watchdog);
-      }, tick),
-    );
-  }
+  const watch = watchdog(
+    { timeoutMs: spec.timeoutMs, stallTimeoutMs: spec.stallTimeoutMs },
+    (reason, grace) => stopTree(reason, grace),
+  );
+  child.stdout?.on("data", watch.touch);
+  child.stderr?.on("data", watch.touch);
+
   const onAbort = () => void stopTree("cancelled", spec.killGraceMs ?? POOL_DEFAULTS.killGraceMs);
   spec.signal?.addEventListener("abort", onAbort, { once: true });
   if (spec.signal?.aborted) onAbort();
@@ -128,7 +115,7 @@ export function startChild<R extends string>(spec: ChildSpec, hooks: ChildHooks)
     );
     const cleanUp = () => {
       exited = true;
-      for (const t of timers) clearTimeout(t);
+      watch.clear();
       spec.signal?.removeEventListener("abort", onAbort);
     };
     child.once("error", (error) => {
