@@ -47,9 +47,10 @@ export function loadRunRecord(runId: string, home?: string, nowMs = Date.now()):
   return { view, stale, journal, timeline, agents, rehearsal: isRehearsal(started?.options), nowMs };
 }
 
+/** `run.started` records how the workers were made; a rehearsal's talk to a scripted model. */
 function isRehearsal(options: Record<string, unknown> | undefined): boolean {
-  const value = options?.rehearsal ?? options?.rehearse;
-  return value === true || (typeof value === "object" && value !== null);
+  const launch = options?.launch as { rehearse?: unknown } | undefined;
+  return launch?.rehearse === true;
 }
 
 function readText(file: string): string | undefined {
