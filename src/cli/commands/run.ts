@@ -13,7 +13,8 @@ import { PATTERNS, type PatternName } from "../../run/result.ts";
 import { type RunView, runTask } from "../../run/run.ts";
 import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
-import { parseList, parseWhole } from "../parse.ts";
+import { checkDirectory, parseList, parseWhole } from "../parse.ts";
+import { keepRunningOnBrokenStdout } from "../pipes.ts";
 
 interface RunFlags {
   pattern: string;
@@ -146,6 +147,7 @@ Examples:
 
 async function runCommand(task: string, flags: RunFlags): Promise<number> {
   // Everything that can be wrong with the input is found before a run directory exists.
+  if (flags.cwd !== undefined) checkDirectory(flags.cwd);
   const timeoutMs = flags.timeout ? parseDurationMs(flags.timeout, "--timeout") : undefined;
   const stallTimeoutMs = flags.stallTimeout
     ? parseDurationMs(flags.stallTimeout, "--stall-timeout")
@@ -237,7 +239,9 @@ export async function executeRun(
       process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
       controller.abort();
     });
-    const result = await runTask(options, { onUpdate: (v) => view?.update(v) });
+    const result = await keepRunningOnBrokenStdout(() =>
+      runTask(options, { onUpdate: (v) => view?.update(v) }),
+    );
     view?.stop(result);
     if (flags.json) process.stdout.write(`${JSON.stringify(jsonOf(result))}\n`);
     else printSummary(result, rehearsal !== undefined);
