@@ -44,6 +44,9 @@ export interface RunningTurn {
   stop(reason: StopReason, graceMs?: number): Promise<void>;
 }
 
+/** How a pool starts a turn: `startTurn` here, or a fleet's dispatcher that runs it on a worker. */
+export type TurnStarter = (backend: Backend, request: TurnRequest, options: TurnOptions) => RunningTurn;
+
 /** Runs one turn as one process, enforcing its deadline and stall watchdog. */
 export function startTurn(backend: Backend, request: TurnRequest, options: TurnOptions): RunningTurn {
   let command: ReturnType<Backend["command"]>;

@@ -43,6 +43,10 @@ reaped when this command started.`,
         );
       }
       const started = Replay.load(runDir(runId)).started;
+      if (started.pattern === "map") {
+        process.exitCode = await (await import("./map.ts")).resumeMap(runId, flags);
+        return;
+      }
       // Everything the run was started with comes back from the record (see recordedOptions in run.ts).
       const options: Omit<RunOptions, "backends"> = {
         ...(started.options as Partial<RunOptions>),
