@@ -4,11 +4,11 @@ import { EXIT } from "../cli/exit-codes.ts";
 import { Pool } from "../core/pool.ts";
 import { OWNER_ID } from "../core/registry.ts";
 import { isBatonError } from "../errors.ts";
-import { RunRecorder } from "../run/recorder.ts";
+import { openRunRecord } from "../run/record-open.ts";
 import { renderReport } from "../run/report.ts";
 import { type RunStatus, type RunView, toRow } from "../run/run.ts";
-import { readJournal } from "../store/journal.ts";
-import { newRunId, runDir } from "../store/paths.ts";
+import { releaseRunLock } from "../store/lock.ts";
+import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { runItem } from "./item.ts";
 import { checkMapOptions, type MapOptions, type RecordedMapOptions } from "./options.ts";
 import { outputSchema } from "./output-schema.ts";
@@ -42,7 +42,8 @@ export async function mapTasks(
 ): Promise<MapView & { exitCode: number }> {
   checkMapOptions(options);
   const runId = options.resumeRunId ?? newRunId();
-  const dir = runDir(runId, options.home);
+  const home = options.home ?? batonHome();
+  const dir = runDir(runId, home);
   const source = typeof options.tasks === "string" ? `--tasks ${options.tasks}` : "tasks";
   const items: MapItem[] =
     typeof options.tasks === "string"
@@ -50,24 +51,8 @@ export async function mapTasks(
       : itemsFromObjects(options.tasks, options.idField);
   checkTemplate(options.prompt, items, source);
   const schema = options.outputSchema ? outputSchema(options.outputSchema, "--output-schema") : undefined;
-  const recorder = new RunRecorder(dir);
-  const results = new ResultsFile(resolve(options.out ?? join(dir, "results.jsonl")), schema?.json);
-  let agentNumber = options.resumeRunId ? lastAgentNumber(join(dir, "journal.jsonl")) : 0;
-  const progress: MapProgress = {
-    total: items.length,
-    done: 0,
-    failed: 0,
-    running: 0,
-    skipped: 0,
-    startedAt: Date.now(),
-  };
-  for (const item of items) {
-    const status = results.done.get(item.id);
-    if (status === undefined) continue;
-    progress.done++;
-    progress.skipped++;
-    if (status === "failed") progress.failed++;
-  }
+  const owner = { pid: process.pid, ownerId: OWNER_ID };
+  const startedAt = Date.now();
   const view: MapView = {
     runId,
     dir,
@@ -75,9 +60,37 @@ export async function mapTasks(
     status: "running",
     pattern: "map",
     agents: [],
-    startedAt: progress.startedAt,
-    map: { ...progress, out: results.file, notDone: 0 },
+    startedAt,
+    map: { total: items.length, done: 0, failed: 0, running: 0, skipped: 0, startedAt, out: "", notDone: 0 },
   };
+  const out = resolve(options.out ?? join(dir, "results.jsonl"));
+  const { recorder, replay } = openRunRecord({
+    home,
+    runId,
+    resume: options.resumeRunId !== undefined,
+    owner,
+    started: {
+      type: "run.started",
+      runId,
+      task: options.prompt,
+      pattern: "map",
+      cwd: options.cwd ?? process.cwd(),
+      options: recordedOptions(options, dir, out),
+    },
+    snapshot: view,
+  });
+  if (typeof options.tasks !== "string" && !options.resumeRunId)
+    writeFileSync(join(dir, "tasks.jsonl"), items.map((i) => `${JSON.stringify(i.fields)}\n`).join(""));
+  const results = new ResultsFile(out, schema?.json);
+  let agentNumber = replay?.lastAgentNumber ?? 0;
+  const progress: MapProgress = { ...view.map };
+  for (const item of items) {
+    const status = results.done.get(item.id);
+    if (status === undefined) continue;
+    progress.done++;
+    progress.skipped++;
+    if (status === "failed") progress.failed++;
+  }
   let lastWrite = 0;
   const save = (force = false) => {
     const now = Date.now();
@@ -104,18 +117,6 @@ export async function mapTasks(
       hooks.onProgress?.(progress);
     },
   });
-  recorder.writeJson("owner.json", { pid: process.pid, ownerId: OWNER_ID });
-  if (options.resumeRunId)
-    recorder.journal.append({ type: "run.resumed", lastAgentNumber: agentNumber, ownerPid: process.pid });
-  else
-    recorder.journal.append({
-      type: "run.started",
-      runId,
-      task: options.prompt,
-      pattern: "map",
-      cwd: options.cwd ?? process.cwd(),
-      options: recordedOptions(options, items, dir, results.file),
-    });
   save(true);
   hooks.onStart?.(view);
   let cancelled = false;
@@ -123,6 +124,9 @@ export async function mapTasks(
     cancelled = true;
     void pool.cancelAll("cancelled");
   };
+  // A record that cannot be written stops the map as a cancel would.
+  recorder.onFault = () => void pool.cancelAll("cancelled");
+  if (recorder.fault) recorder.onFault(recorder.fault);
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -157,12 +161,25 @@ export async function mapTasks(
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     await pool.shutdown();
+    if (recorder.fault) {
+      view.status = "failed";
+      view.error = recorder.fault.message;
+    }
     view.endedAt = Date.now();
     save(true);
     const exitCode = EXIT_FOR[view.status as Exclude<RunStatus, "running">];
     recorder.writeText("report.md", `${renderReport(view)}${mapReport(view)}`);
-    recorder.journal.append({ type: "run.ended", status: view.status, exitCode, error: view.error });
+    // A map with items not done (cancel, budget, a record fault) can be resumed: it runs only those.
+    const resumable = view.map.notDone > 0;
+    recorder.journal.append({
+      type: "run.ended",
+      status: view.status,
+      exitCode,
+      error: view.error,
+      ...(resumable ? { resumable } : {}),
+    });
     await recorder.close();
+    releaseRunLock(recorder.dir, owner);
   }
   return { ...view, exitCode: EXIT_FOR[view.status as Exclude<RunStatus, "running">] };
 }
@@ -186,16 +203,10 @@ function mapReport(view: MapView): string {
   ].join("\n");
 }
 
-/** What a resume needs; items given as objects are kept in the record so a resume can read them back. */
-function recordedOptions(o: MapOptions, items: MapItem[], dir: string, out: string): RecordedMapOptions {
-  let tasks: string;
-  if (typeof o.tasks === "string") tasks = resolve(o.tasks);
-  else {
-    tasks = join(dir, "tasks.jsonl");
-    writeFileSync(tasks, items.map((i) => `${JSON.stringify(i.fields)}\n`).join(""));
-  }
+/** What a resume needs; items given as objects are kept in the record (`tasks.jsonl`) for it. */
+function recordedOptions(o: MapOptions, dir: string, out: string): RecordedMapOptions {
   return {
-    tasks,
+    tasks: typeof o.tasks === "string" ? resolve(o.tasks) : join(dir, "tasks.jsonl"),
     prompt: o.prompt,
     idField: o.idField,
     outputSchema: o.outputSchema,
@@ -207,13 +218,6 @@ function recordedOptions(o: MapOptions, items: MapItem[], dir: string, out: stri
     retries: o.retries,
     sandbox: o.sandbox,
     cwd: o.cwd,
-    backendSpec: o.backendSpec,
+    launch: o.launch,
   };
-}
-
-function lastAgentNumber(journal: string): number {
-  let last = 0;
-  for (const e of readJournal(journal).entries)
-    if (e.type === "agent.spawned") last = Math.max(last, Number(/(\d+)$/.exec(e.agentId)?.[1] ?? 0));
-  return last;
 }

@@ -1,12 +1,7 @@
 import type { Backend, SandboxMode } from "../backends/types.ts";
 import type { PoolOptions } from "../core/pool.ts";
 import { BatonError } from "../errors.ts";
-
-export interface BackendSpec {
-  name: string;
-  command?: string;
-  pty?: boolean;
-}
+import type { LaunchOptions } from "../run/options.ts";
 
 export interface MapOptions {
   /** The task list: a `.csv` (header row) or `.jsonl` file, or the items themselves (objects of fields). */
@@ -32,8 +27,8 @@ export interface MapOptions {
   /** Default `read-only`. */
   sandbox?: SandboxMode;
   backends: Backend | Record<string, Backend>;
-  /** How the CLI built `backends` (`--backend`, `--command`, `--pty`), recorded so a resume can build it again. */
-  backendSpec?: BackendSpec;
+  /** How the CLI built `backends` (backend, command, pty, rehearsal), recorded so a resume builds it again. */
+  launch?: LaunchOptions;
   /** Runs turns somewhere else than here, e.g. on a worker fleet (src/fleet); default: local processes. */
   turns?: PoolOptions["turns"];
   cwd?: string;

@@ -4,8 +4,23 @@ import type { AnswerBook, Question } from "./clarify.ts";
 import type { ContextPack } from "./context-pack.ts";
 import { PATTERNS, type PatternName } from "./result.ts";
 
+/**
+ * How the CLI made the run's workers (backend, its command template, pty, rehearsal and its
+ * script). Plain data, recorded in `run.started`, so `baton resume` makes the same ones: a
+ * `--backend command` run resumes on that command, a rehearsal on its scripted model, never a real one.
+ */
+export interface LaunchOptions {
+  backend: string;
+  command?: string;
+  pty?: boolean;
+  rehearse?: boolean;
+  /** Absolute path of the rehearsal's model script; undefined: the built-in one. */
+  script?: string;
+}
+
 export interface RunOptions {
   task: string;
+  launch?: LaunchOptions;
   /** Default `auto`: a planner agent chooses. */
   pattern?: PatternName | "auto";
   /** Review lenses, research angles or option directions. */

@@ -82,7 +82,7 @@ describe("baton map", () => {
     expect(readFileSync(join(t.dir, "out.csv"), "utf8").trim().split("\n")).toHaveLength(4);
   });
 
-  it("a killed map continues with --resume: finished items are not run again", async () => {
+  it("a killed map continues with baton resume: finished items are not run again", async () => {
     const t = mapDir();
     t.write("tasks.csv", `n,mode\n1,\n2,\n3,hang\n4,hang\n`);
     const child = spawn(
@@ -108,7 +108,8 @@ describe("baton map", () => {
     ).toBe(true);
 
     t.write("tasks.csv", `n,mode\n1,\n2,\n3,\n4,\n`); // the hanging items would answer now
-    const r = baton(t.dir, t.state, ["map", "--resume", runId, ...agent]);
+    // `baton resume` of a map is `baton map --resume`; the backend and its command come from the record.
+    const r = baton(t.dir, t.state, ["resume", runId]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/COMPLETED — map .*: 4\/4 done/);
     expect(

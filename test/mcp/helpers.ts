@@ -1,6 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { Backend, TurnRequest } from "../../src/backends/types.ts";
+import type { ProcessBackend, TurnRequest } from "../../src/backends/types.ts";
 import { type BatonMcp, type BatonMcpOptions, createBatonMcpServer } from "../../src/mcp/server.ts";
 import { fakeBackend } from "../helpers/fake-backend.ts";
 
@@ -20,7 +20,7 @@ export interface Connected {
 }
 
 /** A fake backend that also records what each turn was asked to do. */
-export function recordingBackend(requests: TurnRequest[]): Backend {
+export function recordingBackend(requests: TurnRequest[]): ProcessBackend {
   const inner = fakeBackend();
   return {
     ...inner,

@@ -1,16 +1,18 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import { setGracefulSignalHandler } from "../../core/registry.ts";
 import { BatonError } from "../../errors.ts";
 import { type MapView, mapTasks } from "../../map/map.ts";
-import type { BackendSpec, MapOptions } from "../../map/options.ts";
+import type { MapOptions } from "../../map/options.ts";
 import { loadOutputSchema } from "../../map/output-schema.ts";
 import { progressView } from "../../map/progress.ts";
 import { recordedMapOptions } from "../../map/resume.ts";
 import { loadTasks } from "../../map/tasks.ts";
 import { checkTemplate, renderPrompt } from "../../map/template.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
+import type { LaunchOptions } from "../../run/options.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { parseWhole } from "../parse.ts";
 
@@ -116,21 +118,19 @@ async function mapCommand(flags: MapFlags): Promise<number> {
 }
 
 /** Runs (or resumes) a map with the terminal around it: rehearsal, progress, Ctrl-C, summary or JSON. */
-async function executeMap(
-  options: Omit<MapOptions, "backends">,
-  flags: { json?: boolean; rehearse?: boolean; script?: string },
-): Promise<number> {
+async function executeMap(options: Omit<MapOptions, "backends">, flags: { json?: boolean }): Promise<number> {
   let rehearsal: Rehearsal | undefined;
   const controller = new AbortController();
   try {
-    const spec = options.backendSpec ?? { name: "codex" };
-    if (flags.rehearse && spec.name !== "codex")
+    const launch = options.launch ?? { backend: "codex" };
+    if (launch.rehearse && launch.backend !== "codex")
       throw new BatonError(
         "E_USAGE",
-        `--rehearse drives codex workers; it cannot be combined with --backend ${spec.name}`,
+        `--rehearse drives codex workers; it cannot be combined with --backend ${launch.backend}`,
       );
-    if (flags.rehearse) rehearsal = await startRehearsal(flags.script);
-    const backend = rehearsal?.backend ?? createBackend(spec.name, { command: spec.command, pty: spec.pty });
+    if (launch.rehearse) rehearsal = await startRehearsal(launch.script);
+    const backend =
+      rehearsal?.backend ?? createBackend(launch.backend, { command: launch.command, pty: launch.pty });
     backend.resolve();
     const view = flags.json ? undefined : progressView(process.stderr);
     setGracefulSignalHandler(() => {
@@ -178,13 +178,18 @@ function newOptions(flags: MapFlags): Omit<MapOptions, "backends"> {
     retries: flags.retries,
     sandbox: flags.write ? "workspace-write" : undefined,
     cwd: flags.cwd,
-    backendSpec: backendSpecOf(flags),
+    launch: launchOf(flags),
   };
 }
 
-function backendSpecOf(flags: MapFlags): BackendSpec | undefined {
-  if (flags.backend === undefined && flags.command === undefined) return undefined;
-  return { name: flags.backend ?? "codex", command: flags.command, pty: flags.pty };
+function launchOf(flags: MapFlags): LaunchOptions {
+  return {
+    backend: flags.backend ?? "codex",
+    ...(flags.command !== undefined ? { command: flags.command } : {}),
+    ...(flags.pty ? { pty: true } : {}),
+    ...(flags.rehearse ? { rehearse: true } : {}),
+    ...(flags.script ? { script: resolve(flags.script) } : {}),
+  };
 }
 
 function resumeOptions(flags: MapFlags): Omit<MapOptions, "backends"> {
@@ -201,7 +206,8 @@ function resumeOptions(flags: MapFlags): Omit<MapOptions, "backends"> {
     ...recorded,
     concurrency: flags.concurrency ?? recorded.concurrency,
     maxTokens: flags.maxTokens ?? recorded.maxTokens,
-    backendSpec: backendSpecOf(flags) ?? recorded.backendSpec,
+    // The recorded launch (backend, command, rehearsal) unless the flags name another backend.
+    launch: flags.backend || flags.command ? launchOf(flags) : recorded.launch,
     resumeRunId: flags.resume,
   };
 }

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
@@ -7,7 +8,7 @@ import { checkWorktreeRepo } from "../../git/preflight.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import { type AnswerBook, loadAnswers, type Question } from "../../run/clarify.ts";
 import { type ContextPack, loadContextPack } from "../../run/context-pack.ts";
-import { checkRunOptions, type RunOptions } from "../../run/options.ts";
+import { checkRunOptions, type LaunchOptions, type RunOptions } from "../../run/options.ts";
 import { PATTERNS, type PatternName } from "../../run/result.ts";
 import { type RunView, runTask } from "../../run/run.ts";
 import { liveView } from "../../ui/live.ts";
@@ -218,8 +219,16 @@ export async function executeRun(
     backend.resolve(); // a missing codex CLI is reported now, not once per worker
     const view = flags.json ? undefined : liveView(process.stderr);
     const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
+    const launch: LaunchOptions = {
+      backend: flags.backend ?? "codex",
+      ...(flags.command !== undefined ? { command: flags.command } : {}),
+      ...(flags.pty ? { pty: true } : {}),
+      ...(flags.rehearse ? { rehearse: true } : {}),
+      ...(flags.script ? { script: resolve(flags.script) } : {}),
+    };
     const options: RunOptions = {
       ...given,
+      launch,
       backends: backend,
       signal: controller.signal,
       ask: interactive ? (q) => askOnTerminal(q, view) : undefined,
