@@ -14,7 +14,7 @@ import type { Supervisor } from "./process/supervisor.ts";
 import { TurnQueue } from "./queue.ts";
 import { backoffDelayMs, type RateLimitOptions } from "./retry.ts";
 import { type EndReason, isFinal } from "./status.ts";
-import { type RunningTurn, startTurn, type TurnOutcome } from "./turn.ts";
+import { type RunningTurn, startTurn, type TurnOutcome, type TurnStarter } from "./turn.ts";
 import { addUsage, subtractUsage, totalTokens, type Usage, ZERO_USAGE } from "./usage.ts";
 
 export type HaltReason = "cancelled" | "budget_exhausted" | "timed_out";
@@ -31,6 +31,7 @@ export interface EngineSettings {
   maxTokens?: number;
   rateLimit: RateLimitOptions;
   scratchRoot: () => string;
+  turns?: TurnStarter;
 }
 
 /**

@@ -3,6 +3,7 @@ import { BatonError } from "../errors.ts";
 import type { PoolEvent } from "./pool-events.ts";
 import type { Supervisor } from "./process/supervisor.ts";
 import type { RateLimitOptions } from "./retry.ts";
+import type { TurnStarter } from "./turn.ts";
 
 export interface PoolOptions {
   /** One backend, or several by name (the first is the default). */
@@ -32,6 +33,8 @@ export interface PoolOptions {
   onListenerError?: (error: unknown) => void;
   /** The owner of every process the pool starts. Default: a supervisor of its own, disposed at shutdown. */
   supervisor?: Supervisor;
+  /** Starts each turn; default: here (`startTurn`). The worker fleet runs them on other machines. */
+  turns?: TurnStarter;
   /** Aborting cancels the whole pool (like `cancelAll()`). */
   signal?: AbortSignal;
 }

@@ -67,6 +67,7 @@ export class Pool {
         maxTokens: options.maxTokens,
         rateLimit: options.rateLimit ?? {},
         scratchRoot: () => this.#scratchRoot(),
+        turns: options.turns,
       },
       this.#events,
       concurrency,

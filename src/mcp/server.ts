@@ -7,6 +7,7 @@ import { codexBackend } from "../backends/codex/backend.ts";
 import type { Backend } from "../backends/types.ts";
 import { Pool, type PoolEvent } from "../core/pool.ts";
 import { handleSignals } from "../core/process/signals.ts";
+import type { Supervisor } from "../core/process/supervisor.ts";
 import { registerTools } from "./tools.ts";
 
 export interface BatonMcpOptions {
@@ -24,6 +25,8 @@ export interface BatonMcpOptions {
   scratchDir?: string;
   /** Upper bound of one `wait` call; default 45 000 ms (MCP clients time tool calls out at ~60 s). */
   waitMaxMs?: number;
+  /** Owns every worker process. Default: the server's pool makes its own. */
+  supervisor?: Supervisor;
   /** Diagnostics; default: stderr (stdout carries only protocol messages). */
   log?: (line: string) => void;
 }
@@ -56,6 +59,7 @@ export function createBatonMcpServer(options: BatonMcpOptions = {}): BatonMcp {
     turnTimeoutMs: options.turnTimeoutMs,
     stallTimeoutMs: options.stallTimeoutMs,
     scratchDir: options.scratchDir,
+    supervisor: options.supervisor,
     onEvent: (event) => {
       const line = describeEvent(event);
       if (line) log(line);

@@ -9,6 +9,7 @@ import { serveStdio } from "../../mcp/server.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
 import { reapLeftovers } from "../reap.ts";
+import { cliSupervisor } from "../supervisor.ts";
 import type { RegisterCommand } from "./index.ts";
 
 interface McpFlags {
@@ -93,6 +94,7 @@ export const registerMcp: RegisterCommand = (program: Command) => {
         cwd: flags.cwd === undefined ? process.cwd() : checkDir(flags.cwd),
         turnTimeoutMs: parseDurationMs(flags.turnTimeout, "--turn-timeout"),
         stallTimeoutMs: parseDurationMs(flags.stallTimeout, "--stall-timeout"),
+        supervisor: cliSupervisor(),
       };
       reapLeftovers();
       try {

@@ -2,8 +2,8 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
+import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import { handleSignals } from "../../core/process/signals.ts";
-import { Supervisor } from "../../core/process/supervisor.ts";
 import { BatonError } from "../../errors.ts";
 import { checkWorktreeRepo } from "../../git/preflight.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
@@ -14,8 +14,10 @@ import { PATTERNS, type PatternName } from "../../run/result.ts";
 import { type RunView, runTask } from "../../run/run.ts";
 import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
-import { parseList, parseWhole } from "../parse.ts";
+import { checkDirectory, parseList, parseWhole } from "../parse.ts";
+import { keepRunningOnBrokenStdout } from "../pipes.ts";
 import { reapLeftovers } from "../reap.ts";
+import { cliSupervisor } from "../supervisor.ts";
 
 interface RunFlags {
   pattern: string;
@@ -148,6 +150,7 @@ Examples:
 
 async function runCommand(task: string, flags: RunFlags): Promise<number> {
   // Everything that can be wrong with the input is found before a run directory exists.
+  if (flags.cwd !== undefined) checkDirectory(flags.cwd);
   const timeoutMs = flags.timeout ? parseDurationMs(flags.timeout, "--timeout") : undefined;
   const stallTimeoutMs = flags.stallTimeout
     ? parseDurationMs(flags.stallTimeout, "--stall-timeout")
@@ -201,8 +204,7 @@ export async function executeRun(
 ): Promise<number> {
   let rehearsal: Rehearsal | undefined;
   const controller = new AbortController();
-  reapLeftovers();
-  const supervisor = new Supervisor();
+  const supervisor = cliSupervisor();
   // The first Ctrl-C stops the workers and keeps partial results; a second kills everything at once.
   const removeSignalHandlers = handleSignals({
     killAll: () => supervisor.killAll(),
@@ -212,6 +214,7 @@ export async function executeRun(
     },
   });
   try {
+    reapLeftovers();
     if (flags.rehearse) {
       rehearsal = await startRehearsal(flags.script);
       process.stderr.write(
@@ -228,7 +231,8 @@ export async function executeRun(
     const backend =
       rehearsal?.backend ??
       createBackend(flags.backend ?? "codex", { command: flags.command, pty: flags.pty });
-    backend.resolve(); // a missing codex CLI is reported now, not once per worker
+    // A missing codex CLI is reported now, not once per worker; the binary and version are named.
+    process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
     const view = flags.json ? undefined : liveView(process.stderr);
     const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
     const launch: LaunchOptions = {
@@ -246,14 +250,15 @@ export async function executeRun(
       supervisor,
       ask: interactive ? (q) => askOnTerminal(q, view) : undefined,
     };
-    const result = await runTask(options, { onUpdate: (v) => view?.update(v) });
+    const result = await keepRunningOnBrokenStdout(() =>
+      runTask(options, { onUpdate: (v) => view?.update(v) }),
+    );
     view?.stop(result);
     if (flags.json) process.stdout.write(`${JSON.stringify(jsonOf(result))}\n`);
     else printSummary(result, rehearsal !== undefined);
     return result.exitCode;
   } finally {
     removeSignalHandlers();
-    supervisor.dispose();
     await rehearsal?.close();
   }
 }

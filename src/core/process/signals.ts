@@ -10,6 +10,8 @@ export interface SignalHandling {
   exitCode?: (signal: NodeJS.Signals) => number;
 }
 
+const SAME_SIGNAL_MS = 1_000;
+
 const SIGNALS = [
   ["SIGINT", 130],
   ["SIGTERM", 143],
@@ -22,14 +24,17 @@ const SIGNALS = [
  * signals, so a second run in the same process starts with a graceful first Ctrl-C again.
  */
 export function handleSignals(handling: SignalHandling): () => void {
-  let signalled = false;
+  let first: { name: NodeJS.Signals; at: number } | undefined;
   const handlers = SIGNALS.map(([name, code]) => {
     const handler = () => {
-      if (handling.graceful && !signalled) {
-        signalled = true;
+      if (handling.graceful && !first) {
+        first = { name, at: Date.now() };
         handling.graceful(name);
         return;
       }
+      // One Ctrl-C often arrives several times: to the whole foreground process group and again
+      // from a wrapper that forwards it (timeout, a shell). A repeat within a second is the same one.
+      if (first?.name === name && Date.now() - first.at < SAME_SIGNAL_MS) return;
       handling.killAll();
       process.exit(handling.exitCode?.(name) ?? code);
     };
