@@ -24,8 +24,8 @@ export interface Connected {
 }
 
 /** A fake backend that also records what each turn was asked to do. */
-export function recordingBackend(requests: TurnRequest[]): Backend {
-  const inner = fakeBackend();
+export function recordingBackend(requests: TurnRequest[], name?: string): Backend {
+  const inner = fakeBackend(name);
   return {
     ...inner,
     command: (request) => {
@@ -36,10 +36,15 @@ export function recordingBackend(requests: TurnRequest[]): Backend {
 }
 
 /** A baton MCP server over the fake worker, connected in-process to an SDK client. */
-export async function connect(options: BatonMcpOptions = {}): Promise<Connected> {
+export async function connect(options: BatonMcpOptions & { backendName?: string } = {}): Promise<Connected> {
   const requests: TurnRequest[] = [];
   const home = mkdtempSync(join(tmpdir(), "baton-mcp-home-"));
-  const mcp = createBatonMcpServer({ backend: recordingBackend(requests), log: () => {}, home, ...options });
+  const mcp = createBatonMcpServer({
+    backend: recordingBackend(requests, options.backendName),
+    log: () => {},
+    home,
+    ...options,
+  });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "test", version: "0.0.0" }, { capabilities: { tasks: {} } });
   await Promise.all([mcp.server.connect(serverSide), client.connect(clientSide)]);
