@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.ts";
+import { eventually } from "../helpers/processes.ts";
 import { type Connected, connect } from "./helpers.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
@@ -195,10 +196,10 @@ describe("agents as resources", () => {
       { uri: "baton://agents/agent-1", name: "agent-1", title: "slow", mimeType: "application/json" },
     ]);
     await s.call("wait", { ids: ["agent-1"], timeout_ms: 10_000 });
-    for (let i = 0; i < 20 && updates.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await eventually(() => updates.length > 0, 2_000)).toBe(true);
     expect(updates).toEqual(["baton://agents/agent-1"]);
     const read = await s.client.readResource({ uri: "baton://agents/agent-1" });
-    expect(JSON.parse(read.contents[0]!.text as string)).toMatchObject({
+    expect(JSON.parse((read.contents[0] as { text: string }).text)).toMatchObject({
       agent_id: "agent-1",
       status: "completed",
     });

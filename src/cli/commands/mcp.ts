@@ -6,7 +6,6 @@ import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import type { SandboxMode } from "../../backends/types.ts";
 import { BatonError } from "../../errors.ts";
 import { SANDBOX_MODES, WAIT_MAX_MS } from "../../mcp/schemas.ts";
-import { DEFAULT_MAX_INLINE_BYTES } from "../../mcp/server.ts";
 import { serveStdio } from "../../mcp/stdio.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
