@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Backend, WorkerEvent } from "../backends/types.ts";
+import { type Backend, type BackendSession, isSessionBackend, type WorkerEvent } from "../backends/types.ts";
 import { BatonError } from "../errors.ts";
 import { type Agent, type AgentSnapshot, newAgent, type SpawnOptions, snapshotOf } from "./agent.ts";
 import { newTagPrefix } from "./registry.ts";
@@ -106,6 +106,8 @@ export class Pool {
   #halted: HaltReason | undefined;
   readonly #retryTimers = new Set<NodeJS.Timeout>();
   readonly #tagPrefix = newTagPrefix();
+  /** Sessions of session backends (one long-lived server each), opened by their first turn. */
+  readonly #sessions = new Map<string, BackendSession>();
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -244,6 +246,7 @@ export class Pool {
       cut ? "closed" : (agent.endReason ?? "closed"),
       cut ? "closed while working" : agent.error,
     );
+    await this.#sessions.get(agent.backend)?.release(id);
     this.#emit({ type: "agent.closed", agentId: id, previousStatus: previous });
     return { previous_status: previous };
   }
@@ -282,6 +285,8 @@ export class Pool {
     for (const timer of this.#retryTimers) clearTimeout(timer);
     this.#retryTimers.clear();
     await Promise.all([...this.#agents.keys()].map((id) => this.close(id)));
+    await Promise.all([...this.#sessions.values()].map((session) => session.close()));
+    this.#sessions.clear();
     if (this.#ownsScratch && this.#scratch) rmSync(this.#scratch, { recursive: true, force: true });
   }
 
@@ -357,8 +362,9 @@ export class Pool {
     // Created by the backend only if it writes there (most turns write nothing).
     const scratchDir = join(this.#scratchRoot(), agent.id, String(turn));
     const o = agent.options;
+    const backend = this.#backends[agent.backend]!;
     const running = startTurn(
-      this.#backends[agent.backend]!,
+      backend,
       {
         agentId: agent.id,
         prompt,
@@ -384,6 +390,7 @@ export class Pool {
         },
         onStderr: (text) => this.#emit({ type: "worker.stderr", agentId: agent.id, turn, text }),
       },
+      isSessionBackend(backend) ? this.#session(agent.backend, backend) : undefined,
     );
     agent.current = running;
     record.pid = running.pid;
@@ -521,6 +528,15 @@ export class Pool {
     if (isFinal(status)) for (const listener of [...agent.listeners]) listener();
   }
 
+  #session(name: string, backend: Extract<Backend, { kind: "session" }>): BackendSession {
+    let session = this.#sessions.get(name);
+    if (!session) {
+      session = backend.openSession({ tagPrefix: this.#tagPrefix });
+      this.#sessions.set(name, session);
+    }
+    return session;
+  }
+
   #scratchRoot(): string {
     if (!this.#scratch) {
       if (this.#options.scratchDir) this.#scratch = this.#options.scratchDir;
@@ -538,7 +554,7 @@ export class Pool {
 }
 
 function isBackend(value: PoolOptions["backends"]): value is Backend {
-  return typeof (value as Backend).command === "function";
+  return typeof (value as Backend).name === "string" && typeof (value as Backend).resolve === "function";
 }
 
 function checkConcurrency(value: number): number {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { Backend, TurnRequest } from "../../src/backends/types.ts";
+import type { ProcessBackend, TurnRequest } from "../../src/backends/types.ts";
 import { type BatonMcp, type BatonMcpOptions, createBatonMcpServer } from "../../src/mcp/server.ts";
 import { TOOLS } from "../../src/mcp/tools.ts";
 import { fakeBackend } from "../helpers/fake-backend.ts";
@@ -24,7 +24,7 @@ export interface Connected {
 }
 
 /** A fake backend that also records what each turn was asked to do. */
-export function recordingBackend(requests: TurnRequest[], name?: string): Backend {
+export function recordingBackend(requests: TurnRequest[], name?: string): ProcessBackend {
   const inner = fakeBackend(name);
   return {
     ...inner,

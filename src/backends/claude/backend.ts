@@ -1,5 +1,5 @@
 import { binaryResolver } from "../resolve-binary.ts";
-import type { Backend, SandboxMode, TurnCommand, TurnRequest } from "../types.ts";
+import type { ProcessBackend, SandboxMode, TurnCommand, TurnRequest } from "../types.ts";
 import { claudeParser } from "./events.ts";
 
 export interface ClaudeBackendOptions {
@@ -28,7 +28,7 @@ export const PERMISSION_MODE: Record<SandboxMode, string> = {
  * `--resume <session_id>` (follow-ups, on the same session). The prompt goes to stdin, which is then
  * closed: no argv length limit, and a prompt starting with "-" is never read as a flag.
  */
-export function claudeBackend(options: ClaudeBackendOptions = {}): Backend {
+export function claudeBackend(options: ClaudeBackendOptions = {}): ProcessBackend {
   const wanted = options.claudePath ?? process.env.BATON_CLAUDE_BIN ?? "claude";
   const resolve = binaryResolver({
     label: "the claude CLI (Claude Code)",

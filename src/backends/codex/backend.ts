@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { binaryResolver } from "../resolve-binary.ts";
-import type { Backend, TurnCommand, TurnRequest } from "../types.ts";
+import type { ProcessBackend, TurnCommand, TurnRequest } from "../types.ts";
 import { codexParser } from "./events.ts";
 
 export interface CodexBackendOptions {
@@ -18,7 +18,7 @@ export interface CodexBackendOptions {
 const LOCAL_CODEX = fileURLToPath(new URL("../../../node_modules/.bin/codex", import.meta.url));
 
 /** Runs each turn as `codex exec --json` (first turn) or `codex exec --json … resume <thread>` (follow-ups). */
-export function codexBackend(options: CodexBackendOptions = {}): Backend {
+export function codexBackend(options: CodexBackendOptions = {}): ProcessBackend {
   const wanted = options.codexPath ?? process.env.BATON_CODEX_BIN ?? "codex";
   const resolve = binaryResolver({
     label: "the codex CLI",

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { BatonError } from "../../errors.ts";
 import { which } from "../../util/which.ts";
-import type { Backend, TurnCommand, TurnParser, TurnRequest, WorkerEvent } from "../types.ts";
+import type { ProcessBackend, TurnCommand, TurnParser, TurnRequest, WorkerEvent } from "../types.ts";
 import { type CommandTemplate, fillTemplate, parseCommandTemplate } from "./template.ts";
 
 export interface CommandBackendOptions {
@@ -41,7 +41,7 @@ const MAX_STDOUT_CHARS = 4 * 1024 * 1024;
  * runs the command again with the new message after a transcript of the earlier turns of the same
  * agent. The transcript lives in this backend object (the pool's lifetime), not on disk.
  */
-export function commandBackend(options: CommandBackendOptions): Backend {
+export function commandBackend(options: CommandBackendOptions): ProcessBackend {
   const template = parseCommandTemplate(options.command);
   if (options.pty && !template.uses.has("prompt") && !template.uses.has("prompt_file")) {
     throw new BatonError(
