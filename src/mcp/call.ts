@@ -11,7 +11,8 @@ import { isBatonError } from "../errors.ts";
 import type { ToolContext } from "./handlers.ts";
 import { toolInputSchema, toolOutputSchema } from "./json-schema.ts";
 import type { SessionTaskStore } from "./tasks.ts";
-import { TOOLS, type ToolSpec } from "./tools.ts";
+import type { ToolSpec } from "./tool-spec.ts";
+import { TOOLS } from "./tools.ts";
 import type { WaitHooks } from "./wait.ts";
 
 /**

@@ -33,6 +33,8 @@ export interface ToolContext {
   cwd: string;
   roleHomes: RoleHomes;
   limits: WaitLimits;
+  /** baton's state folder (runs are recorded under it). */
+  home: string;
   /** The most a client may ask for (`--max-sandbox`). */
   maxSandbox: SandboxMode;
 }

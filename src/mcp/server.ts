@@ -69,8 +69,9 @@ export function createBatonMcpServer(options: BatonMcpOptions = {}): BatonMcp {
   const cwd = options.cwd ?? process.cwd();
   const waitMaxMs = options.waitMaxMs ?? WAIT_MAX_MS;
   const maxSandbox = options.maxSandbox ?? "workspace-write";
+  const home = options.home ?? batonHome(cwd);
   const record = new SessionRecord({
-    home: options.home ?? batonHome(cwd),
+    home,
     cwd,
     settings: { backend: backend.name, concurrency: options.concurrency ?? 6, waitMaxMs, maxSandbox },
   });
@@ -112,6 +113,7 @@ export function createBatonMcpServer(options: BatonMcpOptions = {}): BatonMcp {
     book,
     backend,
     cwd,
+    home,
     roleHomes: { codexHome: options.codexHome, claudeHome: options.claudeHome },
     maxSandbox,
     limits: {

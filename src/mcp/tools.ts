@@ -1,4 +1,3 @@
-import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import {
   closeAgent,
@@ -10,6 +9,7 @@ import {
   spawnAgent,
   type ToolContext,
 } from "./handlers.ts";
+import { MAP_TASKS_TOOL } from "./map-tool.ts";
 import {
   closeAgentOutput,
   interruptAgentOutput,
@@ -29,21 +29,8 @@ import {
   waitAgentInput,
   waitInput,
 } from "./schemas.ts";
-import { type WaitHooks, waitForAgents } from "./wait.ts";
-
-/** One tool: its schemas, how it is announced, and what it does. */
-export interface ToolSpec {
-  name: string;
-  description: (ctx: ToolContext) => string;
-  input: z.ZodType;
-  /** Alternative spellings of a required argument: one of each set must be given. */
-  oneOf?: readonly (readonly string[])[];
-  output: z.ZodType;
-  annotations: ToolAnnotations;
-  /** Tools that may block accept task-augmented calls (the client fetches the result later). */
-  tasks?: boolean;
-  run(ctx: ToolContext, input: never, hooks: WaitHooks): object | Promise<object>;
-}
+import type { ToolSpec } from "./tool-spec.ts";
+import { waitForAgents } from "./wait.ts";
 
 const MODEL_ID_PAIR = [["id", "target"]] as const;
 
@@ -165,6 +152,8 @@ export const TOOLS: readonly ToolSpec[] = [
     annotations: { readOnlyHint: true },
     run: (ctx) => listRoles(ctx),
   },
+  MAP_TASKS_TOOL,
 ];
 
+export type { ToolSpec };
 export const TOOL_NAMES = TOOLS.map((tool) => tool.name);

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
+import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import { setGracefulSignalHandler } from "../../core/registry.ts";
 import { BatonError } from "../../errors.ts";
 import { checkWorktreeRepo } from "../../git/preflight.ts";
@@ -218,7 +219,8 @@ export async function executeRun(
     const backend =
       rehearsal?.backend ??
       createBackend(flags.backend ?? "codex", { command: flags.command, pty: flags.pty });
-    backend.resolve(); // a missing codex CLI is reported now, not once per worker
+    // A missing codex CLI is reported now, not once per worker; the binary and version are named.
+    process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
     const view = flags.json ? undefined : liveView(process.stderr);
     const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
     const launch: LaunchOptions = {
