@@ -3,6 +3,7 @@ import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
 import { promptInArgv } from "../../backends/command/backend.ts";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
+import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import { setGracefulSignalHandler } from "../../core/registry.ts";
 import { BatonError } from "../../errors.ts";
 import { checkWorktreeRepo } from "../../git/preflight.ts";
@@ -219,7 +220,8 @@ export async function executeRun(
     const backend =
       rehearsal?.backend ??
       createBackend(flags.backend ?? "codex", { command: flags.command, pty: flags.pty });
-    backend.resolve(); // a missing codex CLI is reported now, not once per worker
+    // A missing codex CLI is reported now, not once per worker; the binary and version are named.
+    process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
     if (flags.command !== undefined && promptInArgv(flags.command))
       process.stderr.write(
         "baton: warning: {prompt} puts each prompt in the tool's argv, readable by every local user (/proc/<pid>/cmdline) and limited to 128 KiB; use {prompt_file} or stdin if the tool accepts them\n",
