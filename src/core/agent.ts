@@ -20,6 +20,8 @@ export interface SpawnOptions {
   outputSchema?: Record<string, unknown>;
   instructions?: string;
   model?: string;
+  /** Reasoning effort of the worker's model (`low`, `medium`, `high`, …), passed to backends that take one. */
+  reasoningEffort?: string;
   /** Per-turn deadline; default: the pool's. */
   turnTimeoutMs?: number;
   /** No output for this long kills the turn (end reason `stalled`); default: the pool's. */
@@ -34,6 +36,8 @@ export interface TurnRecord {
   turn: number;
   /** 1, or more for a turn re-run after a rate limit. */
   attempt: number;
+  /** The submission this turn runs (`<agent>:<n>`): the spawn message is `:1`, each input the next. */
+  submissionId: string;
   prompt: string;
   pid?: number;
   startedAt: number;
@@ -62,9 +66,16 @@ export interface AgentSnapshot {
   pid?: number;
 }
 
+/** One message given to an agent; each runs as its own turn. */
+export interface Submission {
+  id: string;
+  message: string;
+}
+
 /** A turn waiting for a slot (or for its rate-limit backoff). */
 export interface PendingTurn {
   prompt: string;
+  submissionId: string;
   turn: number;
   attempt: number;
   /** The thread this turn continues: fixed when the turn is asked for, so a retry never resumes a failed attempt's thread. */
@@ -88,8 +99,10 @@ export interface Agent {
   turns: TurnRecord[];
   /** Turns asked for so far (a rate-limit retry is the same turn). */
   turnCount: number;
-  /** Messages waiting for the next turn. */
-  inbox: string[];
+  /** Messages waiting for their own turns, in order. */
+  inbox: Submission[];
+  /** Submissions given out so far (the spawn message is the first). */
+  submissions: number;
   pending?: PendingTurn;
   /** Identifies the agent's current place in the FIFO queue; older entries are stale. */
   queueSeq: number;
@@ -114,7 +127,8 @@ export function newAgent(id: string, backend: string, options: SpawnOptions, now
     turns: [],
     turnCount: 1,
     inbox: [],
-    pending: { prompt: options.message, turn: 1, attempt: 1 },
+    submissions: 1,
+    pending: { prompt: options.message, submissionId: `${id}:1`, turn: 1, attempt: 1 },
     queueSeq: 0,
     closing: false,
     createdAt: now,

@@ -1,20 +1,14 @@
-import { join } from "node:path";
-import {
-  type Backend,
-  type BackendSession,
-  isSessionBackend,
-  type SessionBackend,
-} from "../backends/types.ts";
-import { type Agent, agentStatus, type PendingTurn, type TurnRecord } from "./agent.ts";
-import { POOL_DEFAULTS } from "./defaults.ts";
+import type { Backend } from "../backends/types.ts";
+import { type Agent, agentStatus, type TurnRecord } from "./agent.ts";
 import type { EventHub } from "./event-hub.ts";
+import { TurnLauncher } from "./launcher.ts";
 import { type Move, nextPhase } from "./lifecycle.ts";
 import type { PoolEvent } from "./pool-events.ts";
 import type { Supervisor } from "./process/supervisor.ts";
 import { TurnQueue } from "./queue.ts";
 import { backoffDelayMs, type RateLimitOptions } from "./retry.ts";
 import { type EndReason, isFinal } from "./status.ts";
-import { type RunningTurn, startTurn, type TurnOutcome, type TurnStarter } from "./turn.ts";
+import type { TurnOutcome, TurnStarter } from "./turn.ts";
 import { addUsage, subtractUsage, totalTokens, type Usage, ZERO_USAGE } from "./usage.ts";
 
 export type HaltReason = "cancelled" | "budget_exhausted" | "timed_out";
@@ -44,8 +38,7 @@ export class PoolEngine {
   readonly #queue = new TurnQueue();
   readonly #settings: EngineSettings;
   readonly #events: EventHub<PoolEvent>;
-  /** Sessions of session backends (one long-lived server each), opened by their first turn. */
-  readonly #sessions = new Map<string, BackendSession>();
+  readonly #launcher: TurnLauncher;
   concurrency: number;
   /** Concurrency actually used: lowered while rate limits persist, raised back as turns succeed. */
   effective: number;
@@ -56,6 +49,7 @@ export class PoolEngine {
 
   constructor(settings: EngineSettings, events: EventHub<PoolEvent>, concurrency: number) {
     this.#settings = settings;
+    this.#launcher = new TurnLauncher(settings);
     this.#events = events;
     this.concurrency = concurrency;
     this.effective = concurrency;
@@ -126,10 +120,17 @@ export class PoolEngine {
     agent.pending = undefined;
     this.move(agent, "start");
     this.#queue.running++;
-    const { turn, attempt, prompt } = pending;
-    const record: TurnRecord = { turn, attempt, prompt, startedAt: Date.now(), usage: ZERO_USAGE };
+    const { turn, attempt, prompt, submissionId } = pending;
+    const record: TurnRecord = {
+      turn,
+      attempt,
+      submissionId,
+      prompt,
+      startedAt: Date.now(),
+      usage: ZERO_USAGE,
+    };
     agent.turns.push(record);
-    const running = this.#startTurn(agent, pending);
+    const running = this.#launcher.start(agent, pending, (event) => this.emit(event));
     agent.current = running;
     record.pid = running.pid;
     this.move(agent, "started");
@@ -147,77 +148,13 @@ export class PoolEngine {
     );
   }
 
-  /** Starts the pending turn with its backend; whatever fails on the way becomes the turn's failure. */
-  #startTurn(agent: Agent, pending: PendingTurn): RunningTurn {
-    const { turn, attempt, prompt } = pending;
-    try {
-      const s = this.#settings;
-      const o = agent.options;
-      const backend = s.backends[agent.backend]!;
-      return startTurn(
-        backend,
-        {
-          agentId: agent.id,
-          prompt,
-          threadId: pending.threadId,
-          cwd: o.cwd ?? s.cwd ?? process.cwd(),
-          sandbox: o.sandbox ?? POOL_DEFAULTS.sandbox,
-          outputSchema: o.outputSchema,
-          instructions: o.instructions,
-          model: o.model,
-          // Created by the backend only if it writes there (most turns write nothing).
-          scratchDir: join(s.scratchRoot(), agent.id, attempt > 1 ? `${turn}.${attempt}` : String(turn)),
-        },
-        {
-          supervisor: s.supervisor,
-          // One tag per attempt: a late kill of a finished one can never hit the next.
-          tag: `${s.scope}:${agent.id}:${turn}${attempt > 1 ? `.${attempt}` : ""}`,
-          turnTimeoutMs: o.turnTimeoutMs ?? s.turnTimeoutMs ?? POOL_DEFAULTS.turnTimeoutMs,
-          stallTimeoutMs: o.stallTimeoutMs ?? s.stallTimeoutMs ?? POOL_DEFAULTS.stallTimeoutMs,
-          killGraceMs: s.killGraceMs,
-          onEvent: (event) => {
-            agent.lastActivityAt = Date.now();
-            if (event.type === "thread.started") agent.threadId = event.threadId;
-            this.emit({ type: "worker.event", agentId: agent.id, turn, event });
-          },
-          onStderr: (text) => this.emit({ type: "worker.stderr", agentId: agent.id, turn, text }),
-        },
-        isSessionBackend(backend) ? this.#session(agent.backend, backend) : undefined,
-      );
-    } catch (error) {
-      const outcome: TurnOutcome = {
-        endReason: "failed",
-        error: `the turn could not start: ${error instanceof Error ? error.message : String(error)}`,
-        usageIsCumulative: false,
-        exitCode: null,
-        signal: null,
-      };
-      return { pid: undefined, done: Promise.resolve(outcome), stop: () => Promise.resolve() };
-    }
-  }
-
-  #session(name: string, backend: SessionBackend): BackendSession {
-    let session = this.#sessions.get(name);
-    if (!session) {
-      session = backend.openSession({
-        tagPrefix: this.#settings.scope,
-        supervisor: this.#settings.supervisor,
-      });
-      this.#sessions.set(name, session);
-    }
-    return session;
-  }
-
   /** The agent was closed: its backend's session forgets its thread. */
-  async release(agent: Agent): Promise<void> {
-    await this.#sessions.get(agent.backend)?.release(agent.id);
+  release(agent: Agent): Promise<void> {
+    return this.#launcher.release(agent);
   }
 
-  /** Stops every session's long-lived processes (at shutdown). */
-  async closeSessions(): Promise<void> {
-    const sessions = [...this.#sessions.values()];
-    this.#sessions.clear();
-    await Promise.all(sessions.map((session) => session.close()));
+  closeSessions(): Promise<void> {
+    return this.#launcher.closeSessions();
   }
 
   #ended(agent: Agent, record: TurnRecord, threadBefore: string | undefined, outcome: TurnOutcome): void {
@@ -248,6 +185,7 @@ export class PoolEngine {
     } else if (retryDelayMs !== undefined) {
       agent.pending = {
         prompt: record.prompt,
+        submissionId: record.submissionId,
         turn: record.turn,
         attempt: record.attempt + 1,
         threadId: threadBefore,
@@ -285,11 +223,17 @@ export class PoolEngine {
     this.pump();
   }
 
-  /** Turns the inbox into the next turn on the same thread (`input` from idle, `requeue` after a turn). */
+  /** Makes the first waiting message the next turn on the same thread (`input` from idle, `requeue` after a turn). */
   nextTurnFromInbox(agent: Agent, move: "input" | "requeue"): void {
     agent.turnCount += 1;
-    const prompt = agent.inbox.splice(0).join("\n\n");
-    agent.pending = { prompt, turn: agent.turnCount, attempt: 1, threadId: agent.threadId };
+    const next = agent.inbox.shift()!;
+    agent.pending = {
+      prompt: next.message,
+      submissionId: next.id,
+      turn: agent.turnCount,
+      attempt: 1,
+      threadId: agent.threadId,
+    };
     this.move(agent, move);
   }
 

@@ -1,15 +1,20 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Backend } from "../backends/types.ts";
 import { BatonError } from "../errors.ts";
-import { type AgentSnapshot, agentStatus, newAgent, type SpawnOptions, snapshotOf } from "./agent.ts";
+import {
+  type Agent,
+  type AgentSnapshot,
+  agentStatus,
+  newAgent,
+  type SpawnOptions,
+  snapshotOf,
+} from "./agent.ts";
 import { POOL_DEFAULTS } from "./defaults.ts";
 import { type HaltReason, PoolEngine } from "./engine.ts";
 import { EventHub } from "./event-hub.ts";
 import type { PoolEvent } from "./pool-events.ts";
 import { checkConcurrency, isBackend, type PoolOptions, warnListener } from "./pool-options.ts";
 import { Supervisor } from "./process/supervisor.ts";
+import { ScratchDir } from "./scratch.ts";
 import type { AgentStatus } from "./status.ts";
 import { type WaitOptions, type WaitResult, waitFor } from "./wait.ts";
 
@@ -35,9 +40,8 @@ export class Pool {
   readonly #options: PoolOptions;
   readonly #events: EventHub<PoolEvent>;
   readonly #engine: PoolEngine;
+  readonly #scratch: ScratchDir;
   #nextId = 1;
-  #scratch: string | undefined;
-  #ownsScratch = false;
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -51,6 +55,7 @@ export class Pool {
       throw new BatonError("E_USAGE", `Pool: maxTokens must be a whole number > 0, got ${options.maxTokens}`);
     }
     const concurrency = checkConcurrency(options.concurrency ?? POOL_DEFAULTS.concurrency);
+    this.#scratch = new ScratchDir(options.scratchDir);
     this.#ownsSupervisor = options.supervisor === undefined;
     this.supervisor = options.supervisor ?? new Supervisor();
     this.#events = new EventHub(options.onListenerError ?? warnListener);
@@ -66,7 +71,7 @@ export class Pool {
         killGraceMs: options.killGraceMs ?? POOL_DEFAULTS.killGraceMs,
         maxTokens: options.maxTokens,
         rateLimit: options.rateLimit ?? {},
-        scratchRoot: () => this.#scratchRoot(),
+        scratchRoot: () => this.#scratch.root(),
         turns: options.turns,
       },
       this.#events,
@@ -149,17 +154,41 @@ export class Pool {
       throw new BatonError("E_USAGE", "send_input: `message` must be a non-empty string", { agentId: id });
     }
     const interrupt = options.interrupt === true;
-    agent.inbox.push(message);
-    const submission = `${id}:${agent.turnCount + agent.inbox.length}`;
+    const submission = { id: `${id}:${++agent.submissions}`, message };
+    // Each message is its own turn; an interrupting one goes before those queued earlier.
+    if (interrupt) agent.inbox.unshift(submission);
+    else agent.inbox.push(submission);
     this.#engine.emit({ type: "agent.input", agentId: id, message, interrupt });
-    if (agent.phase === "running" && interrupt && agent.current) {
-      this.#engine.move(agent, "stop");
-      void agent.current.stop("interrupted", this.#options.killGraceMs ?? POOL_DEFAULTS.killGraceMs);
-    } else if (agent.phase === "idle" && agent.inbox.length > 0) {
+    if (interrupt && agent.phase === "running") void this.#stopTurn(agent);
+    else if (agent.phase === "idle") {
       this.#engine.nextTurnFromInbox(agent, "input");
       this.#engine.enqueue(agent);
     }
-    return { submission_id: submission };
+    return { submission_id: submission.id };
+  }
+
+  /**
+   * Stops the agent's running turn without giving it a new message; queued messages then run as usual.
+   * Returns the status the agent had (an idle or queued agent is left as it is).
+   */
+  async interrupt(id: string): Promise<{ previous_status: AgentStatus }> {
+    const agent = this.#require(id, "interrupt_agent");
+    const previous = agentStatus(agent);
+    if (agent.phase === "running") await this.#stopTurn(agent);
+    return { previous_status: previous };
+  }
+
+  /** Drops a closed agent from memory (its record stays wherever onEvent wrote it); false if it is not closed. */
+  forget(id: string): boolean {
+    const agent = this.#engine.agents.get(id);
+    if (agent?.phase !== "closed") return false;
+    agent.listeners.clear();
+    return this.#engine.agents.delete(id);
+  }
+
+  #stopTurn(agent: Agent): Promise<void> {
+    this.#engine.move(agent, "stop");
+    return agent.current!.stop("interrupted", this.#options.killGraceMs ?? POOL_DEFAULTS.killGraceMs);
   }
 
   /** Irreversible: kills the agent's whole process tree if it runs, and frees its slot. */
@@ -234,7 +263,7 @@ export class Pool {
     await this.#engine.closeSessions();
     this.#events.close();
     if (this.#ownsSupervisor) this.supervisor.dispose();
-    if (this.#ownsScratch && this.#scratch) rmSync(this.#scratch, { recursive: true, force: true });
+    this.#scratch.remove();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -257,16 +286,5 @@ export class Pool {
       );
     }
     return agent;
-  }
-
-  #scratchRoot(): string {
-    if (!this.#scratch) {
-      if (this.#options.scratchDir) this.#scratch = this.#options.scratchDir;
-      else {
-        this.#scratch = mkdtempSync(join(tmpdir(), "baton-pool-"));
-        this.#ownsScratch = true;
-      }
-    }
-    return this.#scratch;
   }
 }

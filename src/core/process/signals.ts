@@ -1,6 +1,6 @@
 export interface SignalHandling {
   /** Kills every process the entry point owns, synchronously. */
-  killAll(): void;
+  killAll(signal: NodeJS.Signals): void;
   /**
    * Handles the first SIGINT/SIGTERM/SIGHUP itself (e.g. cancel a run and keep partial results).
    * A second signal then kills everything and exits. Absent: the first signal does that.
@@ -35,7 +35,7 @@ export function handleSignals(handling: SignalHandling): () => void {
       // One Ctrl-C often arrives several times: to the whole foreground process group and again
       // from a wrapper that forwards it (timeout, a shell). A repeat within a second is the same one.
       if (first?.name === name && Date.now() - first.at < SAME_SIGNAL_MS) return;
-      handling.killAll();
+      handling.killAll(name);
       process.exit(handling.exitCode?.(name) ?? code);
     };
     process.on(name, handler);

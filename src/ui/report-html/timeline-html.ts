@@ -25,7 +25,7 @@ interface Scale {
 function scaleOf(t: Timeline): { scale: Scale; deadlineOnScale: boolean } {
   const runSpan = Math.max(1, t.endMs - t.startMs);
   // A deadline far beyond the run would squash it into a sliver: then it is named, not drawn to scale.
-  const deadlineOnScale = t.deadlineMs !== undefined && t.deadlineMs - t.startMs <= runSpan * 1.25;
+  const deadlineOnScale = t.deadlineMs !== undefined && t.deadlineMs - t.startMs <= runSpan * 2;
   const spanMs = deadlineOnScale ? Math.max(runSpan, t.deadlineMs! - t.startMs) : runSpan;
   const pct = (ms: number) => `${(Math.min(1, Math.max(0, (ms - t.startMs) / spanMs)) * 100).toFixed(3)}%`;
   return { scale: { startMs: t.startMs, spanMs, pct }, deadlineOnScale };
@@ -115,7 +115,7 @@ export function renderTimelineSection(t: Timeline): string {
     .filter((m) => m.kind !== "ended")
     .map((m) => `<li>${esc(offset(m.atMs - t.startMs))}: ${esc(m.text)}</li>`)
     .join("");
-  const legend = LEGEND.filter(([cls]) => cls !== "vline deadline" || t.deadlineMs !== undefined)
+  const legend = LEGEND.filter(([cls]) => cls !== "vline deadline" || deadlineOnScale)
     .map(([cls, text]) => `<span><i class="${cls}"></i>${text}</span>`)
     .join("");
   const span = `${exactTime(t.startMs)} → ${t.ended ? exactTime(t.endMs) : "now"} (${formatDurationMs(t.endMs - t.startMs)})`;
