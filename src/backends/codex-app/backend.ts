@@ -1,0 +1,55 @@
+import { fileURLToPath } from "node:url";
+import { binaryResolver } from "../resolve-binary.ts";
+import type { SessionBackend } from "../types.ts";
+import { CodexAppSession } from "./session.ts";
+
+export interface CodexAppBackendOptions {
+  /** Path or name of the codex binary. Default: `$BATON_CODEX_BIN`, else `codex` on PATH. */
+  codexPath?: string;
+  /** Extra `-c key=value` overrides for the app-server, passed as they are. */
+  configOverrides?: string[];
+  /** Environment of the app-server; default: baton's own. */
+  env?: NodeJS.ProcessEnv;
+  /** A request the app-server does not answer within this is taken as a hung server. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Run with a codex of another version than the one whose protocol baton was written for. */
+  anyVersion?: boolean;
+}
+
+const LOCAL_CODEX = fileURLToPath(new URL("../../../node_modules/.bin/codex", import.meta.url));
+
+/**
+ * Runs every agent as a thread of one long-lived `codex app-server` per pool (JSON-RPC over stdio):
+ * a turn is a `turn/start` request, not a new process.
+ */
+export function codexAppBackend(options: CodexAppBackendOptions = {}): SessionBackend {
+  const wanted = options.codexPath ?? process.env.BATON_CODEX_BIN ?? "codex";
+  const resolve = binaryResolver({
+    label: "the codex CLI",
+    wanted,
+    fallback: wanted === "codex" ? LOCAL_CODEX : undefined,
+    npmPackage: "@openai/codex",
+    envVar: "BATON_CODEX_BIN",
+  });
+  return {
+    name: "codex-app",
+    kind: "session",
+    resolve,
+    openSession: (context) =>
+      new CodexAppSession(
+        {
+          file: resolve(),
+          args: [
+            "app-server",
+            "--disable",
+            "unbounded_connection_retries",
+            ...(options.configOverrides ?? []).flatMap((o) => ["-c", o]),
+          ],
+          env: options.env ?? process.env,
+          requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+          anyVersion: options.anyVersion ?? false,
+        },
+        context,
+      ),
+  };
+}
