@@ -1,10 +1,12 @@
 import { BatonError } from "../errors.ts";
 import { claudeBackend } from "./claude/backend.ts";
 import { codexBackend } from "./codex/backend.ts";
+import { codexAppBackend } from "./codex-app/backend.ts";
 import { commandBackend } from "./command/backend.ts";
 import type { Backend } from "./types.ts";
 
-export const BACKEND_NAMES = ["codex", "claude", "command"] as const;
+/** `codex` is the default codex transport; `codex-exec` and `codex-app` name one each. */
+export const BACKEND_NAMES = ["codex", "codex-exec", "codex-app", "claude", "command"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendOptions {
@@ -27,7 +29,10 @@ export interface BackendOptions {
 export function createBackend(name: string, options: BackendOptions = {}): Backend {
   switch (name) {
     case "codex":
+    case "codex-exec":
       return codexBackend({ codexPath: options.binary, env: options.env });
+    case "codex-app":
+      return codexAppBackend({ codexPath: options.binary, env: options.env });
     case "claude":
       return claudeBackend({ claudePath: options.binary, env: options.env });
     case "command":

@@ -3,7 +3,7 @@ import { rateLimitOf } from "../codex/events.ts";
 import type { SessionTurnHooks, WorkerEvent } from "../types.ts";
 import { killThread, signalThread } from "./commands.ts";
 import { execShapedItem } from "./items.ts";
-import { NOTIFICATIONS, type NotificationMethod, type TokenUsage } from "./protocol.ts";
+import { NOTIFICATIONS, type Notification, type NotificationMethod, type TokenUsage } from "./protocol.ts";
 import type { AppServer } from "./server.ts";
 
 /**
@@ -15,7 +15,9 @@ export class ActiveTurn {
   readonly ended: Promise<void>;
   server: AppServer | undefined;
   threadId: string | undefined;
-  turnId: string | undefined;
+  #turnId: string | undefined;
+  /** Turn-scoped notifications that came before this turn's id was known. */
+  #early: [string, unknown][] = [];
   /** The tag the thread's commands carry on this server. */
   threadTag: string;
   stopping = false;
@@ -36,6 +38,16 @@ export class ActiveTurn {
     });
   }
 
+  get turnId(): string | undefined {
+    return this.#turnId;
+  }
+
+  /** `turn/start` answered: notifications held back until now are handled if they are this turn's. */
+  set turnId(id: string) {
+    this.#turnId = id;
+    for (const [method, params] of this.#early.splice(0)) this.notify(method, params);
+  }
+
   get over(): boolean {
     return this.#over;
   }
@@ -51,7 +63,14 @@ export class ActiveTurn {
       return;
     }
     const p = parsed.data as Record<string, unknown>;
-    if (this.turnId && typeof p.turnId === "string" && p.turnId !== this.turnId) return; // an earlier turn's
+    // Notifications of an earlier (stopped) turn of the thread are not this turn's. Those that come before
+    // `turn/start`'s answer is read (the answer settles a promise, a notification is handled at once) wait.
+    const turnOf = typeof p.turnId === "string" ? p.turnId : (p.turn as { id?: string } | undefined)?.id;
+    if (turnOf !== undefined && this.#turnId === undefined) {
+      this.#early.push([method, params]);
+      return;
+    }
+    if (turnOf !== undefined && turnOf !== this.#turnId) return;
     switch (method) {
       case "item/started":
       case "item/completed": {
@@ -70,17 +89,12 @@ export class ActiveTurn {
         return;
       }
       case "turn/completed":
-        this.#turnCompleted(
-          p.turn as { status: string; error: { message: string; codexErrorInfo?: unknown } | null },
-        );
+        this.#turnCompleted((p as Notification<"turn/completed">).turn);
         return;
     }
   }
 
-  #turnCompleted(turn: {
-    status: string;
-    error: { message: string; codexErrorInfo?: unknown } | null;
-  }): void {
+  #turnCompleted(turn: Notification<"turn/completed">["turn"]): void {
     this.#completed();
     if (this.stopping) return; // stop() ends it
     if (turn.status === "completed") {

@@ -5,7 +5,8 @@
  * the installed binary generates, so a codex bump that changes them fails there first.
  */
 import { z } from "zod";
-import type { SandboxMode } from "../types.ts";
+import { WORKER_TAG_VAR } from "../../core/process-tree.ts";
+import type { SandboxMode, TurnRequest } from "../types.ts";
 
 /** The codex version whose protocol this file describes. */
 export const PINNED_CODEX_VERSION = "0.169.0";
@@ -50,6 +51,31 @@ export interface TurnInterruptParams {
   turnId: string;
 }
 
+/** Thread settings for an agent's turn request; `tag` is what every command of the thread will carry. */
+export function threadSettings(request: TurnRequest, tag: string): ThreadSettings {
+  return {
+    cwd: request.cwd,
+    sandbox: request.sandbox,
+    approvalPolicy: "never",
+    ...(request.model ? { model: request.model } : {}),
+    ...(request.instructions ? { developerInstructions: request.instructions } : {}),
+    config: { [`shell_environment_policy.set.${WORKER_TAG_VAR}`]: tag },
+  };
+}
+
+export function turnStartParams(threadId: string, request: TurnRequest): TurnStartParams {
+  return {
+    threadId,
+    input: [{ type: "text", text: request.prompt, text_elements: [] }],
+    ...(request.outputSchema ? { outputSchema: request.outputSchema } : {}),
+  };
+}
+
+export const INITIALIZE_PARAMS: InitializeParams = {
+  clientInfo: { name: "baton", title: "baton", version: "0.1.0" },
+  capabilities: null,
+};
+
 export const InitializeResult = z.object({ userAgent: z.string() });
 export const ThreadResult = z.object({ thread: z.object({ id: z.string() }) });
 export const TurnStartResult = z.object({ turn: z.object({ id: z.string() }) });
@@ -74,7 +100,7 @@ export const NOTIFICATIONS = {
     turn: z.object({
       id: z.string(),
       status: z.enum(["completed", "interrupted", "failed", "inProgress"]),
-      error: TurnError.nullable(),
+      error: TurnError.nullish(),
     }),
   }),
   "item/started": z.object({ threadId: z.string(), turnId: z.string(), item: ThreadItem }),

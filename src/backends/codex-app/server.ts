@@ -3,7 +3,7 @@ import { killTreeNow, WORKER_TAG_VAR } from "../../core/process-tree.ts";
 import { registerWorker, unregisterWorker } from "../../core/registry.ts";
 import { BatonError } from "../../errors.ts";
 import { tailBuffer } from "../../util/lines.ts";
-import { InitializeResult, PINNED_CODEX_VERSION, versionOfUserAgent } from "./protocol.ts";
+import { INITIALIZE_PARAMS, InitializeResult, PINNED_CODEX_VERSION, versionOfUserAgent } from "./protocol.ts";
 import { type RpcHandlers, RpcPeer } from "./rpc.ts";
 
 export interface AppServerSpec {
@@ -81,7 +81,7 @@ export class AppServer {
     const server = new AppServer(spec, handlers, onStderr);
     try {
       const answer = await Promise.race([
-        server.rpc.request("initialize", CLIENT_INFO, spec.requestTimeoutMs),
+        server.rpc.request("initialize", INITIALIZE_PARAMS, spec.requestTimeoutMs),
         server.exited.then((reason) => Promise.reject(new Error(reason))),
       ]);
       const { userAgent } = InitializeResult.parse(answer);
@@ -111,8 +111,6 @@ export class AppServer {
     await this.exited;
   }
 }
-
-const CLIENT_INFO = { clientInfo: { name: "baton", title: "baton", version: "0.1.0" }, capabilities: null };
 
 const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 

@@ -2,7 +2,13 @@ import { BatonError } from "../../errors.ts";
 import type { BackendSession, SessionContext, SessionTurn, SessionTurnHooks, TurnRequest } from "../types.ts";
 import { ActiveTurn } from "./active-turn.ts";
 import { killThread } from "./commands.ts";
-import { SERVER_REQUEST_ANSWERS, ThreadResult, type ThreadSettings, TurnStartResult } from "./protocol.ts";
+import {
+  SERVER_REQUEST_ANSWERS,
+  ThreadResult,
+  TurnStartResult,
+  threadSettings,
+  turnStartParams,
+} from "./protocol.ts";
 import { RpcTimeout } from "./rpc.ts";
 import { AppServer, type AppServerSpec } from "./server.ts";
 
@@ -23,6 +29,8 @@ export class CodexAppSession implements BackendSession {
   readonly #spec: SessionSpec;
   readonly #context: SessionContext;
   #server: Promise<AppServer> | undefined;
+  /** The server `#server` resolved to, once it has. */
+  #current: AppServer | undefined;
   #generation = 0;
   #closed = false;
   /** agent id → its thread on the current server. */
@@ -61,6 +69,7 @@ export class CodexAppSession implements BackendSession {
     this.#closed = true;
     const server = this.#server;
     this.#server = undefined;
+    this.#current = undefined;
     for (const turn of this.#turns.values()) turn.fail("the pool was shut down");
     await (await server?.catch(() => undefined))?.kill();
   }
@@ -80,8 +89,7 @@ export class CodexAppSession implements BackendSession {
       });
       turn.emit({ type: "thread.started", threadId: thread.threadId });
       if (turn.stopping) return turn.finish();
-      const input = [{ type: "text", text: request.prompt, text_elements: [] }];
-      const params = { threadId: thread.threadId, input, outputSchema: request.outputSchema };
+      const params = turnStartParams(thread.threadId, request);
       const started = TurnStartResult.parse(
         await server.rpc.request("turn/start", params, this.#spec.requestTimeoutMs),
       );
@@ -98,15 +106,8 @@ export class CodexAppSession implements BackendSession {
     const known = this.#threads.get(request.agentId);
     if (known && known.server === server && known.threadId === request.threadId) return known;
     const tag = turn.hooks.tag;
-    const settings: ThreadSettings = {
-      cwd: request.cwd,
-      sandbox: request.sandbox,
-      approvalPolicy: "never",
-      ...(request.model ? { model: request.model } : {}),
-      ...(request.instructions ? { developerInstructions: request.instructions } : {}),
-      // Every command of this thread carries the thread's own tag: close and stop can find them.
-      config: { "shell_environment_policy.set.BATON_WORKER": tag },
-    };
+    // Every command of this thread carries the thread's own tag: close and stop can find them.
+    const settings = threadSettings(request, tag);
     const answer = request.threadId
       ? await server.rpc.request(
           "thread/resume",
@@ -148,6 +149,7 @@ export class CodexAppSession implements BackendSession {
     starting.then(
       (started) => {
         server = started;
+        if (this.#server === starting) this.#current = started;
         void started.exited.then((reason) => this.#serverGone(started, reason));
       },
       () => {
@@ -174,10 +176,21 @@ export class CodexAppSession implements BackendSession {
   async #hung(server: AppServer | undefined, error: RpcTimeout): Promise<void> {
     if (!server) return;
     this.#hungReason.set(server, error.message);
+    this.#forget(server);
     await server.kill();
   }
 
   readonly #hungReason = new WeakMap<AppServer, string>();
+
+  /** From now on no turn goes to `server`: the next one starts a new server and resumes its thread there. */
+  #forget(server: AppServer): void {
+    if (this.#current === server) {
+      this.#current = undefined;
+      this.#server = undefined;
+    }
+    for (const [agentId, thread] of this.#threads)
+      if (thread.server === server) this.#threads.delete(agentId);
+  }
 
   #serverGone(server: AppServer, reason: string): void {
     if (this.#server && this.#closed === false) {

@@ -97,7 +97,14 @@ branch was not merged; the result was built from the rest), 130 interrupted.`,
     .option("--goal <text>", "the Context Pack's Goal, without a file")
     .option("--answers <file>", "answers to workers' clarification questions (YAML/JSON list or map)")
     .option("--json", "print one JSON object with the whole run at the end, and nothing else on stdout")
-    .addOption(new Option("--backend <name>", "the worker CLI").choices(BACKEND_NAMES).default("codex"))
+    .addOption(
+      new Option(
+        "--backend <name>",
+        "the worker CLI: codex (the default codex transport), codex-exec (a process per turn), codex-app (one app-server, a thread per agent), claude, command",
+      )
+        .choices(BACKEND_NAMES)
+        .default("codex"),
+    )
     .option(
       "--command <template>",
       "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",
@@ -206,15 +213,15 @@ export async function executeRun(
           `(${flags.script ?? "examples/rehearsal.yaml"}). No credentials are used and no tokens are spent.\n`,
       );
     }
-    if (flags.rehearse && (flags.backend ?? "codex") !== "codex") {
+    const name = flags.backend ?? "codex";
+    if (flags.rehearse && !name.startsWith("codex")) {
       throw new BatonError(
         "E_USAGE",
         `--rehearse drives codex workers; it cannot be combined with --backend ${flags.backend}`,
       );
     }
-    const backend =
-      rehearsal?.backend ??
-      createBackend(flags.backend ?? "codex", { command: flags.command, pty: flags.pty });
+    // A rehearsal's workers are codex over the throw-away configuration, by whichever transport was asked.
+    const backend = createBackend(name, { command: flags.command, pty: flags.pty, env: rehearsal?.env });
     backend.resolve(); // a missing codex CLI is reported now, not once per worker
     const view = flags.json ? undefined : liveView(process.stderr);
     const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
