@@ -18,6 +18,8 @@ export interface BackendOptions {
   binary?: string;
   /** Environment of the workers; default: baton's own. */
   env?: NodeJS.ProcessEnv;
+  /** For codex: baton's pinned copy before the one on PATH (rehearsals). */
+  preferPinned?: boolean;
   /** For `command`: run the tool on a pseudo-terminal. */
   pty?: boolean;
 }
@@ -30,9 +32,10 @@ export function createBackend(name: string, options: BackendOptions = {}): Backe
   switch (name) {
     case "codex":
     case "codex-exec":
-      return codexBackend({ codexPath: options.binary, env: options.env });
-    case "codex-app":
-      return codexAppBackend({ codexPath: options.binary, env: options.env });
+    case "codex-app": {
+      const codex = { codexPath: options.binary, env: options.env, preferPinned: options.preferPinned };
+      return name === "codex-app" ? codexAppBackend(codex) : codexBackend(codex);
+    }
     case "claude":
       return claudeBackend({ claudePath: options.binary, env: options.env });
     case "command":

@@ -6,7 +6,7 @@ import { BatonError } from "../errors.ts";
 import { type Agent, type AgentSnapshot, newAgent, type SpawnOptions, snapshotOf } from "./agent.ts";
 import { newTagPrefix } from "./registry.ts";
 import { type AgentStatus, type EndReason, isFinal, statusForEnd } from "./status.ts";
-import { startTurn, type TurnOutcome } from "./turn.ts";
+import { startTurn, type TurnOutcome, type TurnStarter } from "./turn.ts";
 import { addUsage, subtractUsage, totalTokens, type Usage, ZERO_USAGE } from "./usage.ts";
 import { type WaitOptions, type WaitResult, waitFor } from "./wait.ts";
 
@@ -34,6 +34,8 @@ export interface PoolOptions {
   rateLimit?: RateLimitOptions;
   /** Every lifecycle and worker event, in order, e.g. for a journal or a live view. */
   onEvent?: (event: PoolEvent) => void;
+  /** Starts each turn; default: here (`startTurn`). The worker fleet runs them on other machines. */
+  turns?: TurnStarter;
 }
 
 export type HaltReason = "cancelled" | "budget_exhausted" | "timed_out";
@@ -331,7 +333,7 @@ export class Pool {
     const scratchDir = join(this.#scratchRoot(), agent.id, String(turn));
     const o = agent.options;
     const backend = this.#backends[agent.backend]!;
-    const running = startTurn(
+    const running = (this.#options.turns ?? startTurn)(
       backend,
       {
         agentId: agent.id,

@@ -2,6 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { isBatonError } from "../errors.ts";
 import { closeAgent, listAgents, sendInput, spawnAgent, type ToolContext, waitAgents } from "./handlers.ts";
+import { registerMapTool } from "./map-tool.ts";
 import {
   closeAgentInput,
   closeAgentOutput,
@@ -24,6 +25,7 @@ export const TOOL_NAMES = [
   "send_input",
   "close_agent",
   "list_agents",
+  "map_tasks",
 ] as const;
 
 const DESCRIPTIONS = {
@@ -124,4 +126,5 @@ export function registerTools(server: McpServer, ctx: ToolContext): void {
     },
     () => guarded(() => listAgents(ctx)),
   );
+  registerMapTool(server, ctx);
 }

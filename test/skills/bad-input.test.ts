@@ -1,12 +1,12 @@
 import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { convertToPackage } from "../../src/skills/convert.ts";
-import { newSkillFromConfig } from "../../src/skills/create.ts";
-import { assertName } from "../../src/skills/names.ts";
-import { assertRelativePath, MAX_FILE_BYTES, readTextSafe } from "../../src/skills/safe-fs.ts";
-import { validatePackage } from "../../src/skills/validate.ts";
-import { stageFiles } from "../../src/skills/write-package.ts";
+import { convertToPackage } from "../../src/skills/convert/convert.ts";
+import { newSkillFromConfig } from "../../src/skills/package/create.ts";
+import { stageFiles } from "../../src/skills/package/write.ts";
+import { assertName } from "../../src/skills/parse/names.ts";
+import { assertRelativePath, MAX_FILE_BYTES, readTextSafe } from "../../src/skills/parse/safe-fs.ts";
+import { validatePackage } from "../../src/skills/validate/validate.ts";
 import { reviewConfig, tempDir } from "./helpers.ts";
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;

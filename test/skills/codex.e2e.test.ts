@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ModelServer, parseModelScript, startModelServer } from "../../src/model-server/index.ts";
-import { convertToPackage } from "../../src/skills/convert.ts";
-import { deploySkill } from "../../src/skills/deploy.ts";
+import { convertToPackage } from "../../src/skills/convert/convert.ts";
+import { deploySkill } from "../../src/skills/package/deploy.ts";
 import { type CodexTestEnv, makeCodexTestEnv } from "../helpers/codex-home.ts";
 import { CLAUDE_PROJECT, reviewConfig, tempDir, writeRendered } from "./helpers.ts";
 

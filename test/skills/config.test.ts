@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isBatonError } from "../../src/errors.ts";
-import { loadSkillConfig, parseSkillConfig } from "../../src/skills/config-load.ts";
+import { loadSkillConfig, parseSkillConfig } from "../../src/skills/config/load.ts";
 import { FIXTURES } from "./helpers.ts";
 
 async function errorOf(promise: Promise<unknown>) {

@@ -2,10 +2,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { scanClaudeConstructs } from "../../src/skills/claude-constructs.ts";
-import { convertAgentFile, convertToPackage } from "../../src/skills/convert.ts";
-import { listFilesSafe } from "../../src/skills/safe-fs.ts";
-import { validatePackage } from "../../src/skills/validate.ts";
+import { convertAgentFile, convertToPackage } from "../../src/skills/convert/convert.ts";
+import { scanClaudeConstructs } from "../../src/skills/parse/claude-constructs.ts";
+import { listFilesSafe } from "../../src/skills/parse/safe-fs.ts";
+import { validatePackage } from "../../src/skills/validate/validate.ts";
 import { CLAUDE_PROJECT, tempDir } from "./helpers.ts";
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;

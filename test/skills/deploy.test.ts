@@ -2,8 +2,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deploySkill } from "../../src/skills/deploy.ts";
-import { validatePackage } from "../../src/skills/validate.ts";
+import { deploySkill } from "../../src/skills/package/deploy.ts";
+import { validatePackage } from "../../src/skills/validate/validate.ts";
 import { reviewConfig, tempDir, writeRendered } from "./helpers.ts";
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;

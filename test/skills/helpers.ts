@@ -2,10 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadSkillConfig } from "../../src/skills/config-load.ts";
-import type { SkillConfig } from "../../src/skills/config-schema.ts";
-import { renderPackage } from "../../src/skills/render-package.ts";
-import { commitStaged, stageFiles } from "../../src/skills/write-package.ts";
+import { loadSkillConfig } from "../../src/skills/config/load.ts";
+import type { SkillConfig } from "../../src/skills/config/schema.ts";
+import { commitStaged, stageFiles } from "../../src/skills/package/write.ts";
+import { renderPackage } from "../../src/skills/render/package.ts";
 
 export const FIXTURES = resolve(fileURLToPath(new URL("./fixtures", import.meta.url)));
 export const CLAUDE_PROJECT = join(FIXTURES, "claude-project", ".claude");

@@ -2,8 +2,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { askMode, askSource, resolveTarget } from "../../src/skills/create.ts";
-import { canAsk, createAsker } from "../../src/skills/prompts.ts";
+import { askMode, askSource, resolveTarget } from "../../src/skills/package/create.ts";
+import { canAsk, createAsker } from "../../src/skills/package/prompts.ts";
 import { tempDir } from "./helpers.ts";
 
 /** An asker fed with scripted answers, one line each. */

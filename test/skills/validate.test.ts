@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { formatReport, type ValidationReport, validatePackage } from "../../src/skills/validate.ts";
+import { formatReport, type ValidationReport, validatePackage } from "../../src/skills/validate/validate.ts";
 import { FIXTURES, reviewConfig, tempDir, writeRendered } from "./helpers.ts";
 
 const BROKEN = join(FIXTURES, "broken");

@@ -1,11 +1,15 @@
-import { fileURLToPath } from "node:url";
-import { binaryResolver } from "../resolve-binary.ts";
+import { binaryResolver, CODEX_CLI } from "../resolve-binary.ts";
 import type { SessionBackend } from "../types.ts";
 import { CodexAppSession } from "./session.ts";
 
 export interface CodexAppBackendOptions {
-  /** Path or name of the codex binary. Default: `$BATON_CODEX_BIN`, else `codex` on PATH. */
+  /**
+   * Path or name of the codex binary. Default: `$BATON_CODEX_BIN`, else `codex` on PATH, else the copy
+   * pinned in baton's own node_modules.
+   */
   codexPath?: string;
+  /** Rehearsals: baton's pinned codex before the one on PATH. */
+  preferPinned?: boolean;
   /** Extra `-c key=value` overrides for the app-server, passed as they are. */
   configOverrides?: string[];
   /** Environment of the app-server; default: baton's own. */
@@ -16,20 +20,15 @@ export interface CodexAppBackendOptions {
   anyVersion?: boolean;
 }
 
-const LOCAL_CODEX = fileURLToPath(new URL("../../../node_modules/.bin/codex", import.meta.url));
-
 /**
  * Runs every agent as a thread of one long-lived `codex app-server` per pool (JSON-RPC over stdio):
  * a turn is a `turn/start` request, not a new process.
  */
 export function codexAppBackend(options: CodexAppBackendOptions = {}): SessionBackend {
-  const wanted = options.codexPath ?? process.env.BATON_CODEX_BIN ?? "codex";
-  const resolve = binaryResolver({
-    label: "the codex CLI",
-    wanted,
-    fallback: wanted === "codex" ? LOCAL_CODEX : undefined,
-    npmPackage: "@openai/codex",
-    envVar: "BATON_CODEX_BIN",
+  const resolve = binaryResolver(CODEX_CLI, {
+    given: options.codexPath,
+    env: options.env,
+    preferPinned: options.preferPinned,
   });
   return {
     name: "codex-app",

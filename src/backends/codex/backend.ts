@@ -1,31 +1,29 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { binaryResolver } from "../resolve-binary.ts";
+import { binaryResolver, CODEX_CLI } from "../resolve-binary.ts";
 import type { ProcessBackend, TurnCommand, TurnRequest } from "../types.ts";
 import { codexParser } from "./events.ts";
 
 export interface CodexBackendOptions {
-  /** Path or name of the codex binary. Default: `$BATON_CODEX_BIN`, else `codex` on PATH. */
+  /**
+   * Path or name of the codex binary. Default: `$BATON_CODEX_BIN`, else `codex` on PATH, else the copy
+   * pinned in baton's own node_modules (a clone's dev install).
+   */
   codexPath?: string;
+  /** Rehearsals: baton's pinned codex before the one on PATH. */
+  preferPinned?: boolean;
   /** Extra `-c key=value` overrides, passed as they are (the user's config.toml is never rewritten). */
   configOverrides?: string[];
   /** Environment for the worker; default: baton's own (so CODEX_HOME and logins are respected as they are). */
   env?: NodeJS.ProcessEnv;
 }
 
-/** The codex that comes with baton's own dev install (used when none is on PATH, e.g. rehearsals from a clone). */
-const LOCAL_CODEX = fileURLToPath(new URL("../../../node_modules/.bin/codex", import.meta.url));
-
 /** Runs each turn as `codex exec --json` (first turn) or `codex exec --json … resume <thread>` (follow-ups). */
 export function codexBackend(options: CodexBackendOptions = {}): ProcessBackend {
-  const wanted = options.codexPath ?? process.env.BATON_CODEX_BIN ?? "codex";
-  const resolve = binaryResolver({
-    label: "the codex CLI",
-    wanted,
-    fallback: wanted === "codex" ? LOCAL_CODEX : undefined,
-    npmPackage: "@openai/codex",
-    envVar: "BATON_CODEX_BIN",
+  const resolve = binaryResolver(CODEX_CLI, {
+    given: options.codexPath,
+    env: options.env,
+    preferPinned: options.preferPinned,
   });
   return {
     name: "codex",

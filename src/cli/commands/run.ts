@@ -1,18 +1,21 @@
+import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
+import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import { setGracefulSignalHandler } from "../../core/registry.ts";
 import { BatonError } from "../../errors.ts";
 import { checkWorktreeRepo } from "../../git/preflight.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import { type AnswerBook, loadAnswers, type Question } from "../../run/clarify.ts";
 import { type ContextPack, loadContextPack } from "../../run/context-pack.ts";
-import { checkRunOptions, type RunOptions } from "../../run/options.ts";
+import { checkRunOptions, type LaunchOptions, type RunOptions } from "../../run/options.ts";
 import { PATTERNS, type PatternName } from "../../run/result.ts";
 import { type RunView, runTask } from "../../run/run.ts";
 import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
-import { parseList, parseWhole } from "../parse.ts";
+import { checkDirectory, parseList, parseWhole } from "../parse.ts";
+import { keepRunningOnBrokenStdout } from "../pipes.ts";
 
 interface RunFlags {
   pattern: string;
@@ -152,6 +155,7 @@ Examples:
 
 async function runCommand(task: string, flags: RunFlags): Promise<number> {
   // Everything that can be wrong with the input is found before a run directory exists.
+  if (flags.cwd !== undefined) checkDirectory(flags.cwd);
   const timeoutMs = flags.timeout ? parseDurationMs(flags.timeout, "--timeout") : undefined;
   const stallTimeoutMs = flags.stallTimeout
     ? parseDurationMs(flags.stallTimeout, "--stall-timeout")
@@ -221,12 +225,22 @@ export async function executeRun(
       );
     }
     // A rehearsal's workers are codex over the throw-away configuration, by whichever transport was asked.
-    const backend = createBackend(name, { command: flags.command, pty: flags.pty, env: rehearsal?.env });
-    backend.resolve(); // a missing codex CLI is reported now, not once per worker
+    const backend =
+      rehearsal?.backendFor(name) ?? createBackend(name, { command: flags.command, pty: flags.pty });
+    // A missing codex CLI is reported now, not once per worker; the binary and version are named.
+    process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
     const view = flags.json ? undefined : liveView(process.stderr);
     const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
+    const launch: LaunchOptions = {
+      backend: flags.backend ?? "codex",
+      ...(flags.command !== undefined ? { command: flags.command } : {}),
+      ...(flags.pty ? { pty: true } : {}),
+      ...(flags.rehearse ? { rehearse: true } : {}),
+      ...(flags.script ? { script: resolve(flags.script) } : {}),
+    };
     const options: RunOptions = {
       ...given,
+      launch,
       backends: backend,
       signal: controller.signal,
       ask: interactive ? (q) => askOnTerminal(q, view) : undefined,
@@ -235,7 +249,9 @@ export async function executeRun(
       process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
       controller.abort();
     });
-    const result = await runTask(options, { onUpdate: (v) => view?.update(v) });
+    const result = await keepRunningOnBrokenStdout(() =>
+      runTask(options, { onUpdate: (v) => view?.update(v) }),
+    );
     view?.stop(result);
     if (flags.json) process.stdout.write(`${JSON.stringify(jsonOf(result))}\n`);
     else printSummary(result, rehearsal !== undefined);

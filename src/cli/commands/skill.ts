@@ -3,22 +3,28 @@ import { type Command, Option } from "commander";
 import { stringify } from "yaml";
 import { z } from "zod";
 import { BatonError } from "../../errors.ts";
-import { skillConfigSchema } from "../../skills/config-schema.ts";
-import { convertAgentFile, convertToPackage } from "../../skills/convert.ts";
-import { identifySource } from "../../skills/convert-source.ts";
 import {
+  type Asker,
   askMode,
   askSource,
+  assertName,
+  canAsk,
   configForSource,
+  convertAgentFile,
+  convertToPackage,
+  createAsker,
+  DEFAULT_MIN_SCORE,
+  type DeliverResult,
+  type DeployScope,
+  deploySkill,
+  formatReport,
+  identifySource,
   newSkillFromConfig,
   type OutputMode,
   type SkillSource,
-} from "../../skills/create.ts";
-import type { DeliverResult } from "../../skills/deliver.ts";
-import { type DeployScope, deploySkill } from "../../skills/deploy.ts";
-import { assertName } from "../../skills/names.ts";
-import { type Asker, canAsk, createAsker } from "../../skills/prompts.ts";
-import { DEFAULT_MIN_SCORE, formatReport, validatePackage } from "../../skills/validate.ts";
+  skillConfigSchema,
+  validatePackage,
+} from "../../skills/index.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
 

@@ -1,0 +1,120 @@
+import { type Call, lineOf } from "../parse/code-calls.ts";
+import { stringValue } from "../parse/code-lexer.ts";
+import { slugify } from "../parse/names.ts";
+import { preserved } from "../validate/conversion-manifest.ts";
+import { indentLines } from "./emit.ts";
+import { convertCodeText } from "./prose.ts";
+import type { ConversionState, Edit } from "./state.ts";
+
+/** Shared helpers of the call converters: where a call is, what it binds, which agents are open. */
+
+export interface CodeBlockInput {
+  file: string;
+  index: number;
+  code: string;
+  startLine: number;
+}
+
+/** Claude's built-in subagent types and the Codex built-in agent types that do the same job. */
+const BUILTIN_TYPES: Record<string, string> = {
+  "general-purpose": "worker",
+  Explore: "explorer",
+  explore: "explorer",
+};
+
+export interface Ctx {
+  block: CodeBlockInput;
+  state: ConversionState;
+  edits: Edit[];
+}
+
+/** Replaces the code from `start` to `end` by `lines`, indented like the statement it replaces. */
+export function replaceCode(ctx: Ctx, start: number, end: number, indent: string, lines: string[]): Edit {
+  const edit = { start, end, text: indentLines(lines.join("\n"), indent), indent };
+  ctx.edits.push(edit);
+  return edit;
+}
+
+export const entry = (call: Call, key: string) => call.entries?.find((e) => e.key === key)?.value.trim();
+export const lineAt = (ctx: Ctx, offset: number) => ctx.block.startLine + lineOf(ctx.block.code, offset) - 1;
+
+export function report(ctx: Ctx, call: Call, construct: string, hint: string): void {
+  const line = lineAt(ctx, call.start);
+  const text = ctx.block.code.slice(call.start, call.end).split("\n")[0]!.slice(0, 160);
+  ctx.state.unconverted.push({ file: ctx.block.file, line, construct, text, hint });
+}
+
+/** Start of the statement a call begins (its binding, if any) and whether it stands alone. */
+export function statementOf(
+  code: string,
+  call: Call,
+): { start: number; end: number; standalone: boolean; decl: string; indent: string } {
+  const start = call.binding && call.binding.kind === "value" ? call.binding.start : call.start;
+  const lineStart = code.lastIndexOf("\n", start - 1) + 1;
+  const lead = code.slice(lineStart, start);
+  const standalone = /^\s*$/.test(lead) || /[;{}]\s*$/.test(lead);
+  const end = call.end + (code[call.end] === ";" ? 1 : 0);
+  const head = call.binding?.kind === "value" ? code.slice(start, call.start) : "";
+  const decl = head.match(/^(const|let|var)\s+/)?.[0] ?? "";
+  return { start, end, standalone, decl, indent: lead.match(/^\s*/)?.[0] ?? "" };
+}
+
+/** Role name for a Task call; records the description for the role file. */
+export function roleOf(ctx: Ctx, call: Call): string {
+  const raw = entry(call, "subagent_type");
+  const type =
+    raw && /^["'`][^"'`$]*["'`]$/.test(raw)
+      ? stringValue(raw)
+      : raw === undefined
+        ? "general-purpose"
+        : undefined;
+  if (type === undefined) {
+    report(ctx, call, "subagent_type expression", "use a literal agent_type naming one Codex custom agent");
+    return "worker";
+  }
+  const role = BUILTIN_TYPES[type] ?? slugify(type, "agent");
+  const known = ctx.state.roles.get(role) ?? { claudeType: type, descriptions: [] };
+  const description = entry(call, "description");
+  if (description && /^["']/.test(description)) known.descriptions.push(stringValue(description));
+  ctx.state.roles.set(role, known);
+  return role;
+}
+
+export function resolveTarget(ctx: Ctx, expr: string): string {
+  return ctx.state.aliases.get(expr) ?? expr;
+}
+
+export function track(
+  ctx: Ctx,
+  idVar: string,
+  role: string,
+  edit: Edit,
+  waited: boolean,
+  isArray = false,
+): void {
+  ctx.state.agents.set(idVar, {
+    idVar,
+    role,
+    lastUse: { block: ctx.block.index, edit },
+    isArray,
+    waited,
+  });
+}
+
+export function touch(ctx: Ctx, idVar: string, edit: Edit, waited: boolean): void {
+  const agent = ctx.state.agents.get(idVar);
+  if (agent) {
+    agent.lastUse = { block: ctx.block.index, edit };
+    agent.waited = agent.waited || waited;
+  } else if (/^[A-Za-z_$][\w$]*$/.test(idVar)) {
+    track(ctx, idVar, "worker", edit, waited);
+  }
+}
+
+export function keepPrompt(ctx: Ctx, call: Call, prompt: string): void {
+  // The prompt is kept verbatim except for $ARGUMENTS, which every code block gets rewritten.
+  const expected = convertCodeText(prompt, "javascript", { ...ctx.state });
+  ctx.state.preserved.push(preserved("prompt", ctx.block.file, lineAt(ctx, call.start), expected));
+}
+
+/** Converts the Claude calls of one code block; returns the edits to apply to it. */

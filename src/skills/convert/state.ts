@@ -1,0 +1,70 @@
+import type { Preserved, Unconverted } from "../validate/conversion-manifest.ts";
+
+/** A text edit on one code block: replace [start, end) with `text`. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+  /** Indentation of the statement, for lines appended later. */
+  indent?: string;
+}
+
+export interface TrackedAgent {
+  /** The variable holding the Codex agent id. */
+  idVar: string;
+  role: string;
+  /** Where the last statement using the agent ends: block index and edit. */
+  lastUse: { block: number; edit: Edit };
+  /** ids held in an array (spawned per item) are closed with forEach. */
+  isArray: boolean;
+  /** False for background spawns nobody waited on yet. */
+  waited: boolean;
+}
+
+/** Everything learnt while converting one skill: roles used, agents to close, what was not converted. */
+export interface ConversionState {
+  /** role name → what the Claude calls said about it. */
+  roles: Map<string, { claudeType: string; descriptions: string[] }>;
+  /** Agents of the file being converted, keyed by id variable. */
+  agents: Map<string, TrackedAgent>;
+  /** Expressions that stand for an agent id (`explore.agentId` → `exploreAgent`). */
+  aliases: Map<string, string>;
+  usedNames: Set<string>;
+  unconverted: Unconverted[];
+  notes: string[];
+  preserved: Preserved[];
+  /** file:line → timeout_ms of each converted wait, for the Lifecycle table. */
+  waits: Array<{ where: string; role: string; timeoutMs: number }>;
+  usesUserRequest: boolean;
+}
+
+export function newConversionState(): ConversionState {
+  return {
+    roles: new Map(),
+    agents: new Map(),
+    aliases: new Map(),
+    usedNames: new Set(),
+    unconverted: [],
+    notes: [],
+    preserved: [],
+    waits: [],
+    usesUserRequest: false,
+  };
+}
+
+/** A variable name not used yet in the file: base, base2, base3… */
+export function freshName(state: ConversionState, base: string): string {
+  let name = base;
+  for (let n = 2; state.usedNames.has(name); n++) name = `${base}${n}`;
+  state.usedNames.add(name);
+  return name;
+}
+
+/** Applies edits (non-overlapping) to `text`. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  let out = text;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  }
+  return out;
+}
