@@ -128,26 +128,23 @@ suite("in a real browser (headless chromium)", () => {
       expect(denied?.status()).toBe(401);
       expect(await page.textContent("body")).toContain("needs the access token");
       // Every state each lane shows, with the time it first showed it.
-      await page.addInitScript(() => {
-        const seen: Record<string, number> = {};
-        (window as unknown as { seen: typeof seen }).seen = seen;
-        const note = () => {
-          for (const lane of document.querySelectorAll<HTMLElement>(".tl-lane"))
-            seen[`${lane.dataset.agent}:${lane.dataset.state}`] ??= Date.now();
-        };
-        new MutationObserver(note).observe(document, { subtree: true, childList: true, attributes: true });
+      // (Page code as text: it runs in the browser, not under this file's Node types.)
+      await page.addInitScript({
+        content: `window.seen = {};
+          new MutationObserver(() => {
+            for (const lane of document.querySelectorAll(".tl-lane"))
+              window.seen[lane.dataset.agent + ":" + lane.dataset.state] ??= Date.now();
+          }).observe(document, { subtree: true, childList: true, attributes: true });`,
       });
       await page.goto(`http://127.0.0.1:${ui.port}/runs/${runId}?token=${ui.token}`);
       await page.waitForSelector("#live-status.on", { timeout: 10_000 });
-      await page.evaluate(() => {
-        (window as unknown as { loadedOnce: boolean }).loadedOnce = true;
-      });
+      await page.evaluate("window.loadedOnce = true");
       expect(await page.locator('.tl-lane[data-agent="agent-1"]').getAttribute("data-state")).toBe("running");
       await page.screenshot({ path: join(SCREENSHOTS, "live-running.png"), fullPage: true });
       const stream = await browser.context.newPage();
       await stream.goto(`http://127.0.0.1:${ui.port}/runs/${runId}/agents/agent-1?token=${ui.token}`);
       await stream.waitForFunction(
-        () => Number(document.getElementById("stream")?.dataset.lines) >= 2,
+        'Number(document.getElementById("stream").dataset.lines) >= 2',
         undefined,
         {
           timeout: 20_000,
@@ -159,10 +156,8 @@ suite("in a real browser (headless chromium)", () => {
       });
       expect(await exited).toBe(0);
       await page.waitForSelector("#live-status:not(.on)", { timeout: 10_000 });
-      const seen = await page.evaluate(() => (window as unknown as { seen: Record<string, number> }).seen);
-      expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(
-        true,
-      );
+      const seen = (await page.evaluate("window.seen")) as Record<string, number>;
+      expect(await page.evaluate("window.loadedOnce")).toBe(true);
       // One lane per agent, and each agent's end was on the page within a second of its journal line.
       const journal = journalOf(home, runId);
       const spawned = journal.filter((e) => e.type === "agent.spawned").map((e) => e.agentId!);
