@@ -44,7 +44,7 @@ export async function startRehearsal(scriptFile = DEFAULT_REHEARSAL_SCRIPT): Pro
   return {
     server,
     env,
-    backend: codexBackend({ env }),
+    backend: codexBackend({ env, preferPinned: true }),
     async close() {
       await server.close();
       rmSync(root, { recursive: true, force: true });
