@@ -56,6 +56,8 @@ export function codexArgs(request: TurnRequest, overrides: string[]): string[] {
   const args = ["exec", "--json", "--skip-git-repo-check", "--disable", "unbounded_connection_retries"];
   args.push("-C", request.cwd, "-s", request.sandbox);
   if (request.model) args.push("-m", request.model);
+  if (request.reasoningEffort)
+    args.push("-c", `model_reasoning_effort=${JSON.stringify(request.reasoningEffort)}`);
   if (request.outputSchema) {
     makePrivateDir(request.scratchDir);
     const file = join(request.scratchDir, "output-schema.json");
