@@ -57,6 +57,8 @@ export interface Chaos {
   root: string;
   /** Notes of what went wrong, for the printed report. */
   notes: string[];
+  /** How the random moments fell, for the printed report. */
+  tally: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startChaos(slowMs = 2_500): Promise<Chaos> {
     codex,
     root,
     notes: [],
+    tally: {},
     close: async () => {
       await server.close();
       await codex.cleanup();

@@ -223,11 +223,25 @@ function parseJson(
 export async function sigkillAtRandom(c: Chaos, counts: ChaosCounts, plan: ChaosPlan): Promise<void> {
   const r = newRun(c, counts, plan, "sigkill");
   const p = startBaton(c, r.home, researchArgs(r));
-  await new Promise((res) => setTimeout(res, Math.random() * 5_000));
+  // A moment anywhere in the run's life: during start-up, or after a random number of journal lines.
+  if (Math.random() < 0.15) await sleep(Math.random() * 1_500);
+  else {
+    const lines = 1 + Math.floor(Math.random() * (4 * r.angles.length + 8));
+    await until(() => journalOf(r.home, runIds(r.home).at(-1)!).length >= lines, 60_000);
+    await sleep(Math.random() * 300);
+  }
   await killNow(r, p);
   const id = afterKill(r);
+  const where = !runIds(r.home).length
+    ? "before the record existed"
+    : id
+      ? "mid-run (then resumed)"
+      : "after the run ended";
+  c.tally[`SIGKILL ${where}`] = (c.tally[`SIGKILL ${where}`] ?? 0) + 1;
   if (id) await resume(r, id);
 }
+
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 export async function tornJournalResume(c: Chaos, counts: ChaosCounts, plan: ChaosPlan): Promise<void> {
   const r = newRun(c, counts, plan, "torn");

@@ -14,6 +14,7 @@ export interface ChaosReport {
   ran: Record<string, number>;
   diskFull: string;
   notes: string[];
+  tally: Record<string, number>;
   seconds: number;
 }
 
@@ -55,12 +56,20 @@ export async function runChaos(plan: ChaosPlan, lanes = 2): Promise<ChaosReport>
   } finally {
     await c.close();
   }
-  return { counts, ran, diskFull: disk, notes: c.notes, seconds: Math.round((Date.now() - started) / 1000) };
+  return {
+    counts,
+    ran,
+    diskFull: disk,
+    notes: c.notes,
+    tally: c.tally,
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
 }
 
 export function formatReport(r: ChaosReport): string {
   const lines = ["chaos: scenarios run"];
   for (const [name, n] of Object.entries(r.ran)) lines.push(`  ${String(n).padStart(3)} × ${name}`);
+  for (const [name, n] of Object.entries(r.tally)) lines.push(`        ${String(n).padStart(3)} × ${name}`);
   lines.push(`  disk full: ${r.diskFull}`);
   lines.push("chaos: counts (all must be 0)");
   for (const [name, n] of Object.entries(r.counts)) lines.push(`  ${name.padEnd(20)} ${n}`);
