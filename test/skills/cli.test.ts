@@ -137,6 +137,7 @@ describe("baton skill CLI", () => {
       expect(help.stdout).toContain("Example");
     }
     const schema = JSON.parse(baton(["schema"]).stdout);
-    expect(schema.properties.phases.items.properties.interaction).toBeDefined();
+    expect(schema.anyOf[0].properties.phases.items.properties.interaction).toBeDefined();
+    expect(schema.anyOf[1].properties.phases.items.properties.agents_involved).toBeDefined();
   });
 });

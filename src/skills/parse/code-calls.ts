@@ -26,8 +26,10 @@ export interface Call {
   openParen: number;
   end: number;
   args: string;
-  /** Top-level entries when the first argument is an object literal. */
+  /** Top-level entries of an object-literal argument (`{ a: 1 }`) or of keyword arguments (`a=1`). */
   entries: ArgEntry[] | undefined;
+  /** How the arguments are written: `Task({ … })`, `Task(a="…", …)` (Python-like), or anything else. */
+  form: "object" | "keyword" | "other";
   binding: Binding | undefined;
   /** Nesting depth of the call among other calls (0 = top level). */
   member: boolean;
@@ -52,13 +54,16 @@ export function findCalls(code: string, names: readonly string[]): Call[] {
     const close = tokens[closeIndex];
     const end = close ? close.end : code.length;
     const inner = tokens.slice(index + 2, close ? closeIndex : tokens.length);
+    const object = objectEntries(code, inner);
+    const keyword = object ? undefined : keywordEntries(code, inner);
     calls.push({
       name: token.text,
       start: token.start,
       openParen: next.start,
       end,
       args: code.slice(next.end, close ? close.start : code.length),
-      entries: objectEntries(code, inner),
+      entries: object ?? keyword,
+      form: object ? "object" : keyword ? "keyword" : "other",
       binding: bindingBefore(code, prev?.text === "." ? memberStart(tokens, index) : token.start),
       member: prev?.text === "." || prev?.text === "?.",
     });
@@ -126,6 +131,39 @@ function objectEntries(code: string, inner: Token[]): ArgEntry[] | undefined {
   });
   flush(body.length);
   return entries;
+}
+
+/** `name="x", prompt=\`…\`` — keyword arguments, as in the Python-like pseudo-code of many skills. */
+function keywordEntries(code: string, inner: Token[]): ArgEntry[] | undefined {
+  const entries: ArgEntry[] = [];
+  let depth = 0;
+  let partStart = 0;
+  let other = false;
+  const flush = (endIndex: number) => {
+    const part = inner.slice(partStart, endIndex);
+    if (part.length === 0) return;
+    const [key, eq, first] = part;
+    if (key?.kind === "ident" && eq?.text === "=" && first) {
+      const last = part[part.length - 1]!;
+      entries.push({
+        key: key.text,
+        value: code.slice(first.start, last.end),
+        valueStart: first.start,
+        valueEnd: last.end,
+        keyStart: key.start,
+      });
+    } else other = true;
+  };
+  inner.forEach((t, i) => {
+    if (t.kind === "punct" && OPEN.has(t.text)) depth++;
+    else if (t.kind === "punct" && CLOSE.has(t.text)) depth--;
+    else if (t.text === "," && depth === 0) {
+      flush(i);
+      partStart = i + 1;
+    }
+  });
+  flush(inner.length);
+  return entries.length > 0 && !other ? entries : undefined;
 }
 
 const DECL = String.raw`(?:const|let|var)\s+`;
