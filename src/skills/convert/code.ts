@@ -1,3 +1,4 @@
+import { isCall } from "../parse/claude-constructs.ts";
 import { findCalls } from "../parse/code-calls.ts";
 import { tokenize } from "../parse/code-lexer.ts";
 import { type CodeBlockInput, type Ctx, entry, report } from "./context.ts";
@@ -22,9 +23,7 @@ const CLAUDE_CALLS = [
 export function convertCodeBlock(block: CodeBlockInput, state: ConversionState): Edit[] {
   const ctx: Ctx = { block, state, edits: [] };
   for (const token of tokenize(block.code)) if (token.kind === "ident") state.usedNames.add(token.text);
-  const calls = findCalls(block.code, CLAUDE_CALLS).filter(
-    (c) => !c.member && !/\bfunction\s+$/.test(block.code.slice(Math.max(0, c.start - 12), c.start)),
-  );
+  const calls = findCalls(block.code, CLAUDE_CALLS).filter((c) => isCall(c, block.code, block.lang));
   const spawns: typeof calls = [];
   const others: typeof calls = [];
   for (const call of calls) {

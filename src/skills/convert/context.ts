@@ -13,6 +13,7 @@ export interface CodeBlockInput {
   index: number;
   code: string;
   startLine: number;
+  lang: string;
 }
 
 export interface Ctx {
@@ -21,9 +22,18 @@ export interface Ctx {
   edits: Edit[];
 }
 
-/** Replaces the code from `start` to `end` by `lines`, indented like the statement it replaces. */
+/** `if (cond) Task(…)` / `else Task(…)`: a statement guarded without braces. */
+const GUARD = /(?:^|[;{}])\s*(?:if\s*\(.*\)|else(?:\s+if\s*\(.*\))?)\s*$/;
+
+/**
+ * Replaces the code from `start` to `end` by `lines`, indented like the statement it replaces; a
+ * statement guarded by `if (…)` without braces gets them, so every line stays under the guard.
+ */
 export function replaceCode(ctx: Ctx, start: number, end: number, indent: string, lines: string[]): Edit {
-  const edit = { start, end, text: indentLines(lines.join("\n"), indent), indent };
+  const lineStart = ctx.block.code.lastIndexOf("\n", start - 1) + 1;
+  const guarded = lines.length > 1 && GUARD.test(ctx.block.code.slice(lineStart, start));
+  const body = guarded ? ["{", ...lines.flatMap((l) => l.split("\n")).map((l) => `  ${l}`), "}"] : lines;
+  const edit = { start, end, text: indentLines(body.join("\n"), indent), indent };
   ctx.edits.push(edit);
   return edit;
 }
@@ -53,7 +63,7 @@ export function statementOf(
     lead = code.slice(lineStart, start);
   }
   const returns = Boolean(returned);
-  const standalone = /^\s*$/.test(lead) || /[;{}]\s*$/.test(lead);
+  const standalone = /^\s*$/.test(lead) || /[;{}]\s*$/.test(lead) || GUARD.test(lead);
   const end = call.end + (code[call.end] === ";" ? 1 : 0);
   const head = call.binding?.kind === "value" ? code.slice(start, call.start) : "";
   const decl = head.match(/^(const|let|var)\s+/)?.[0] ?? "";

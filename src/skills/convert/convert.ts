@@ -4,7 +4,7 @@ import { BatonError } from "../../errors.ts";
 import { type OutputMode, resolveTarget, type TargetOptions } from "../package/create.ts";
 import { type DeliverResult, deliverPackage } from "../package/deliver.ts";
 import type { PackageFiles } from "../package/write.ts";
-import { joinFrontmatter, splitFrontmatter } from "../parse/frontmatter.ts";
+import { joinFrontmatter } from "../parse/frontmatter.ts";
 import { parseMarkdown } from "../parse/markdown.ts";
 import { assertName, nameProblem, slugify } from "../parse/names.ts";
 import { listFilesSafe, readTextSafe } from "../parse/safe-fs.ts";
@@ -13,6 +13,7 @@ import { convertAgentMarkdown } from "./agent.ts";
 import { reportMissed } from "./completeness.ts";
 import { convertMarkdown } from "./doc.ts";
 import { convertSkillFrontmatter } from "./frontmatter.ts";
+import { sourceFrontmatter } from "./read-source.ts";
 import { type FileReference, findReferences, includeReferences } from "./references.ts";
 import { addRoles, display, proseRoleNames } from "./role-files.ts";
 import { registerRole } from "./roles.ts";
@@ -79,7 +80,7 @@ export async function convertToPackage(input: string, options: ConvertOptions): 
       continue;
     }
     const text = await readTextSafe(full, { root: base });
-    const fm = splitFrontmatter(text, shown);
+    const fm = sourceFrontmatter(text, shown, state);
     const offset = fm.bodyStartLine - 1;
     const body = convertMarkdown(shown, fm.body, offset, state);
     reportMissed(shown, fm.body, offset, state);
@@ -215,7 +216,7 @@ export async function convertAgentFile(
   const state = newConversionState();
   const text = await readTextSafe(source.path);
   const converted = convertAgentMarkdown(
-    splitFrontmatter(text, display(source.path)),
+    sourceFrontmatter(text, display(source.path), state),
     display(source.path),
     source.defaultName,
     state,

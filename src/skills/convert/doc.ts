@@ -1,4 +1,4 @@
-import { isCounterExample } from "../parse/claude-constructs.ts";
+import { isCounterExample, NOT_CODE, QUOTED_DOC } from "../parse/claude-constructs.ts";
 import { lineOf } from "../parse/code-calls.ts";
 import { type CodeBlock, type MarkdownDoc, parseMarkdown } from "../parse/markdown.ts";
 import { preserved } from "../validate/conversion-manifest.ts";
@@ -9,7 +9,8 @@ import { applyEdits, type ConversionState, type Edit } from "./state.ts";
 import { convertYamlTasks } from "./yaml-task.ts";
 
 const SHELL = /^(bash|sh|shell|zsh|console|shell-session|powershell|ps1|fish)$/;
-const NOT_CODE = /^(text|txt|plaintext|plain|mermaid|diagram|ascii|markdown|md)$/;
+const quoted = (doc: MarkdownDoc, block: CodeBlock) =>
+  QUOTED_DOC.test(block.lang) || isCounterExample(doc, block);
 
 /**
  * Converts one Markdown file of a Claude skill on its structure: calls in code blocks, prose lines
@@ -29,8 +30,14 @@ export function convertMarkdown(
   state.usedNames.clear();
   const doc = parseMarkdown(text);
   const blockEdits: Edit[][] = doc.codeBlocks.map((block, index) => {
-    if (!options.calls || SHELL.test(block.lang) || isCounterExample(doc, block)) return [];
-    const input = { file, index, code: block.text, startLine: block.startLine + lineOffset };
+    if (!options.calls || SHELL.test(block.lang) || quoted(doc, block)) return [];
+    const input = {
+      file,
+      index,
+      code: block.text,
+      startLine: block.startLine + lineOffset,
+      lang: block.lang,
+    };
     const yaml = convertYamlTasks(input, state);
     return NOT_CODE.test(block.lang) ? yaml : [...yaml, ...convertCodeBlock(input, state)];
   });
@@ -45,19 +52,26 @@ export function convertMarkdown(
   for (let i = doc.codeBlocks.length - 1; i >= 0; i--) {
     const block = doc.codeBlocks[i]!;
     const edits = blockEdits[i]!;
+    if (quoted(doc, block)) {
+      if (block.text.trim() !== "")
+        state.preserved.push(preserved("code-block", file, block.startLine + lineOffset, block.text));
+      continue;
+    }
     recordChanges(file, block, edits, lineOffset, state);
     const converted = convertCodeText(applyEdits(block.text, edits), block.lang, state);
     if (converted === block.text && block.text.trim() !== "") {
       state.preserved.push(preserved("code-block", file, block.startLine + lineOffset, block.text));
-    } else if (edits.length === 0) {
-      const count = block.text.split("\n").length;
+    }
+    block.text.split("\n").forEach((line, i) => {
+      if (!/\$ARGUMENTS|\$\{CLAUDE_PLUGIN_ROOT\}/.test(line)) return;
+      const at = block.startLine + lineOffset + i;
       state.changes.push({
         file,
-        line: block.startLine + lineOffset,
-        endLine: block.startLine + lineOffset + count - 1,
-        what: "substitutions in code: $ARGUMENTS, CLAUDE_PLUGIN_ROOT",
+        line: at,
+        endLine: at,
+        what: "substitution in code: $ARGUMENTS, CLAUDE_PLUGIN_ROOT",
       });
-    }
+    });
     if (retagFence(lines, doc, block, edits)) {
       const fence = block.startLine - 1 + lineOffset;
       state.changes.push({ file, line: fence, endLine: fence, what: "fence labelled javascript" });

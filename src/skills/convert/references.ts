@@ -52,13 +52,9 @@ export async function includeReferences(
     }
     if (!found) {
       if (ref.pluginRelative)
-        state.unconverted.push({
-          file: ref.file,
-          line: ref.line,
-          construct: "missing referenced file",
-          text: `\${CLAUDE_PLUGIN_ROOT}/${ref.path}`,
-          hint: "the file is not in the plugin; add it to the package by hand",
-        });
+        state.notes.push(
+          `${ref.file}:${ref.line}: \${CLAUDE_PLUGIN_ROOT}/${ref.path} is referenced but not in the plugin; add it to the package if the skill needs it`,
+        );
       continue;
     }
     const inBase = isInside(roots.base, found);

@@ -1,11 +1,11 @@
 import { relative } from "node:path";
 import type { PackageFiles } from "../package/write.ts";
-import { splitFrontmatter } from "../parse/frontmatter.ts";
 import { BUILTIN_ROLES } from "../parse/names.ts";
 import { readTextSafe } from "../parse/safe-fs.ts";
 import { renderRoleToml } from "../render/role.ts";
 import { convertAgentMarkdown } from "./agent.ts";
 import { reportMissed } from "./completeness.ts";
+import { sourceFrontmatter } from "./read-source.ts";
 import type { RoleRow } from "./sections.ts";
 import { findAgentFile } from "./source.ts";
 import type { ConversionState } from "./state.ts";
@@ -38,7 +38,7 @@ export async function addRoles(
     const agentFile = await findAgentFile(info.claudeType, dirs);
     if (agentFile) {
       const shown = display(agentFile);
-      const fm = splitFrontmatter(await readTextSafe(agentFile), shown);
+      const fm = sourceFrontmatter(await readTextSafe(agentFile), shown, state);
       const converted = convertAgentMarkdown(fm, shown, role, state);
       reportMissed(shown, fm.body, fm.bodyStartLine - 1, state);
       files.set(`agents/${role}.toml`, converted.toml.replace(/^name = ".*"$/m, `name = "${role}"`));

@@ -1,4 +1,4 @@
-import { findCalls, lineOf } from "./code-calls.ts";
+import { type Call, findCalls, lineOf } from "./code-calls.ts";
 import { type CodeBlock, inlineCodeSpans, type MarkdownDoc, parseMarkdown } from "./markdown.ts";
 
 /**
@@ -32,7 +32,9 @@ const CALL_NAMES = Object.keys(CLAUDE_TOOLS);
 
 const SHELL = /^(bash|sh|shell|zsh|console|shell-session|powershell|ps1|fish)$/;
 /** Diagrams and plain text: a `Task(x)` there is a label, not a call. */
-const NOT_CODE = /^(text|txt|plaintext|plain|mermaid|diagram|ascii|markdown|md)$/;
+export const NOT_CODE = /^(text|txt|plaintext|plain|mermaid|diagram|ascii)$/;
+/** A Markdown fence quotes a whole document (an example command or agent file): nothing in it is the skill's own. */
+export const QUOTED_DOC = /^(markdown|md|mdx)$/;
 /** Marks a code block as an example of what not to do; its calls are quoted, not made. */
 const COUNTER_EXAMPLE = /(^|[^\w])(BAD|WRONG|INCORRECT|DON'?T|AVOID|ANTI-?PATTERN|NEVER)\b|❌|✗/;
 
@@ -80,7 +82,7 @@ export function scanClaudeConstructs(
 ): ConstructHit[] {
   const hits: ConstructHit[] = [];
   for (const block of doc.codeBlocks) {
-    if (isCounterExample(doc, block)) continue;
+    if (QUOTED_DOC.test(block.lang) || isCounterExample(doc, block)) continue;
     hits.push(...scanCode(block, file));
   }
   doc.lines.forEach((line, index) => {
@@ -98,8 +100,7 @@ export function scanCode(block: CodeBlock, file: string): ConstructHit[] {
   const push = (hit: Omit<ConstructHit, "file">) => hits.push({ file, ...hit });
   if (!SHELL.test(block.lang)) {
     for (const call of NOT_CODE.test(block.lang) ? [] : findCalls(block.text, CALL_NAMES)) {
-      if (call.member || /\bfunction\s+$/.test(block.text.slice(Math.max(0, call.start - 12), call.start)))
-        continue;
+      if (!isCall(call, block.text, block.lang)) continue;
       const resume = call.entries?.some((e) => e.key === "resume");
       push({
         construct: resume ? "resume:" : `${call.name}()`,
@@ -226,4 +227,14 @@ export function yamlTaskBlocks(code: string): YamlTaskBlock[] {
     i = end;
   }
   return blocks;
+}
+
+/**
+ * A real call, not a definition, a method or a label: in an unlabeled block, `Task (a, b)` whose
+ * arguments are neither `{…}`, `key=value` nor `(type, prompt)` is a diagram label.
+ */
+export function isCall(call: Call, code: string, lang: string): boolean {
+  if (call.member || /\bfunction\s+$/.test(code.slice(Math.max(0, call.start - 12), call.start)))
+    return false;
+  return !(lang === "" && call.form === "other");
 }

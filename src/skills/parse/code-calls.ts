@@ -55,7 +55,9 @@ export function findCalls(code: string, names: readonly string[]): Call[] {
     const end = close ? close.end : code.length;
     const inner = tokens.slice(index + 2, close ? closeIndex : tokens.length);
     const object = objectEntries(code, inner);
-    const keyword = object ? undefined : keywordEntries(code, inner);
+    const keyword = object
+      ? undefined
+      : (keywordEntries(code, inner) ?? positionalEntries(code, inner, token.text));
     calls.push({
       name: token.text,
       start: token.start,
@@ -164,6 +166,37 @@ function keywordEntries(code: string, inner: Token[]): ArgEntry[] | undefined {
   });
   flush(inner.length);
   return entries.length > 0 && !other ? entries : undefined;
+}
+
+/** `Task(agent-name, \`prompt\`)`: the positional shorthand some skills use for spawns. */
+function positionalEntries(code: string, inner: Token[], name: string): ArgEntry[] | undefined {
+  if (name !== "Task" && name !== "Agent") return undefined;
+  const comma = inner.findIndex((t) => t.text === ",");
+  if (comma <= 0) return undefined;
+  const head = inner.slice(0, comma);
+  const rest = inner.slice(comma + 1);
+  const typeOk =
+    (head.length === 1 && head[0]!.kind === "string") ||
+    head.every((t, i) => (i % 2 === 0 ? t.kind === "ident" : t.text === "-"));
+  const prompt = rest[0];
+  if (!typeOk || !prompt || rest.length !== 1 || !["string", "ident"].includes(prompt.kind)) return undefined;
+  const typeText = code.slice(head[0]!.start, head[head.length - 1]!.end);
+  return [
+    {
+      key: "subagent_type",
+      value: head[0]!.kind === "string" ? typeText : JSON.stringify(typeText),
+      valueStart: head[0]!.start,
+      valueEnd: head[head.length - 1]!.end,
+      keyStart: head[0]!.start,
+    },
+    {
+      key: "prompt",
+      value: prompt.text,
+      valueStart: prompt.start,
+      valueEnd: prompt.end,
+      keyStart: prompt.start,
+    },
+  ];
 }
 
 const DECL = String.raw`(?:const|let|var)\s+`;
