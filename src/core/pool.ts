@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Backend, WorkerEvent } from "../backends/types.ts";
+import { type Backend, type BackendSession, isSessionBackend, type WorkerEvent } from "../backends/types.ts";
 import { BatonError } from "../errors.ts";
 import { type Agent, type AgentSnapshot, newAgent, type SpawnOptions, snapshotOf } from "./agent.ts";
 import { newTagPrefix } from "./registry.ts";
 import { type AgentStatus, type EndReason, isFinal, statusForEnd } from "./status.ts";
-import { startTurn, type TurnOutcome } from "./turn.ts";
+import { startTurn, type TurnOutcome, type TurnStarter } from "./turn.ts";
 import { addUsage, subtractUsage, totalTokens, type Usage, ZERO_USAGE } from "./usage.ts";
 import { type WaitOptions, type WaitResult, waitFor } from "./wait.ts";
 
@@ -34,6 +34,8 @@ export interface PoolOptions {
   rateLimit?: RateLimitOptions;
   /** Every lifecycle and worker event, in order, e.g. for a journal or a live view. */
   onEvent?: (event: PoolEvent) => void;
+  /** Starts each turn; default: here (`startTurn`). The worker fleet runs them on other machines. */
+  turns?: TurnStarter;
 }
 
 export type HaltReason = "cancelled" | "budget_exhausted" | "timed_out";
@@ -106,6 +108,8 @@ export class Pool {
   #halted: HaltReason | undefined;
   readonly #retryTimers = new Set<NodeJS.Timeout>();
   readonly #tagPrefix = newTagPrefix();
+  /** Sessions of session backends (one long-lived server each), opened by their first turn. */
+  readonly #sessions = new Map<string, BackendSession>();
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -190,14 +194,37 @@ export class Pool {
     }
     const interrupt = options.interrupt === true;
     this.#emit({ type: "agent.input", agentId: id, message, interrupt });
-    agent.inbox.push(message);
-    const submission = `${id}:${agent.turns.length + agent.inbox.length}`;
+    const submission = { id: `${id}:${++agent.submissions}`, message };
+    // Each message is its own turn; an interrupting one goes before those queued earlier.
+    if (interrupt) agent.inbox.unshift(submission);
+    else agent.inbox.push(submission);
     if (agent.status === "running" && interrupt && agent.current) {
       void agent.current.stop("interrupted", this.#options.killGraceMs ?? 1_000);
     } else if (agent.status !== "running" && agent.status !== "pending_init") {
       this.#startNextFromInbox(agent);
     }
-    return { submission_id: submission };
+    return { submission_id: submission.id };
+  }
+
+  /**
+   * Stops the agent's running turn without giving it a new message; queued messages then run as usual.
+   * Returns the status the agent had (an idle or queued agent is left as it is).
+   */
+  async interrupt(id: string): Promise<{ previous_status: AgentStatus }> {
+    const agent = this.#require(id, "interrupt_agent");
+    const previous = agent.status;
+    if (previous === "running" && agent.current) {
+      await agent.current.stop("interrupted", this.#options.killGraceMs ?? 1_000);
+    }
+    return { previous_status: previous };
+  }
+
+  /** Drops a closed agent from memory (its record stays wherever onEvent wrote it); false if it is not closed. */
+  forget(id: string): boolean {
+    const agent = this.#agents.get(id);
+    if (agent?.status !== "shutdown") return false;
+    agent.listeners.clear();
+    return this.#agents.delete(id);
   }
 
   /** Irreversible: kills the agent's whole process tree if it runs, and frees its slot. */
@@ -221,6 +248,7 @@ export class Pool {
       cut ? "closed" : (agent.endReason ?? "closed"),
       cut ? "closed while working" : agent.error,
     );
+    await this.#sessions.get(agent.backend)?.release(id);
     this.#emit({ type: "agent.closed", agentId: id, previousStatus: previous });
     return { previous_status: previous };
   }
@@ -259,6 +287,8 @@ export class Pool {
     for (const timer of this.#retryTimers) clearTimeout(timer);
     this.#retryTimers.clear();
     await Promise.all([...this.#agents.keys()].map((id) => this.close(id)));
+    await Promise.all([...this.#sessions.values()].map((session) => session.close()));
+    this.#sessions.clear();
     if (this.#ownsScratch && this.#scratch) rmSync(this.#scratch, { recursive: true, force: true });
   }
 
@@ -285,7 +315,9 @@ export class Pool {
   }
 
   #startNextFromInbox(agent: Agent): void {
-    agent.nextPrompt = agent.inbox.splice(0).join("\n\n");
+    const next = agent.inbox.shift()!;
+    agent.nextPrompt = next.message;
+    agent.nextSubmission = next.id;
     this.#setStatus(agent, "pending_init");
     this.#enqueue(agent);
   }
@@ -320,13 +352,21 @@ export class Pool {
     agent.nextPrompt = undefined;
     this.#running++;
     const turn = agent.turns.length + 1;
-    const record = { turn, prompt, startedAt: Date.now(), usage: ZERO_USAGE } as Agent["turns"][number];
+    const submissionId = agent.nextSubmission ?? `${agent.id}:${agent.submissions}`;
+    const record = {
+      turn,
+      submissionId,
+      prompt,
+      startedAt: Date.now(),
+      usage: ZERO_USAGE,
+    } as Agent["turns"][number];
     agent.turns.push(record);
     // Created by the backend only if it writes there (most turns write nothing).
     const scratchDir = join(this.#scratchRoot(), agent.id, String(turn));
     const o = agent.options;
-    const running = startTurn(
-      this.#backends[agent.backend]!,
+    const backend = this.#backends[agent.backend]!;
+    const running = (this.#options.turns ?? startTurn)(
+      backend,
       {
         agentId: agent.id,
         prompt,
@@ -336,6 +376,7 @@ export class Pool {
         outputSchema: o.outputSchema,
         instructions: o.instructions,
         model: o.model,
+        reasoningEffort: o.reasoningEffort,
         scratchDir,
       },
       {
@@ -351,6 +392,7 @@ export class Pool {
         },
         onStderr: (text) => this.#emit({ type: "worker.stderr", agentId: agent.id, turn, text }),
       },
+      isSessionBackend(backend) ? this.#session(agent.backend, backend) : undefined,
     );
     agent.current = running;
     record.pid = running.pid;
@@ -488,6 +530,15 @@ export class Pool {
     if (isFinal(status)) for (const listener of [...agent.listeners]) listener();
   }
 
+  #session(name: string, backend: Extract<Backend, { kind: "session" }>): BackendSession {
+    let session = this.#sessions.get(name);
+    if (!session) {
+      session = backend.openSession({ tagPrefix: this.#tagPrefix });
+      this.#sessions.set(name, session);
+    }
+    return session;
+  }
+
   #scratchRoot(): string {
     if (!this.#scratch) {
       if (this.#options.scratchDir) this.#scratch = this.#options.scratchDir;
@@ -505,7 +556,7 @@ export class Pool {
 }
 
 function isBackend(value: PoolOptions["backends"]): value is Backend {
-  return typeof (value as Backend).command === "function";
+  return typeof (value as Backend).name === "string" && typeof (value as Backend).resolve === "function";
 }
 
 function checkConcurrency(value: number): number {

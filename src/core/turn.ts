@@ -1,11 +1,14 @@
-import { spawn } from "node:child_process";
-import type { Backend, TurnRequest, WorkerEvent } from "../backends/types.ts";
+import {
+  type Backend,
+  type BackendSession,
+  isSessionBackend,
+  type TurnRequest,
+  type WorkerEvent,
+} from "../backends/types.ts";
 import { isBatonError } from "../errors.ts";
-import { lineSplitter, tailBuffer } from "../util/lines.ts";
-import { killTreeNow, terminateTree, WORKER_TAG_VAR } from "./process-tree.ts";
-import { registerWorker, unregisterWorker } from "./registry.ts";
 import type { EndReason } from "./status.ts";
-import { sweepAfterExit } from "./sweep.ts";
+import { processSource } from "./turn-process.ts";
+import type { TurnFeed, TurnSource } from "./turn-source.ts";
 import type { Usage } from "./usage.ts";
 
 /** Why a turn was stopped from outside. */
@@ -44,39 +47,34 @@ export interface RunningTurn {
   stop(reason: StopReason, graceMs?: number): Promise<void>;
 }
 
-/** Runs one turn as one process, enforcing its deadline and stall watchdog. */
-export function startTurn(backend: Backend, request: TurnRequest, options: TurnOptions): RunningTurn {
-  let command: ReturnType<Backend["command"]>;
-  try {
-    command = backend.command(request);
-  } catch (error) {
-    const message = isBatonError(error) || error instanceof Error ? error.message : String(error);
-    return settled({
-      endReason: "failed",
-      error: message,
-      usageIsCumulative: false,
-      exitCode: null,
-      signal: null,
-    });
-  }
+/** How a pool starts a turn: `startTurn` here, or a fleet's dispatcher that runs it on a worker. */
+export type TurnStarter = typeof startTurn;
 
-  const child = spawn(command.file, command.args, {
-    cwd: request.cwd,
-    env: { ...(command.env ?? process.env), [WORKER_TAG_VAR]: options.tag },
-    detached: true, // own process group: a terminal's Ctrl-C reaches baton, which decides
-    stdio: [command.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-  });
-  const pid = child.pid;
-  // Its start time bounds every later search for its tag: no older process can carry it.
-  const rootStartTicks = pid === undefined ? 0 : registerWorker(pid, options.tag);
-  if (command.stdin !== undefined) {
-    // A worker may exit without reading its stdin: the turn is judged by its exit, not by EPIPE.
-    child.stdin?.on("error", () => {});
-    child.stdin?.end(command.stdin);
+/**
+ * Runs one turn, enforcing its deadline and stall watchdog: as its own process for a process backend
+ * (turn-process.ts), or as a request on the session's long-lived process for a session backend.
+ */
+export function startTurn(
+  backend: Backend,
+  request: TurnRequest,
+  options: TurnOptions,
+  session?: BackendSession,
+): RunningTurn {
+  if (isSessionBackend(backend) !== (session !== undefined)) {
+    throw new Error(`startTurn: backend "${backend.name}" and session do not match`);
   }
+  return supervise(request, options, (feed) =>
+    isSessionBackend(backend)
+      ? sessionSource(session!, request, options.tag, feed)
+      : processSource(backend, request, options.tag, feed),
+  );
+}
 
-  const parser = backend.parser();
-  const stderr = tailBuffer(8_192);
+function supervise(
+  request: TurnRequest,
+  options: TurnOptions,
+  open: (feed: TurnFeed) => TurnSource,
+): RunningTurn {
   let stoppedFor: StopReason | undefined;
   let threadId = request.threadId;
   let finalMessage: string | undefined;
@@ -92,29 +90,32 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
     else if (event.type === "turn.failed") failed ??= event;
     options.onEvent?.(event);
   };
-  const stdout = lineSplitter((line) => {
-    for (const event of parser.line(line)) handle(event);
-  });
-  child.stdout?.on("data", (chunk: Buffer) => {
-    lastActivity = Date.now();
-    stdout.push(chunk);
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    lastActivity = Date.now();
-    const text = chunk.toString("utf8");
-    stderr.push(text);
-    options.onStderr?.(text);
-  });
+  let source: TurnSource;
+  try {
+    source = open({
+      event: handle,
+      activity: () => {
+        lastActivity = Date.now();
+      },
+      stderr: (text) => options.onStderr?.(text),
+    });
+  } catch (error) {
+    const message = isBatonError(error) || error instanceof Error ? error.message : String(error);
+    return settled({
+      endReason: "failed",
+      error: message,
+      usageIsCumulative: false,
+      exitCode: null,
+      signal: null,
+    });
+  }
+  const pid = source.pid;
 
   const timers: NodeJS.Timeout[] = [];
   let stopping: Promise<void> | undefined;
   const stop = (reason: StopReason, graceMs = options.killGraceMs ?? 2_000): Promise<void> => {
     stoppedFor ??= reason;
-    if (pid === undefined) return Promise.resolve();
-    stopping ??=
-      graceMs <= 0
-        ? Promise.resolve(void killTreeNow(pid, options.tag, rootStartTicks))
-        : terminateTree(pid, { graceMs, tag: options.tag, rootStartTicks });
+    stopping ??= source.kill(graceMs);
     return stopping;
   };
   if (options.turnTimeoutMs && options.turnTimeoutMs > 0) {
@@ -130,55 +131,69 @@ export function startTurn(backend: Backend, request: TurnRequest, options: TurnO
     );
   }
 
-  const done = new Promise<TurnOutcome>((resolve) => {
-    let spawnError: Error | undefined;
-    child.on("error", (error) => {
-      spawnError = error;
-    });
-    child.on("close", (exitCode, signal) => {
-      for (const t of timers) clearTimeout(t);
-      stdout.end();
-      if (!stoppedFor && !completed && !failed) {
-        for (const event of parser.end({ exitCode, signal, stderrTail: stderr.text() })) handle(event);
-      }
-      const base = {
-        threadId,
-        usageIsCumulative: completed?.usageIsCumulative ?? false,
-        exitCode,
-        signal,
-        pid,
+  const done = source.closed.then(async (end): Promise<TurnOutcome> => {
+    for (const t of timers) clearTimeout(t);
+    if (!stoppedFor && !completed && !failed && !end.startError)
+      for (const event of end.trailing()) handle(event);
+    const base = {
+      threadId,
+      usageIsCumulative: completed?.usageIsCumulative ?? false,
+      exitCode: end.exitCode,
+      signal: end.signal,
+      pid,
+    };
+    let outcome: TurnOutcome;
+    if (end.startError) {
+      outcome = { ...base, endReason: "failed", error: end.startError };
+    } else if (stoppedFor) {
+      const error = stopText(stoppedFor, options);
+      outcome = { ...base, endReason: stoppedFor, finalMessage, usage: completed?.usage, error };
+    } else if (failed) {
+      const { message: error, rateLimited, retryAfterMs } = failed;
+      outcome = { ...base, endReason: "failed", error, rateLimited, retryAfterMs, usage: completed?.usage };
+    } else {
+      outcome = {
+        ...base,
+        endReason: "completed",
+        finalMessage: finalMessage ?? "",
+        usage: completed?.usage,
       };
-      let outcome: TurnOutcome;
-      if (spawnError) {
-        outcome = {
-          ...base,
-          endReason: "failed",
-          error: `could not start ${command.file}: ${spawnError.message}`,
-        };
-      } else if (stoppedFor) {
-        const error = stopText(stoppedFor, options);
-        outcome = { ...base, endReason: stoppedFor, finalMessage, usage: completed?.usage, error };
-      } else if (failed) {
-        const { message: error, rateLimited, retryAfterMs } = failed;
-        outcome = { ...base, endReason: "failed", error, rateLimited, retryAfterMs, usage: completed?.usage };
-      } else {
-        outcome = {
-          ...base,
-          endReason: "completed",
-          finalMessage: finalMessage ?? "",
-          usage: completed?.usage,
-        };
-      }
-      if (pid === undefined) return resolve(outcome);
-      // The worker is gone; anything it left behind in the tree goes too, before anyone hears of it.
-      void sweepAfterExit(pid, options.tag, rootStartTicks).then(() => {
-        unregisterWorker(pid);
-        resolve(outcome);
-      });
-    });
+    }
+    await end.cleanup?.();
+    return outcome;
   });
 
   return { pid, done, stop };
+}
+
+/** A turn as a request on a session backend's long-lived process. */
+function sessionSource(
+  session: BackendSession,
+  request: TurnRequest,
+  tag: string,
+  feed: TurnFeed,
+): TurnSource {
+  const turn = session.startTurn(request, {
+    tag,
+    onEvent: (event) => {
+      feed.activity();
+      feed.event(event);
+    },
+    onStderr: (text) => {
+      feed.activity();
+      feed.stderr(text);
+    },
+    onActivity: feed.activity,
+  });
+  return {
+    pid: turn.pid,
+    closed: turn.ended.then(() => ({
+      exitCode: null,
+      signal: null,
+      trailing: () => [{ type: "turn.failed", message: "the session ended the turn without a result" }],
+    })),
+    kill: (graceMs) => turn.stop(graceMs),
+  };
 }
 
 function stopText(reason: StopReason, options: TurnOptions): string {

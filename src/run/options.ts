@@ -4,8 +4,23 @@ import type { AnswerBook, Question } from "./clarify.ts";
 import type { ContextPack } from "./context-pack.ts";
 import { PATTERNS, type PatternName } from "./result.ts";
 
+/**
+ * How the CLI made the run's workers (backend, its command template, pty, rehearsal and its
+ * script). Plain data, recorded in `run.started`, so `baton resume` makes the same ones: a
+ * `--backend command` run resumes on that command, a rehearsal on its scripted model, never a real one.
+ */
+export interface LaunchOptions {
+  backend: string;
+  command?: string;
+  pty?: boolean;
+  rehearse?: boolean;
+  /** Absolute path of the rehearsal's model script; undefined: the built-in one. */
+  script?: string;
+}
+
 export interface RunOptions {
   task: string;
+  launch?: LaunchOptions;
   /** Default `auto`: a planner agent chooses. */
   pattern?: PatternName | "auto";
   /** Review lenses, research angles or option directions. */
@@ -55,6 +70,9 @@ export interface RunOptions {
   resolveConflicts?: boolean;
 }
 
+/** Longest lens or section name: it labels a worker, a plan step and a report heading. */
+const NAME_MAX = 80;
+
 /** Checks everything that can be checked before a run directory exists. */
 export function checkRunOptions(o: RunOptions): void {
   const fail = (message: string) => {
@@ -80,6 +98,20 @@ export function checkRunOptions(o: RunOptions): void {
   ) {
     fail(`a triangulated review uses 2 to 4 lenses, got ${o.lenses.length}: ${o.lenses.join(", ")}`);
   }
+  for (const [flag, names] of [
+    ["--lenses", o.lenses],
+    ["--sections", o.sections],
+  ] as const) {
+    const long = names?.find((n) => n.length > NAME_MAX);
+    if (long !== undefined)
+      fail(
+        `${flag}: each name is at most ${NAME_MAX} characters (it labels a worker and a plan step), got ${long.length}: "${long.slice(0, 40)}…"; put the detail in the task or --goal`,
+      );
+  }
+  if (o.lenses && o.workers !== undefined && o.workers > o.lenses.length && pattern !== "options")
+    fail(
+      `--workers ${o.workers} asks for more workers than the ${o.lenses.length} --lenses given; give ${o.workers} lenses, or leave out --lenses for baton's own angles`,
+    );
   if (pattern === "split" && (o.sections?.length ?? 0) < 2) {
     fail("--pattern split needs at least two --sections, e.g. --sections src/api,src/cli,docs");
   }

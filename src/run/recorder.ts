@@ -1,25 +1,44 @@
-import { createWriteStream, mkdirSync, type WriteStream, writeFileSync } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import type { PoolEvent } from "../core/pool.ts";
+import { BatonError } from "../errors.ts";
 import { writeJsonAtomic } from "../store/atomic.ts";
-import { Journal } from "../store/journal.ts";
+import { Journal, type JournalEntry, type JournalInput } from "../store/journal.ts";
+import { FILE_MODE, makePrivateDir, writePrivateFile } from "../store/private-fs.ts";
 
 /**
  * Writes the run record from pool events: the journal (lifecycle, one line each) and per agent its
  * prompts, raw events, stderr, final message and usage — everything a person needs to understand or
- * resume the run, in plain files under `.baton/runs/<run-id>/`.
+ * resume the run, in plain files under `.baton/runs/<run-id>/` (0700 directories, 0600 files).
+ *
+ * Writing never throws into the run: a failed write (disk full, a directory made unwritable) is kept
+ * as `fault` (the first one, naming the path) and reported once through `onFault`, so the run can stop
+ * its workers gracefully and end `failed` instead of dying on an uncaught exception.
  */
 export class RunRecorder {
   readonly dir: string;
   readonly journal: Journal;
+  /** The first write that failed; later failures are counted, not reported again. */
+  fault: BatonError | undefined;
+  onFault: ((fault: BatonError) => void) | undefined;
   readonly #streams = new Map<string, { events: WriteStream; stderr: WriteStream }>();
   /** Streams closed at a turn's end whose last writes may still be on their way to disk. */
   readonly #ending = new Set<Promise<void>>();
 
   constructor(dir: string) {
     this.dir = dir;
-    mkdirSync(join(dir, "agents"), { recursive: true });
-    this.journal = new Journal(join(dir, "journal.jsonl"));
+    makePrivateDir(join(dir, "agents"));
+    const journal = new Journal(join(dir, "journal.jsonl"));
+    // Every append goes through the guard, including those made by the run context and the writers.
+    const append = journal.append.bind(journal);
+    journal.append = (entry: JournalInput): JournalEntry => {
+      let written: JournalEntry | undefined;
+      this.#guard(journal.file, () => {
+        written = append(entry);
+      });
+      return written ?? ({ v: 0, seq: -1, at: new Date().toISOString(), ...entry } as JournalEntry);
+    };
+    this.journal = journal;
   }
 
   agentDir(agentId: string): string {
@@ -29,7 +48,7 @@ export class RunRecorder {
   readonly onPoolEvent = (event: PoolEvent): void => {
     switch (event.type) {
       case "agent.spawned":
-        mkdirSync(this.agentDir(event.agentId), { recursive: true });
+        this.#guard(this.agentDir(event.agentId), () => makePrivateDir(this.agentDir(event.agentId)));
         this.journal.append({
           type: "agent.spawned",
           agentId: event.agentId,
@@ -39,7 +58,7 @@ export class RunRecorder {
         });
         break;
       case "turn.started":
-        writeFileSync(join(this.agentDir(event.agentId), `prompt-${event.turn}.md`), event.prompt);
+        this.#write(join(this.agentDir(event.agentId), `prompt-${event.turn}.md`), event.prompt);
         this.journal.append({
           type: "turn.started",
           agentId: event.agentId,
@@ -48,17 +67,20 @@ export class RunRecorder {
         });
         break;
       case "worker.event":
-        this.#stream(event.agentId).events.write(`${JSON.stringify({ turn: event.turn, ...event.event })}\n`);
+        this.#stream(event.agentId)?.events.write(
+          `${JSON.stringify({ turn: event.turn, ...event.event })}\n`,
+        );
         break;
       case "worker.stderr":
-        this.#stream(event.agentId).stderr.write(event.text);
+        this.#stream(event.agentId)?.stderr.write(event.text);
         break;
       case "turn.ended": {
         // Two descriptors per agent for the whole run would run out at a few hundred agents: close
         // them now; a next turn reopens in append mode.
         this.#closeStreams(event.agentId);
-        const dir = this.agentDir(event.agentId);
-        if (event.finalMessage !== undefined) writeFileSync(join(dir, "final.md"), event.finalMessage);
+        // final.md is what a resume answers from: on disk before the line that says the turn completed.
+        if (event.finalMessage !== undefined)
+          this.#write(join(this.agentDir(event.agentId), "final.md"), event.finalMessage, true);
         this.journal.append({
           type: "turn.ended",
           agentId: event.agentId,
@@ -95,25 +117,51 @@ export class RunRecorder {
   };
 
   writeJson(name: string, value: unknown): void {
-    writeJsonAtomic(join(this.dir, name), value);
+    const file = join(this.dir, name);
+    this.#guard(file, () => writeJsonAtomic(file, value));
   }
 
   writeAgentJson(agentId: string, name: string, value: unknown): void {
-    writeJsonAtomic(join(this.agentDir(agentId), name), value);
+    const file = join(this.agentDir(agentId), name);
+    this.#guard(file, () => writeJsonAtomic(file, value));
   }
 
   writeText(name: string, text: string): void {
-    writeFileSync(join(this.dir, name), text);
+    this.#write(join(this.dir, name), text);
   }
 
   /** Flushes and closes the per-agent streams. */
   async close(): Promise<void> {
     const ends: Promise<void>[] = [];
     for (const { events, stderr } of this.#streams.values()) {
-      for (const s of [events, stderr]) ends.push(new Promise((resolve) => s.end(resolve)));
+      for (const s of [events, stderr]) ends.push(endStream(s));
     }
     this.#streams.clear();
     await Promise.all([...ends, ...this.#ending]);
+  }
+
+  #write(file: string, text: string, flush = false): void {
+    this.#guard(file, () => writePrivateFile(file, text, flush));
+  }
+
+  #guard(path: string, write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.#failed(path, error);
+    }
+  }
+
+  #failed(path: string, error: unknown): void {
+    if (this.fault) return;
+    const reason = (error as NodeJS.ErrnoException).code ?? "";
+    const message = error instanceof Error ? error.message : String(error);
+    this.fault = new BatonError(
+      "E_IO",
+      `cannot write the run record: ${path}: ${message}${reason === "ENOSPC" ? " (the disk is full; free space, then baton resume)" : ""}`,
+      { file: path, cause: error },
+    );
+    this.onFault?.(this.fault);
   }
 
   #closeStreams(agentId: string): void {
@@ -121,23 +169,33 @@ export class RunRecorder {
     if (!s) return;
     this.#streams.delete(agentId);
     for (const stream of [s.events, s.stderr]) {
-      const ended = new Promise<void>((resolve) => stream.end(resolve));
+      const ended = endStream(stream);
       this.#ending.add(ended);
       void ended.then(() => this.#ending.delete(ended));
     }
   }
 
-  #stream(agentId: string): { events: WriteStream; stderr: WriteStream } {
+  #stream(agentId: string): { events: WriteStream; stderr: WriteStream } | undefined {
     let s = this.#streams.get(agentId);
     if (!s) {
       const dir = this.agentDir(agentId);
-      mkdirSync(dir, { recursive: true });
-      s = {
-        events: createWriteStream(join(dir, "events.jsonl"), { flags: "a" }),
-        stderr: createWriteStream(join(dir, "stderr.log"), { flags: "a" }),
-      };
+      this.#guard(dir, () => makePrivateDir(dir));
+      const open = (file: string) =>
+        createWriteStream(file, { flags: "a", mode: FILE_MODE }).on("error", (error) =>
+          this.#failed(file, error),
+        );
+      s = { events: open(join(dir, "events.jsonl")), stderr: open(join(dir, "stderr.log")) };
       this.#streams.set(agentId, s);
     }
     return s;
   }
+}
+
+/** Resolves when the stream is closed, also when it failed (its error was already reported). */
+function endStream(stream: WriteStream): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once("close", resolve);
+    stream.end();
+  });
 }

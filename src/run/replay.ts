@@ -14,6 +14,7 @@ export interface ReplayedAgent {
 }
 
 type RunStarted = Extract<JournalEntry, { type: "run.started" }>;
+type RunEnded = Extract<JournalEntry, { type: "run.ended" }>;
 
 /**
  * What a killed run already finished, read back from its record, so `baton resume` never repeats a
@@ -24,12 +25,20 @@ export class Replay {
   readonly started: RunStarted;
   /** The highest agent number used, so new agents get fresh ids. */
   readonly lastAgentNumber: number;
+  /** How the run ended, when its last start or resume ended (undefined: it was killed). */
+  readonly ended: RunEnded | undefined;
   readonly #available: ReplayedAgent[];
 
-  private constructor(started: RunStarted, available: ReplayedAgent[], lastAgentNumber: number) {
+  private constructor(
+    started: RunStarted,
+    available: ReplayedAgent[],
+    lastAgentNumber: number,
+    ended: RunEnded | undefined,
+  ) {
     this.started = started;
     this.#available = available;
     this.lastAgentNumber = lastAgentNumber;
+    this.ended = ended;
   }
 
   static load(dir: string): Replay {
@@ -44,8 +53,11 @@ export class Replay {
     const lastEnd = new Map<string, Extract<JournalEntry, { type: "turn.ended" }>>();
     const usage = new Map<string, Usage>();
     let last = 0;
+    let ended: RunEnded | undefined;
     for (const e of entries) {
-      if (e.type === "agent.spawned") {
+      if (e.type === "run.ended") ended = e;
+      else if (e.type === "run.resumed") ended = undefined;
+      else if (e.type === "agent.spawned") {
         spawned.set(e.agentId, e);
         last = Math.max(last, Number(/(\d+)$/.exec(e.agentId)?.[1] ?? 0));
       } else if (e.type === "turn.ended") {
@@ -78,7 +90,7 @@ export class Replay {
         usage: usage.get(agentId)!,
       });
     }
-    return new Replay(started, available, last);
+    return new Replay(started, available, last, ended);
   }
 
   /** The recorded answer for this worker, once (two identical workers take two records). */

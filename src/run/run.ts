@@ -8,16 +8,18 @@ import type { Usage } from "../core/usage.ts";
 import { isBatonError } from "../errors.ts";
 import { checkWorktreeRepo } from "../git/preflight.ts";
 import { addMerges, ParallelWriters, recordSaver } from "../git/writers.ts";
+import { releaseRunLock } from "../store/lock.ts";
 import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { makeAnswerer } from "./clarify.ts";
 import { RunContext } from "./context.ts";
+import { nameRunDeadline } from "./deadline.ts";
 import { checkRunOptions, type RunOptions } from "./options.ts";
 import { PATTERN_RUNNERS } from "./patterns/index.ts";
 import type { PatternOptions } from "./patterns/shared.ts";
 import type { Plan } from "./plan.ts";
 import { choosePattern } from "./planner.ts";
-import { RunRecorder } from "./recorder.ts";
-import { Replay, type ReplayedAgent } from "./replay.ts";
+import { openRunRecord } from "./record-open.ts";
+import type { ReplayedAgent } from "./replay.ts";
 import { renderReport } from "./report.ts";
 import type { RunResult } from "./result.ts";
 
@@ -85,19 +87,34 @@ export async function runTask(
     options.writers === "worktree"
       ? await checkWorktreeRepo(options.cwd ?? process.cwd(), options.copyFiles)
       : undefined;
+  const home = options.home ?? batonHome();
   const runId = options.resumeRunId ?? newRunId();
-  const replay = options.resumeRunId ? Replay.load(runDir(runId, options.home)) : undefined;
-  const recorder = new RunRecorder(runDir(runId, options.home));
   const requested = options.pattern ?? "auto";
+  const owner = { pid: process.pid, ownerId: OWNER_ID };
   const view: RunView = {
     runId,
-    dir: recorder.dir,
+    dir: runDir(runId, home),
     task: options.task,
     status: "running",
     pattern: requested,
     agents: [],
     startedAt: Date.now(),
   };
+  const { recorder, replay } = openRunRecord({
+    home,
+    runId,
+    resume: options.resumeRunId !== undefined,
+    owner,
+    started: {
+      type: "run.started",
+      runId,
+      task: options.task,
+      pattern: requested,
+      cwd: options.cwd ?? process.cwd(),
+      options: recordedOptions(options),
+    },
+    snapshot: view,
+  });
   const activity = new Map<string, string>();
   let pending: NodeJS.Timeout | undefined;
   const update = () => {
@@ -141,7 +158,7 @@ export async function runTask(
       runId,
       repo: repo.root,
       subdir: repo.subdir,
-      dir: join(options.home ?? batonHome(), "worktrees", runId),
+      dir: join(home, "worktrees", runId),
       task: options.task,
       copyFiles: options.copyFiles,
       setupCommand: options.setupCommand,
@@ -161,23 +178,7 @@ export async function runTask(
     backendFor: options.backendFor,
     writers,
   });
-  recorder.writeJson("owner.json", { pid: process.pid, ownerId: OWNER_ID });
-  if (replay)
-    recorder.journal.append({
-      type: "run.resumed",
-      lastAgentNumber: replay.lastAgentNumber,
-      ownerPid: process.pid,
-    });
-  else
-    recorder.journal.append({
-      type: "run.started",
-      runId,
-      task: options.task,
-      pattern: requested,
-      cwd: options.cwd ?? process.cwd(),
-      options: recordedOptions(options),
-    });
-  recorder.writeJson("run.json", view);
+  if (replay) recorder.writeJson("run.json", view);
   hooks.onStart?.(view);
   let cancelled = false;
   const onAbort = () => {
@@ -185,12 +186,20 @@ export async function runTask(
     commands.abort();
     void pool.cancelAll("cancelled");
   };
+  // A record that cannot be written stops the run as a cancel would: workers stopped, run failed.
+  recorder.onFault = () => {
+    commands.abort();
+    void pool.cancelAll("cancelled");
+  };
+  if (recorder.fault) recorder.onFault(recorder.fault);
   options.signal?.addEventListener("abort", onAbort, { once: true });
   // Nested deadlines: no worker outlives the run's deadline, whatever its own.
   let runTimedOut = false;
+  let runTimedOutAt = 0;
   const runTimer = options.runTimeoutMs
     ? setTimeout(() => {
         runTimedOut = true;
+        runTimedOutAt = Date.now();
         commands.abort();
         void pool.cancelAll("timed_out");
       }, options.runTimeoutMs)
@@ -234,23 +243,32 @@ export async function runTask(
     options.signal?.removeEventListener("abort", onAbort);
     if (pending) clearTimeout(pending);
     if (runTimer) clearTimeout(runTimer);
-    if (runTimedOut && view.result)
-      view.result.warnings.push(
-        `the run's deadline of ${options.runTimeoutMs} ms passed; running workers were stopped`,
-      );
     if (pool.budgetExhausted && view.result)
       view.result.warnings.push(
         `the token budget of ${options.maxTokens} was used up; unfinished workers were stopped`,
       );
     await pool.shutdown();
     update();
+    if (runTimedOut) nameRunDeadline(view, options.runTimeoutMs!, runTimedOutAt);
     view.endedAt = Date.now();
+    const fault = recorder.fault;
+    if (fault) {
+      view.status = "failed";
+      view.error = fault.message;
+    }
     const exitCode = EXIT_FOR[view.status as Exclude<RunStatus, "running">];
     if (view.result) recorder.writeJson("result.json", view.result);
     recorder.writeJson("run.json", view);
     recorder.writeText("report.md", renderReport(view));
-    recorder.journal.append({ type: "run.ended", status: view.status, exitCode, error: view.error });
+    recorder.journal.append({
+      type: "run.ended",
+      status: view.status,
+      exitCode,
+      error: view.error,
+      ...(fault ? { resumable: true } : {}),
+    });
     await recorder.close();
+    releaseRunLock(recorder.dir, owner);
   }
   return { ...view, exitCode: EXIT_FOR[view.status as Exclude<RunStatus, "running">] };
 }
@@ -269,7 +287,7 @@ function replayedRow(a: ReplayedAgent): AgentRow {
   };
 }
 
-function toRow(a: AgentSnapshot): AgentRow {
+export function toRow(a: AgentSnapshot): AgentRow {
   return {
     id: a.id,
     role: a.role,

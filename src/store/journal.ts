@@ -1,8 +1,10 @@
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { AgentStatusSchema, EndReasonSchema } from "../core/status.ts";
 import { UsageSchema } from "../core/usage.ts";
 import { BatonError } from "../errors.ts";
+import { appendPrivateFile } from "./private-fs.ts";
+import { repairJournal, salvageLine } from "./torn.ts";
 
 /** Version of the journal line format. Readers keep accepting every older version (see test fixtures). */
 export const JOURNAL_VERSION = 1;
@@ -142,20 +144,43 @@ export const JournalEntrySchema = z.discriminatedUnion("type", [
     status: z.string(),
     exitCode: z.number(),
     error: z.string().optional(),
+    /** The run stopped because its record could not be written; `baton resume` may continue it. */
+    resumable: z.boolean().optional(),
   }),
 ]);
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type JournalInput = DistributiveOmit<JournalEntry, "v" | "seq" | "at">;
 
-/** Append-only JSONL journal: one synchronous append per entry, so a crash loses at most the line being written. */
+/**
+ * Lines that a resume depends on are fsync'd before `append` returns; the rest are left to the page
+ * cache (they survive a kill of baton, not a power cut). Measured cost: docs/formats.md, "fsync policy".
+ */
+const DURABLE = new Set<JournalEntry["type"]>([
+  "run.started",
+  "run.resumed",
+  "turn.ended",
+  "merge.ended",
+  "run.ended",
+]);
+
+/**
+ * Append-only JSONL journal: one synchronous append per entry, so a crash loses at most the line being
+ * written. Opening it repairs a torn tail first, so the next line never glues onto a cut one.
+ */
 export class Journal {
   readonly file: string;
-  #seq: number;
+  #seq = 0;
+  /** An append failed (e.g. ENOSPC) and may have left part of its line: repair before the next one. */
+  #torn = false;
 
   constructor(file: string) {
     this.file = file;
-    this.#seq = existsSync(file) ? readJournal(file).entries.length : 0;
+    if (existsSync(file)) {
+      repairJournal(file);
+      const read = readJournal(file);
+      this.#seq = read.entries.length + read.unknown.length;
+    }
   }
 
   append(entry: JournalInput): JournalEntry {
@@ -165,7 +190,10 @@ export class Journal {
       at: new Date().toISOString(),
       ...entry,
     } as JournalEntry;
-    appendFileSync(this.file, `${JSON.stringify(full)}\n`);
+    if (this.#torn) repairJournal(this.file);
+    this.#torn = true;
+    appendPrivateFile(this.file, `${JSON.stringify(full)}\n`, DURABLE.has(full.type));
+    this.#torn = false;
     return full;
   }
 }
@@ -176,6 +204,8 @@ export interface JournalRead {
   unknown: unknown[];
   /** True when the last line was cut off (a crash mid-write); that line is ignored. */
   truncated: boolean;
+  /** Lines an older baton glued onto a torn line; the whole entry at their end was read. */
+  salvaged: number;
 }
 
 export function readJournal(file: string): JournalRead {
@@ -188,27 +218,34 @@ export function readJournal(file: string): JournalRead {
     });
   }
   const lines = text.split("\n");
-  const last = lines.pop() ?? "";
-  const result: JournalRead = { entries: [], unknown: [], truncated: last.trim() !== "" };
-  lines.forEach((line, index) => {
-    if (line.trim() === "") return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      // A torn final line can end in "\n" only if the crash hit between two writes; anything else is damage.
-      if (index === lines.length - 1) {
-        result.truncated = true;
-        return;
-      }
-      throw new BatonError("E_CONFIG", `${file}:${index + 1}: the journal line is not JSON`, {
-        file,
-        line: index + 1,
-      });
-    }
+  const result: JournalRead = { entries: [], unknown: [], truncated: false, salvaged: 0 };
+  const add = (raw: unknown) => {
     const parsed = JournalEntrySchema.safeParse(raw);
     if (parsed.success) result.entries.push(parsed.data);
     else result.unknown.push(raw);
+  };
+  let tail = lines.length - 1;
+  while (tail > 0 && lines[tail]!.trim() === "") tail--;
+  lines.forEach((line, index) => {
+    if (line.trim() === "") return;
+    try {
+      add(JSON.parse(line));
+      return;
+    } catch {}
+    // The line being written when baton was killed (or a reader racing the writer): ignored.
+    if (index === tail) {
+      result.truncated = true;
+      return;
+    }
+    const salvaged = salvageLine(line);
+    if (salvaged === undefined)
+      throw new BatonError(
+        "E_CONFIG",
+        `${file}:${index + 1}: the journal line is not JSON (the record is damaged; the line is kept as it is)`,
+        { file, line: index + 1 },
+      );
+    result.salvaged++;
+    add(salvaged);
   });
   return result;
 }

@@ -3,12 +3,16 @@ import { join } from "node:path";
 import { ownerAlive } from "../core/reaper/owner.ts";
 import { BatonError } from "../errors.ts";
 import type { RunView } from "../run/run.ts";
+import { readOwner } from "./lock.ts";
 import { runDir, runsDir } from "./paths.ts";
+import { rebuildView } from "./rebuild.ts";
 
 /** A run as read back from its record; `stale` when it says running but its owner process is gone. */
 export interface StoredRun {
   view: RunView;
   stale: boolean;
+  /** Set when `run.json` was missing or damaged and the view was rebuilt from the journal. */
+  rebuilt?: string;
 }
 
 export function listRunIds(home?: string): string[] {
@@ -21,8 +25,7 @@ export function listRunIds(home?: string): string[] {
 
 export function readRun(runId: string, home?: string): StoredRun {
   const dir = runDir(runId, home);
-  const file = join(dir, "run.json");
-  if (!existsSync(dir)) {
+  if (!existsSync(join(dir, "journal.jsonl"))) {
     const known = listRunIds(home).slice(-5);
     throw new BatonError(
       "E_NOT_FOUND",
@@ -31,21 +34,21 @@ export function readRun(runId: string, home?: string): StoredRun {
     );
   }
   let view: RunView;
+  let rebuilt: string | undefined;
   try {
-    view = JSON.parse(readFileSync(file, "utf8")) as RunView;
+    view = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunView;
+    if (typeof view?.runId !== "string" || typeof view.status !== "string" || !Array.isArray(view.agents))
+      throw new Error("not a run snapshot");
   } catch (error) {
-    throw new BatonError("E_IO", `cannot read ${file}: ${(error as Error).message}`, { runId, file });
+    rebuilt = `run.json ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "is missing" : `is damaged (${(error as Error).message})`}; rebuilt from the journal`;
+    view = rebuildView(dir, runId);
   }
   let stale = false;
   if (view.status === "running") {
-    try {
-      const owner = JSON.parse(readFileSync(join(dir, "owner.json"), "utf8")) as { ownerId?: string };
-      stale = !owner.ownerId || !ownerAlive(owner.ownerId);
-    } catch {
-      stale = true;
-    }
+    const owner = readOwner(dir);
+    stale = !owner || !ownerAlive(owner.ownerId);
   }
-  return { view, stale };
+  return { view, stale, ...(rebuilt ? { rebuilt } : {}) };
 }
 
 /** The newest run, for commands whose run id is optional. */

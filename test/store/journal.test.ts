@@ -1,10 +1,19 @@
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeJsonAtomic } from "../../src/store/atomic.ts";
 import { Journal, readJournal } from "../../src/store/journal.ts";
+import { repairJournal } from "../../src/store/torn.ts";
 
 const V1 = fileURLToPath(new URL("./fixtures/journal-v1.jsonl", import.meta.url));
 const dirs: string[] = [];
@@ -56,7 +65,44 @@ describe("journal", () => {
     copyFileSync(V1, file);
     const j = new Journal(file);
     const e = j.append({ type: "run.ended", status: "failed", exitCode: 1 });
-    expect(e).toMatchObject({ v: 1, seq: 7 });
+    // Eight lines (one of a type this version does not know) were there: the next is seq 8.
+    expect(e).toMatchObject({ v: 1, seq: 8 });
+  });
+
+  it("cuts a torn tail aside before appending, so the journal stays readable (resume after a kill mid-write)", () => {
+    const dir = tmp();
+    const file = join(dir, "journal.jsonl");
+    copyFileSync(V1, file);
+    const torn = '{"v":1,"seq":8,"at":"2026-11-22T07:00:02.000Z","type":"turn.sta';
+    appendFileSync(file, torn);
+    const j = new Journal(file);
+    j.append({ type: "run.resumed", lastAgentNumber: 1, ownerPid: 1 });
+    j.append({ type: "run.ended", status: "completed", exitCode: 0 });
+    const read = readJournal(file);
+    expect(read.truncated).toBe(false);
+    expect(read.entries.slice(-2).map((e) => e.type)).toEqual(["run.resumed", "run.ended"]);
+    const aside = readdirSync(dir).filter((n) => n.startsWith("journal.jsonl.torn-"));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dir, aside[0]!), "utf8")).toBe(torn);
+  });
+
+  it("keeps a whole last line that only lost its newline", () => {
+    const file = join(tmp(), "journal.jsonl");
+    const text = readFileSync(V1, "utf8").trimEnd();
+    writeFileSync(file, text);
+    expect(repairJournal(file)).toEqual({ action: "newline" });
+    expect(readFileSync(file, "utf8")).toBe(`${text}\n`);
+    expect(readJournal(file).entries.at(-1)?.type).toBe("run.ended");
+  });
+
+  it("reads a journal an older baton damaged by gluing a line onto a torn one", () => {
+    const file = join(tmp(), "journal.jsonl");
+    const lines = readFileSync(V1, "utf8").split("\n");
+    lines[3] = `${lines[3]!.slice(0, 30)}${lines[3]}`;
+    writeFileSync(file, lines.join("\n"));
+    const read = readJournal(file);
+    expect(read.salvaged).toBe(1);
+    expect(read.entries.map((e) => e.type)).toContain("turn.started");
   });
 
   it("writes snapshots atomically (no temp file left, content replaced whole)", () => {

@@ -9,9 +9,11 @@ export type RegisterCommand = (program: Command) => void;
  */
 export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   run: async () => (await import("./run.ts")).registerRun,
+  map: async () => (await import("./map.ts")).registerMap,
   status: async () => (await import("./status.ts")).registerStatus,
   logs: async () => (await import("./logs.ts")).registerLogs,
   report: async () => (await import("./report.ts")).registerReport,
+  ui: async () => (await import("./ui.ts")).registerUi,
   cancel: async () => (await import("./cancel.ts")).registerCancel,
   resume: async () => (await import("./resume.ts")).registerResume,
   mcp: async () => (await import("./mcp.ts")).registerMcp,

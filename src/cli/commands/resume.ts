@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { BatonError } from "../../errors.ts";
-import type { RunOptions } from "../../run/options.ts";
+import type { LaunchOptions, RunOptions } from "../../run/options.ts";
 import { Replay } from "../../run/replay.ts";
 import { runDir } from "../../store/paths.ts";
 import { readRun } from "../../store/runs.ts";
@@ -13,44 +12,77 @@ export function registerResume(program: Command): void {
     .command("resume")
     .summary("continue a run whose baton process was killed")
     .description(
-      `Continues a killed run in its own record: workers that had completed are not run again (their
-results come from the record), workers that were cut off are run again, and the run ends with the
-same result shape as an uninterrupted one. Workers left behind by the killed process were already
-reaped when this command started.`,
+      `Continues a killed run in its own record, made the way it was started (backend, --command,
+--pty, rehearsal and its script, workers, concurrency, deadlines, writers): workers that had completed
+are not run again (their results come from the record), workers that were cut off are run again, and
+the run ends with the same result shape as an uninterrupted one. A rehearsal resumes on its scripted
+model, never on a real one. A run that stopped because its record could not be written (disk full)
+can be resumed once the disk has room.
+
+One process owns a run at a time: a resume of a run another baton owns exits 2 naming that process.
+Workers left behind by the killed process were already reaped when this command started.`,
     )
     .argument("<run-id>", "the run to continue (see `baton status`: it shows abandoned runs)")
     .option("--json", "print one JSON object with the whole run at the end")
-    .option("--rehearse", "continue against the scripted model (as for baton run --rehearse)")
-    .option("--script <file>", "the model script for --rehearse")
+    .option("--rehearse", "only for runs recorded before baton 0.1 kept the rehearsal in the record")
+    .option("--script <file>", "with --rehearse: the model script of such an old rehearsal")
     .addHelpText(
       "after",
       "\nExample:\n  $ baton status            # … 20261122-071502-a3f9  abandoned …\n  $ baton resume 20261122-071502-a3f9",
     )
     .action(async (runId: string, flags: { json?: boolean; rehearse?: boolean; script?: string }) => {
       const { view, stale } = readRun(runId);
-      if (view.status !== "running") {
+      const replay = Replay.load(runDir(runId));
+      if (replay.started.pattern === "map") {
+        process.exitCode = await (await import("./map.ts")).resumeMap(runId, flags);
+        return;
+      }
+      if (view.status !== "running" && !replay.ended?.resumable) {
         process.stdout.write(
           `run ${runId} already ended (${view.status}); nothing to resume — see baton report ${runId}\n`,
         );
         return;
       }
-      if (!stale) {
-        const owner = JSON.parse(readFileSync(join(runDir(runId), "owner.json"), "utf8")) as { pid: number };
+      if (view.status === "running" && !stale) {
         throw new BatonError(
           "E_BUSY",
-          `run ${runId} is still running in process ${owner.pid}; stop it with baton cancel ${runId} first`,
+          `run ${runId} is still running in another baton process; stop it with baton cancel ${runId} first`,
           { runId },
         );
       }
-      const started = Replay.load(runDir(runId)).started;
+      const started = replay.started;
+      const recorded = started.options as Partial<RunOptions>;
+      const launch = launchFor(runId, recorded.launch, flags);
       // Everything the run was started with comes back from the record (see recordedOptions in run.ts).
       const options: Omit<RunOptions, "backends"> = {
-        ...(started.options as Partial<RunOptions>),
+        ...recorded,
         task: started.task,
         pattern: started.pattern as RunOptions["pattern"],
         cwd: started.cwd,
         resumeRunId: runId,
       };
-      process.exitCode = await executeRun(options, flags);
+      process.exitCode = await executeRun(options, { ...launch, json: flags.json });
     });
+}
+
+/** The recorded launch; flags only fill in for records made before it was recorded. */
+function launchFor(
+  runId: string,
+  recorded: LaunchOptions | undefined,
+  flags: { rehearse?: boolean; script?: string },
+): LaunchOptions {
+  if (!recorded) return { backend: "codex", rehearse: flags.rehearse, script: flags.script };
+  if ((flags.rehearse || flags.script) && !recorded.rehearse)
+    throw new BatonError(
+      "E_USAGE",
+      `run ${runId} was not a rehearsal (it ran on ${recorded.backend}); resume it without --rehearse/--script`,
+      { runId },
+    );
+  if (flags.script && resolve(flags.script) !== recorded.script)
+    throw new BatonError(
+      "E_USAGE",
+      `run ${runId} was rehearsed with ${recorded.script ?? "the built-in script"}; it resumes with the same one (drop --script)`,
+      { runId },
+    );
+  return recorded;
 }

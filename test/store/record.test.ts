@@ -1,0 +1,111 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { readProc } from "../../src/core/process-tree.ts";
+import { createRunRecord } from "../../src/store/create.ts";
+import { Journal } from "../../src/store/journal.ts";
+import { readRun } from "../../src/store/runs.ts";
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "baton-record-"));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) {
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {}
+  }
+});
+const me = { pid: process.pid, ownerId: `${process.pid}.${readProc(process.pid)!.startTicks}` };
+const started = (runId: string) => ({
+  type: "run.started" as const,
+  runId,
+  task: "t",
+  pattern: "review",
+  cwd: "/",
+  options: {},
+});
+const usage = { inputTokens: 5, cachedInputTokens: 0, outputTokens: 2, reasoningTokens: 0 };
+
+describe("run record on disk", () => {
+  it("is created whole: private modes, .baton/.gitignore, no staging left", () => {
+    const home = join(tmp(), ".baton");
+    const dir = createRunRecord({
+      home,
+      runId: "r1",
+      owner: me,
+      lines: [started("r1")],
+      snapshot: { runId: "r1" },
+    });
+    expect(readFileSync(join(home, ".gitignore"), "utf8")).toMatch(/^\*$/m);
+    for (const d of [home, join(home, "runs"), dir, join(dir, "agents")])
+      expect(statSync(d).mode & 0o777, d).toBe(0o700);
+    for (const f of ["journal.jsonl", "run.json", "owner.json"])
+      expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600);
+    expect(readdirSync(join(home, "tmp"))).toEqual([]);
+  });
+
+  it("a start-up killed half-way leaves nothing in runs/, and its leftover is cleared by the next start", () => {
+    const home = join(tmp(), ".baton");
+    // What a kill between "mkdir" and "rename" leaves: a staging directory of a dead process.
+    mkdirSync(join(home, "tmp", "r0.999999999"), { recursive: true });
+    writeFileSync(join(home, "tmp", "r0.999999999", "owner.json.999999999.tmp"), "");
+    createRunRecord({ home, runId: "r2", owner: me, lines: [started("r2")], snapshot: {} });
+    expect(readdirSync(join(home, "runs"))).toEqual(["r2"]);
+    expect(readdirSync(join(home, "tmp"))).toEqual([]);
+  });
+
+  it("a full or unwritable home is one E_IO error naming the path, and nothing is half-made", () => {
+    const home = join(tmp(), ".baton");
+    mkdirSync(join(home, "runs"), { recursive: true });
+    writeFileSync(join(home, "tmp"), "a file where a directory must be");
+    expect(() =>
+      createRunRecord({ home, runId: "r3", owner: me, lines: [started("r3")], snapshot: {} }),
+    ).toThrow(/cannot create the run record .*r3/);
+    expect(readdirSync(join(home, "runs"))).toEqual([]);
+  });
+
+  it("a missing or damaged run.json is rebuilt from the journal", () => {
+    const home = join(tmp(), ".baton");
+    const dir = createRunRecord({ home, runId: "r4", owner: me, lines: [started("r4")], snapshot: {} });
+    const j = new Journal(join(dir, "journal.jsonl"));
+    j.append({ type: "plan.updated", plan: { plan: [{ step: "a", status: "completed" }] } });
+    j.append({
+      type: "agent.spawned",
+      agentId: "agent-1",
+      label: "correctness",
+      role: "reviewer",
+      backend: "codex",
+    });
+    j.append({ type: "turn.started", agentId: "agent-1", turn: 1, pid: 1 });
+    j.append({
+      type: "turn.ended",
+      agentId: "agent-1",
+      turn: 1,
+      status: "completed",
+      endReason: "completed",
+      usage,
+    });
+    mkdirSync(join(dir, "agents", "agent-1"), { recursive: true });
+    writeFileSync(join(dir, "agents", "agent-1", "final.md"), "the answer");
+    for (const damage of [
+      () => rmSync(join(dir, "run.json")),
+      () => writeFileSync(join(dir, "run.json"), '{"run'),
+    ]) {
+      damage();
+      const { view, rebuilt } = readRun("r4", home);
+      expect(rebuilt).toMatch(/rebuilt from the journal/);
+      expect(view).toMatchObject({ runId: "r4", task: "t", status: "running", pattern: "review" });
+      expect(view.plan?.plan[0]?.step).toBe("a");
+      expect(view.agents).toEqual([
+        expect.objectContaining({ id: "agent-1", endReason: "completed", usage, finalMessage: "the answer" }),
+      ]);
+    }
+    j.append({ type: "run.ended", status: "completed", exitCode: 0 });
+    expect(readRun("r4", home).view.status).toBe("completed");
+  });
+});
