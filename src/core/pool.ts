@@ -6,7 +6,7 @@ import { BatonError } from "../errors.ts";
 import { type Agent, type AgentSnapshot, newAgent, type SpawnOptions, snapshotOf } from "./agent.ts";
 import { newTagPrefix } from "./registry.ts";
 import { type AgentStatus, type EndReason, isFinal, statusForEnd } from "./status.ts";
-import { startTurn, type TurnOutcome } from "./turn.ts";
+import { startTurn, type TurnOutcome, type TurnStarter } from "./turn.ts";
 import { addUsage, subtractUsage, totalTokens, type Usage, ZERO_USAGE } from "./usage.ts";
 import { type WaitOptions, type WaitResult, waitFor } from "./wait.ts";
 
@@ -34,6 +34,8 @@ export interface PoolOptions {
   rateLimit?: RateLimitOptions;
   /** Every lifecycle and worker event, in order, e.g. for a journal or a live view. */
   onEvent?: (event: PoolEvent) => void;
+  /** Starts each turn; default: here (`startTurn`). The worker fleet runs them on other machines. */
+  turns?: TurnStarter;
 }
 
 export type HaltReason = "cancelled" | "budget_exhausted" | "timed_out";
@@ -192,14 +194,37 @@ export class Pool {
     }
     const interrupt = options.interrupt === true;
     this.#emit({ type: "agent.input", agentId: id, message, interrupt });
-    agent.inbox.push(message);
-    const submission = `${id}:${agent.turns.length + agent.inbox.length}`;
+    const submission = { id: `${id}:${++agent.submissions}`, message };
+    // Each message is its own turn; an interrupting one goes before those queued earlier.
+    if (interrupt) agent.inbox.unshift(submission);
+    else agent.inbox.push(submission);
     if (agent.status === "running" && interrupt && agent.current) {
       void agent.current.stop("interrupted", this.#options.killGraceMs ?? 1_000);
     } else if (agent.status !== "running" && agent.status !== "pending_init") {
       this.#startNextFromInbox(agent);
     }
-    return { submission_id: submission };
+    return { submission_id: submission.id };
+  }
+
+  /**
+   * Stops the agent's running turn without giving it a new message; queued messages then run as usual.
+   * Returns the status the agent had (an idle or queued agent is left as it is).
+   */
+  async interrupt(id: string): Promise<{ previous_status: AgentStatus }> {
+    const agent = this.#require(id, "interrupt_agent");
+    const previous = agent.status;
+    if (previous === "running" && agent.current) {
+      await agent.current.stop("interrupted", this.#options.killGraceMs ?? 1_000);
+    }
+    return { previous_status: previous };
+  }
+
+  /** Drops a closed agent from memory (its record stays wherever onEvent wrote it); false if it is not closed. */
+  forget(id: string): boolean {
+    const agent = this.#agents.get(id);
+    if (agent?.status !== "shutdown") return false;
+    agent.listeners.clear();
+    return this.#agents.delete(id);
   }
 
   /** Irreversible: kills the agent's whole process tree if it runs, and frees its slot. */
@@ -290,7 +315,9 @@ export class Pool {
   }
 
   #startNextFromInbox(agent: Agent): void {
-    agent.nextPrompt = agent.inbox.splice(0).join("\n\n");
+    const next = agent.inbox.shift()!;
+    agent.nextPrompt = next.message;
+    agent.nextSubmission = next.id;
     this.#setStatus(agent, "pending_init");
     this.#enqueue(agent);
   }
@@ -325,13 +352,20 @@ export class Pool {
     agent.nextPrompt = undefined;
     this.#running++;
     const turn = agent.turns.length + 1;
-    const record = { turn, prompt, startedAt: Date.now(), usage: ZERO_USAGE } as Agent["turns"][number];
+    const submissionId = agent.nextSubmission ?? `${agent.id}:${agent.submissions}`;
+    const record = {
+      turn,
+      submissionId,
+      prompt,
+      startedAt: Date.now(),
+      usage: ZERO_USAGE,
+    } as Agent["turns"][number];
     agent.turns.push(record);
     // Created by the backend only if it writes there (most turns write nothing).
     const scratchDir = join(this.#scratchRoot(), agent.id, String(turn));
     const o = agent.options;
     const backend = this.#backends[agent.backend]!;
-    const running = startTurn(
+    const running = (this.#options.turns ?? startTurn)(
       backend,
       {
         agentId: agent.id,
@@ -342,6 +376,7 @@ export class Pool {
         outputSchema: o.outputSchema,
         instructions: o.instructions,
         model: o.model,
+        reasoningEffort: o.reasoningEffort,
         scratchDir,
       },
       {

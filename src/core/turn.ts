@@ -47,6 +47,9 @@ export interface RunningTurn {
   stop(reason: StopReason, graceMs?: number): Promise<void>;
 }
 
+/** How a pool starts a turn: `startTurn` here, or a fleet's dispatcher that runs it on a worker. */
+export type TurnStarter = typeof startTurn;
+
 /**
  * Runs one turn, enforcing its deadline and stall watchdog: as its own process for a process backend
  * (turn-process.ts), or as a request on the session's long-lived process for a session backend.
@@ -180,6 +183,7 @@ function sessionSource(
       feed.activity();
       feed.stderr(text);
     },
+    onActivity: feed.activity,
   });
   return {
     pid: turn.pid,

@@ -287,7 +287,7 @@ function replayedRow(a: ReplayedAgent): AgentRow {
   };
 }
 
-function toRow(a: AgentSnapshot): AgentRow {
+export function toRow(a: AgentSnapshot): AgentRow {
   return {
     id: a.id,
     role: a.role,

@@ -5,8 +5,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { renderReport } from "../../src/run/report.ts";
+import { buildTimeline } from "../../src/run/timeline.ts";
+import type { JournalEntry } from "../../src/store/journal.ts";
 import { renderHtmlReport } from "../../src/ui/report-html/page.ts";
 import { loadRunRecord } from "../../src/ui/report-html/record.ts";
+import { renderTimelineSection } from "../../src/ui/report-html/timeline-html.ts";
 import { writeRunRecord } from "./record-fixture.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
@@ -70,7 +73,7 @@ describe("the HTML report", () => {
     const html = renderHtmlReport(loadRunRecord("20261201-100000-cccc", home));
     expect(html).toContain('data-agent="agent-3" data-state="running"');
     expect(html).toContain("seg seg-running open");
-    expect(html).toContain("The run is still going.");
+    expect(html).toContain(`<section id="run-result" hidden></section>`);
     expect(html).toContain('<span class="badge status-running">running</span>');
   });
 
@@ -110,5 +113,35 @@ describe("the HTML report", () => {
     });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/no run "nope"/);
+  });
+});
+
+describe("the timeline section", () => {
+  const at = (ms: number) => new Date(Date.parse("2026-12-01T10:00:00Z") + ms).toISOString();
+  const entries = (runTimeoutMs: number) =>
+    [
+      { type: "run.started", runId: "r", task: "t", pattern: "review", cwd: "/", options: { runTimeoutMs } },
+      { type: "agent.spawned", agentId: "agent-1", label: "l", role: "reviewer", backend: "codex" },
+      { type: "turn.started", agentId: "agent-1", turn: 1 },
+      {
+        type: "turn.retry",
+        agentId: "agent-1",
+        turn: 1,
+        attempt: 1,
+        delayMs: 100,
+        error: "429",
+        concurrency: 1,
+      },
+      { type: "run.ended", status: "cancelled", exitCode: 130 },
+    ].map((e, seq) => ({ v: 1, seq, at: at(seq * 1_000), ...e }) as JournalEntry);
+
+  it("draws the run deadline to scale when it falls near the run, and names it when far", () => {
+    const near = renderTimelineSection(buildTimeline(entries(6_000), 0));
+    expect(near).toContain('<span class="vline deadline" style="left:100.000%"></span>');
+    expect(near).toContain('title="run deadline 2026-12-01 10:00:06.000 UTC">deadline</span>');
+    expect(near).toContain('class="mark mark-retry" style="left:50.000%"');
+    const far = renderTimelineSection(buildTimeline(entries(60_000), 0));
+    expect(far).not.toContain("vline deadline");
+    expect(far).toContain("deadline +1m00s →");
   });
 });

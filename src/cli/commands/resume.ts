@@ -33,6 +33,10 @@ Workers left behind by the killed process were already reaped when this command 
     .action(async (runId: string, flags: { json?: boolean; rehearse?: boolean; script?: string }) => {
       const { view, stale } = readRun(runId);
       const replay = Replay.load(runDir(runId));
+      if (replay.started.pattern === "map") {
+        process.exitCode = await (await import("./map.ts")).resumeMap(runId, flags);
+        return;
+      }
       if (view.status !== "running" && !replay.ended?.resumable) {
         process.stdout.write(
           `run ${runId} already ended (${view.status}); nothing to resume — see baton report ${runId}\n`,

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
+import { promptInArgv } from "../../backends/command/backend.ts";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import { setGracefulSignalHandler } from "../../core/registry.ts";
@@ -100,10 +101,17 @@ branch was not merged; the result was built from the rest), 130 interrupted.`,
     .option("--goal <text>", "the Context Pack's Goal, without a file")
     .option("--answers <file>", "answers to workers' clarification questions (YAML/JSON list or map)")
     .option("--json", "print one JSON object with the whole run at the end, and nothing else on stdout")
-    .addOption(new Option("--backend <name>", "the worker CLI").choices(BACKEND_NAMES).default("codex"))
+    .addOption(
+      new Option(
+        "--backend <name>",
+        "the worker CLI: codex (the default codex transport), codex-exec (a process per turn), codex-app (one app-server, a thread per agent), claude, command",
+      )
+        .choices(BACKEND_NAMES)
+        .default("codex"),
+    )
     .option(
       "--command <template>",
-      "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",
+      "for --backend command: the agent CLI, e.g. 'aider --yes --message-file {prompt_file}'",
     )
     .option(
       "--pty",
@@ -210,17 +218,22 @@ export async function executeRun(
           `(${flags.script ?? "examples/rehearsal.yaml"}). No credentials are used and no tokens are spent.\n`,
       );
     }
-    if (flags.rehearse && (flags.backend ?? "codex") !== "codex") {
+    const name = flags.backend ?? "codex";
+    if (flags.rehearse && !name.startsWith("codex")) {
       throw new BatonError(
         "E_USAGE",
         `--rehearse drives codex workers; it cannot be combined with --backend ${flags.backend}`,
       );
     }
+    // A rehearsal's workers are codex over the throw-away configuration, by whichever transport was asked.
     const backend =
-      rehearsal?.backend ??
-      createBackend(flags.backend ?? "codex", { command: flags.command, pty: flags.pty });
+      rehearsal?.backendFor(name) ?? createBackend(name, { command: flags.command, pty: flags.pty });
     // A missing codex CLI is reported now, not once per worker; the binary and version are named.
     process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
+    if (flags.command !== undefined && promptInArgv(flags.command))
+      process.stderr.write(
+        "baton: warning: {prompt} puts each prompt in the tool's argv, readable by every local user (/proc/<pid>/cmdline) and limited to 128 KiB; use {prompt_file} or stdin if the tool accepts them\n",
+      );
     const view = flags.json ? undefined : liveView(process.stderr);
     const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
     const launch: LaunchOptions = {

@@ -25,7 +25,7 @@ interface Scale {
 function scaleOf(t: Timeline): { scale: Scale; deadlineOnScale: boolean } {
   const runSpan = Math.max(1, t.endMs - t.startMs);
   // A deadline far beyond the run would squash it into a sliver: then it is named, not drawn to scale.
-  const deadlineOnScale = t.deadlineMs !== undefined && t.deadlineMs - t.startMs <= runSpan * 1.25;
+  const deadlineOnScale = t.deadlineMs !== undefined && t.deadlineMs - t.startMs <= runSpan * 2;
   const spanMs = deadlineOnScale ? Math.max(runSpan, t.deadlineMs! - t.startMs) : runSpan;
   const pct = (ms: number) => `${(Math.min(1, Math.max(0, (ms - t.startMs) / spanMs)) * 100).toFixed(3)}%`;
   return { scale: { startMs: t.startMs, spanMs, pct }, deadlineOnScale };
@@ -37,16 +37,25 @@ function axis(t: Timeline, scale: Scale, deadlineOnScale: boolean): string {
   const grid: string[] = [];
   for (let at = 0; at <= scale.spanMs + 1; at += step) {
     const left = scale.pct(scale.startMs + at);
-    ticks.push(`<span class="tick" style="left:${left}">${at === 0 ? "0s" : esc(offset(at))}</span>`);
     grid.push(`<span style="left:${left}"></span>`);
+    // The deadline's own label takes the place of a tick next to it.
+    const nearDeadline =
+      deadlineOnScale && Math.abs(scale.startMs + at - t.deadlineMs!) < scale.spanMs * 0.07;
+    if (nearDeadline) continue;
+    ticks.push(`<span class="tick" style="left:${left}">${at === 0 ? "0s" : esc(offset(at))}</span>`);
   }
   const deadline =
     t.deadlineMs === undefined
       ? ""
       : deadlineOnScale
         ? `<span class="tick deadline-label" style="left:${scale.pct(t.deadlineMs)}" title="run deadline ${esc(exactTime(t.deadlineMs))}">deadline</span>`
-        : `<span class="off-scale" title="run deadline ${esc(exactTime(t.deadlineMs))}">deadline ${esc(offset(t.deadlineMs - t.startMs))} →</span>`;
-  return `<div class="tl-grid">${grid.join("")}</div><div class="tl-row tl-axis"><div class="tl-name"></div><div class="tl-track">${ticks.join("")}${deadline}</div><div class="tl-out"></div></div>`;
+        : "";
+  // A deadline beyond the drawn span is named at the end of the axis.
+  const later =
+    t.deadlineMs !== undefined && !deadlineOnScale
+      ? `<span class="off-scale" title="run deadline ${esc(exactTime(t.deadlineMs))}">deadline ${esc(offset(t.deadlineMs - t.startMs))} →</span>`
+      : "";
+  return `<div class="tl-grid">${grid.join("")}</div><div class="tl-row tl-axis"><div class="tl-name"></div><div class="tl-track">${ticks.join("")}${deadline}</div><div class="tl-out">${later}</div></div>`;
 }
 
 function segmentHtml(lane: Lane, s: Segment, t: Timeline, scale: Scale): string {
@@ -115,7 +124,7 @@ export function renderTimelineSection(t: Timeline): string {
     .filter((m) => m.kind !== "ended")
     .map((m) => `<li>${esc(offset(m.atMs - t.startMs))}: ${esc(m.text)}</li>`)
     .join("");
-  const legend = LEGEND.filter(([cls]) => cls !== "vline deadline" || t.deadlineMs !== undefined)
+  const legend = LEGEND.filter(([cls]) => cls !== "vline deadline" || deadlineOnScale)
     .map(([cls, text]) => `<span><i class="${cls}"></i>${text}</span>`)
     .join("");
   const span = `${exactTime(t.startMs)} → ${t.ended ? exactTime(t.endMs) : "now"} (${formatDurationMs(t.endMs - t.startMs)})`;
