@@ -34,10 +34,10 @@ export function validatePlan(value: unknown): Plan {
 
 /** Builds a plan from baton's own step texts; a step naming long lenses or many sections is shortened. */
 export function makePlan(steps: string[], explanation?: string): Plan {
-  const fit = (step: string) => (step.length <= STEP_MAX ? step : `${step.slice(0, STEP_MAX - 1)}…`);
+  const shorten = (step: string) => (step.length <= STEP_MAX ? step : `${step.slice(0, STEP_MAX - 1)}…`);
   return validatePlan({
     explanation,
-    plan: steps.map((step, i) => ({ step: fit(step), status: i === 0 ? "in_progress" : "pending" })),
+    plan: steps.map((step, i) => ({ step: shorten(step), status: i === 0 ? "in_progress" : "pending" })),
   });
 }
 

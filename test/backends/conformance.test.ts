@@ -72,6 +72,17 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     for (const i of ids) expect(p.get(i)!.threadId).toBeTruthy();
   });
 
+  it("the prompt travels on stdin, never in argv, and arrives whole past the 128 KiB argument limit", async () => {
+    const p = makePool();
+    const agent = p.spawn({ id: id("big"), message: `CONF-BIG ${"x".repeat(300_000)} END-OF-BIG` });
+    expect(await eventually(() => commandLines(agent).length > 0, 20_000)).toBe(true);
+    expect(commandLines(agent).filter((line) => line.includes("CONF-BIG"))).toEqual([]);
+    const result = await p.wait([agent], { timeoutMs: 40_000 });
+    expect(result.status[agent]).toEqual({ completed: "big done" });
+    if (harness.server)
+      expect(harness.server.requests.some((r) => r.lastUserText.includes("END-OF-BIG"))).toBe(true);
+  });
+
   it("send_input: turn 2 runs on the same thread and sees turn 1", async () => {
     const p = makePool();
     const agent = p.spawn({ id: id("memory"), message: "CONF-REMEMBER secret=kiwi" });

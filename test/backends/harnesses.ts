@@ -32,6 +32,7 @@ export const VERDICT = { verdict: "ok", count: 2 };
  */
 export const CONFORMANCE_SCRIPT = parseModelScript({
   rules: [
+    { match: "CONF-BIG", delayMs: 1_500, reply: "big done" },
     { match: "CONF-PARALLEL alpha", delayMs: 2_500, reply: "alpha done" },
     { match: "CONF-PARALLEL beta", delayMs: 2_500, reply: "beta done" },
     { match: "CONF-PARALLEL gamma", delayMs: 2_500, reply: "gamma done" },
@@ -69,7 +70,8 @@ export async function startHarness(name: BackendUnderTest): Promise<Harness> {
   if (name === "command") {
     return {
       backend: commandBackend({
-        command: `${shellQuote(process.execPath)} ${shellQuote(TOY_AGENT)} --message {prompt}`,
+        // No placeholder: the prompt goes to the toy agent's stdin, as baton recommends.
+        command: `${shellQuote(process.execPath)} ${shellQuote(TOY_AGENT)}`,
       }),
       reportsUsage: false,
       enforcesSchema: false,

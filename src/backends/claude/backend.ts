@@ -54,6 +54,7 @@ export function claudeArgs(request: TurnRequest, extra: string[]): string[] {
   const args = ["-p", "--output-format", "stream-json", "--verbose"];
   args.push("--permission-mode", PERMISSION_MODE[request.sandbox], "--permission-prompts", "none");
   if (request.model) args.push("--model", request.model);
+  if (request.reasoningEffort) args.push("--effort", request.reasoningEffort);
   if (request.outputSchema) args.push("--json-schema", JSON.stringify(request.outputSchema));
   if (request.instructions) args.push("--append-system-prompt", request.instructions);
   if (request.threadId) args.push("--resume", request.threadId);

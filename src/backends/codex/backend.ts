@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { BatonError } from "../../errors.ts";
+import { makePrivateDir, writePrivateFile } from "../../store/private-fs.ts";
 import { binaryResolver, CODEX_CLI } from "../resolve-binary.ts";
 import type { ProcessBackend, TurnCommand, TurnRequest } from "../types.ts";
 import { codexParser } from "./events.ts";
@@ -18,6 +19,9 @@ export interface CodexBackendOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** codex 0.169 refuses a turn's input over this many characters (`input_too_large`). */
+export const CODEX_MAX_PROMPT_CHARS = 1_048_576;
+
 /** Runs each turn as `codex exec --json` (first turn) or `codex exec --json … resume <thread>` (follow-ups). */
 export function codexBackend(options: CodexBackendOptions = {}): ProcessBackend {
   const resolve = binaryResolver(CODEX_CLI, {
@@ -30,7 +34,20 @@ export function codexBackend(options: CodexBackendOptions = {}): ProcessBackend 
     resolve,
     parser: codexParser,
     command(request: TurnRequest): TurnCommand {
-      return { file: resolve(), args: codexArgs(request, options.configOverrides ?? []), env: options.env };
+      if (request.prompt.length > CODEX_MAX_PROMPT_CHARS)
+        throw new BatonError(
+          "E_USAGE",
+          `the prompt of ${request.agentId} is ${request.prompt.length} characters; codex accepts at most ${CODEX_MAX_PROMPT_CHARS}. Shorten the goal or the Context Pack, or point the worker at a file instead`,
+          { agentId: request.agentId },
+        );
+      // The prompt goes to stdin ("-"): never in argv, where /proc/<pid>/cmdline shows it to every
+      // local user and the kernel caps one argument at 128 KiB.
+      return {
+        file: resolve(),
+        args: codexArgs(request, options.configOverrides ?? []),
+        env: options.env,
+        stdin: request.prompt,
+      };
     },
   };
 }
@@ -39,17 +56,19 @@ export function codexArgs(request: TurnRequest, overrides: string[]): string[] {
   const args = ["exec", "--json", "--skip-git-repo-check", "--disable", "unbounded_connection_retries"];
   args.push("-C", request.cwd, "-s", request.sandbox);
   if (request.model) args.push("-m", request.model);
+  if (request.reasoningEffort)
+    args.push("-c", `model_reasoning_effort=${JSON.stringify(request.reasoningEffort)}`);
   if (request.outputSchema) {
-    mkdirSync(request.scratchDir, { recursive: true });
+    makePrivateDir(request.scratchDir);
     const file = join(request.scratchDir, "output-schema.json");
-    writeFileSync(file, JSON.stringify(request.outputSchema));
+    writePrivateFile(file, JSON.stringify(request.outputSchema));
     args.push("--output-schema", file);
   }
   // TOML basic strings accept JSON string escapes, so JSON.stringify yields a valid TOML value.
   if (request.instructions) args.push("-c", `developer_instructions=${JSON.stringify(request.instructions)}`);
   for (const override of overrides) args.push("-c", override);
   if (request.threadId) args.push("resume", request.threadId);
-  // "--" keeps a prompt that starts with "-" from being read as a flag.
-  args.push("--", request.prompt);
+  // `codex exec [resume <thread>] -- -` reads the prompt from stdin (codex 0.169; checked in the tests).
+  args.push("--", "-");
   return args;
 }

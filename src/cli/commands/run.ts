@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
+import { promptInArgv } from "../../backends/command/backend.ts";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import { setGracefulSignalHandler } from "../../core/registry.ts";
@@ -110,7 +111,7 @@ branch was not merged; the result was built from the rest), 130 interrupted.`,
     )
     .option(
       "--command <template>",
-      "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",
+      "for --backend command: the agent CLI, e.g. 'aider --yes --message-file {prompt_file}'",
     )
     .option(
       "--pty",
@@ -229,6 +230,10 @@ export async function executeRun(
       rehearsal?.backendFor(name) ?? createBackend(name, { command: flags.command, pty: flags.pty });
     // A missing codex CLI is reported now, not once per worker; the binary and version are named.
     process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
+    if (flags.command !== undefined && promptInArgv(flags.command))
+      process.stderr.write(
+        "baton: warning: {prompt} puts each prompt in the tool's argv, readable by every local user (/proc/<pid>/cmdline) and limited to 128 KiB; use {prompt_file} or stdin if the tool accepts them\n",
+      );
     const view = flags.json ? undefined : liveView(process.stderr);
     const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
     const launch: LaunchOptions = {
