@@ -17,7 +17,7 @@ import {
   VERDICT_SCHEMA,
 } from "./harnesses.ts";
 
-const BACKENDS: BackendUnderTest[] = ["codex", "claude", "command"];
+const BACKENDS: BackendUnderTest[] = ["codex", "codex-app", "claude", "command"];
 
 /** Command lines of every live process of an agent (any depth, any session). */
 function commandLines(agentId: string): string[] {

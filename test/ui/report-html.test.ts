@@ -73,7 +73,7 @@ describe("the HTML report", () => {
     const html = renderHtmlReport(loadRunRecord("20261201-100000-cccc", home));
     expect(html).toContain('data-agent="agent-3" data-state="running"');
     expect(html).toContain("seg seg-running open");
-    expect(html).toContain("The run is still going.");
+    expect(html).toContain(`<section id="run-result" hidden></section>`);
     expect(html).toContain('<span class="badge status-running">running</span>');
   });
 

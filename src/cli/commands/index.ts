@@ -20,4 +20,5 @@ export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   skill: async () => (await import("./skill.ts")).registerSkill,
   "model-server": async () => (await import("./model-server.ts")).registerModelServer,
   doctor: async () => (await import("./doctor.ts")).registerDoctor,
+  setup: async () => (await import("./setup.ts")).registerSetup,
 };

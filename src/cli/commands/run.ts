@@ -103,7 +103,14 @@ branch was not merged; the result was built from the rest), 130 interrupted.`,
     .option("--goal <text>", "the Context Pack's Goal, without a file")
     .option("--answers <file>", "answers to workers' clarification questions (YAML/JSON list or map)")
     .option("--json", "print one JSON object with the whole run at the end, and nothing else on stdout")
-    .addOption(new Option("--backend <name>", "the worker CLI").choices(BACKEND_NAMES).default("codex"))
+    .addOption(
+      new Option(
+        "--backend <name>",
+        "the worker CLI: codex (the default codex transport), codex-exec (a process per turn), codex-app (one app-server, a thread per agent), claude, command",
+      )
+        .choices(BACKEND_NAMES)
+        .default("codex"),
+    )
     .option(
       "--command <template>",
       "for --backend command: the agent CLI, e.g. 'aider --yes --message-file {prompt_file}'",
@@ -223,15 +230,16 @@ export async function executeRun(
           `(${flags.script ?? "examples/rehearsal.yaml"}). No credentials are used and no tokens are spent.\n`,
       );
     }
-    if (flags.rehearse && (flags.backend ?? "codex") !== "codex") {
+    const name = flags.backend ?? "codex";
+    if (flags.rehearse && !name.startsWith("codex")) {
       throw new BatonError(
         "E_USAGE",
         `--rehearse drives codex workers; it cannot be combined with --backend ${flags.backend}`,
       );
     }
+    // A rehearsal's workers are codex over the throw-away configuration, by whichever transport was asked.
     const backend =
-      rehearsal?.backend ??
-      createBackend(flags.backend ?? "codex", { command: flags.command, pty: flags.pty });
+      rehearsal?.backendFor(name) ?? createBackend(name, { command: flags.command, pty: flags.pty });
     // A missing codex CLI is reported now, not once per worker; the binary and version are named.
     process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
     if (flags.command !== undefined && promptInArgv(flags.command))

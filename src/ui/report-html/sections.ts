@@ -42,13 +42,11 @@ export function renderHeader(record: RunRecord): string {
 
 export function renderResult(record: RunRecord): string {
   const r = record.view.result;
-  if (!r) {
-    const text =
-      record.view.status === "running" && !record.stale
-        ? "The run is still going."
-        : "No result was recorded.";
-    return section("run-result", "Result", `<p class="muted">${text}</p>`);
-  }
+  // A live run has no result yet: the place stays, empty, until the end fills it.
+  if (!r)
+    return record.view.status === "running" && !record.stale
+      ? `<section id="run-result" hidden></section>`
+      : section("run-result", "Result", `<p class="muted">No result was recorded.</p>`);
   const parts = [
     `<p class="summary">${esc(r.summary || "(none)")}</p>`,
     `<p class="next"><b>Next step:</b> ${esc(r.nextStep || "(none)")}</p>`,
