@@ -34,6 +34,8 @@ export interface TurnRequest {
   /** Role / developer instructions added to the worker's own. */
   instructions?: string;
   model?: string;
+  /** Reasoning effort of the model (`low`, `medium`, `high`, …); backends without one ignore it. */
+  reasoningEffort?: string;
   /** A directory the backend may write per-turn files to (schema file, last message); it creates it first. */
   scratchDir: string;
 }
@@ -100,6 +102,8 @@ export interface SessionTurnHooks {
   tag: string;
   onEvent(event: WorkerEvent): void;
   onStderr?(text: string): void;
+  /** A sign of life that is no event (e.g. a streamed delta): keeps the stall watchdog quiet. */
+  onActivity?(): void;
 }
 
 export interface SessionTurn {

@@ -1,9 +1,21 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { reapOrphans } from "../core/reaper/reap.ts";
+import { killAllWorkersNow } from "../core/registry.ts";
 import { BatonError } from "../errors.ts";
 import { commandLoaders } from "./commands/index.ts";
 import { exitCodeFor } from "./exit-codes.ts";
+import { guardPipes } from "./pipes.ts";
+
+guardPipes();
+// The last resort: whatever escaped, workers are killed and the user gets one line, not a trace.
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  process.on(event, (error: unknown) => {
+    killAllWorkersNow();
+    process.stderr.write(`baton: internal error: ${describe(error)}\n`);
+    process.exit(1);
+  });
+}
 
 const program = new Command("baton")
   .description(
@@ -20,10 +32,9 @@ const loaders =
     : Object.values(commandLoaders);
 for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
 
-// Any start reaps workers left behind by a baton process that was killed (SIGKILL, power loss).
-if (process.env.BATON_NO_REAP !== "1") reapOrphans();
-
 try {
+  // Any start reaps workers left behind by a baton process that was killed (SIGKILL, power loss).
+  if (process.env.BATON_NO_REAP !== "1") reapOrphans();
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
@@ -33,9 +44,15 @@ try {
     process.stderr.write(`baton: ${error.message}\n`);
     process.exitCode = exitCodeFor(error);
   } else {
-    process.stderr.write(
-      `baton: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.stderr.write(`baton: unexpected error: ${describe(error)}\n`);
     process.exitCode = 1;
   }
+}
+
+/** One line; the stack only when asked for (BATON_DEBUG=1). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (process.env.BATON_DEBUG === "1") return error.stack ?? error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  return `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ""} (BATON_DEBUG=1 shows where)`;
 }

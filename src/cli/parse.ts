@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { BatonError } from "../errors.ts";
 
 /** "a,b, c" → ["a","b","c"]; also accepts the flag repeated (commander collects). */
@@ -19,4 +20,18 @@ export function parseWhole(flag: string, min: number, max: number): (value: stri
     }
     return n;
   };
+}
+
+/** `-C`/`--cwd`: an existing directory, checked before anything is recorded or spawned. */
+export function checkDirectory(dir: string, flag = "-C/--cwd"): void {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (error) {
+    throw new BatonError(
+      "E_USAGE",
+      `${flag} "${dir}": ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : (error as Error).message}; give the directory the workers should work in`,
+    );
+  }
+  if (!isDir) throw new BatonError("E_USAGE", `${flag} "${dir}" is not a directory`);
 }

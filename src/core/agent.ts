@@ -19,6 +19,8 @@ export interface SpawnOptions {
   outputSchema?: Record<string, unknown>;
   instructions?: string;
   model?: string;
+  /** Reasoning effort of the worker's model (`low`, `medium`, `high`, …), passed to backends that take one. */
+  reasoningEffort?: string;
   /** Per-turn deadline; default: the pool's. */
   turnTimeoutMs?: number;
   /** No output for this long kills the turn (end reason `stalled`); default: the pool's. */
@@ -29,6 +31,8 @@ export interface SpawnOptions {
 
 export interface TurnRecord {
   turn: number;
+  /** The submission this turn runs (`<agent>:<n>`): the spawn message is `:1`, each input the next. */
+  submissionId: string;
   prompt: string;
   pid?: number;
   startedAt: number;
@@ -57,6 +61,12 @@ export interface AgentSnapshot {
   pid?: number;
 }
 
+/** One message given to an agent; each runs as its own turn. */
+export interface Submission {
+  id: string;
+  message: string;
+}
+
 /** The pool's mutable record of an agent. */
 export interface Agent {
   id: string;
@@ -72,10 +82,14 @@ export interface Agent {
   /** Last cumulative usage a backend reported for this thread (codex reports totals per thread). */
   cumulativeSeen: Usage;
   turns: TurnRecord[];
-  /** Messages waiting for the next turn. */
-  inbox: string[];
+  /** Messages waiting for their own turns, in order. */
+  inbox: Submission[];
   /** The prompt of the turn waiting for a slot, if any. */
   nextPrompt?: string;
+  /** The submission of `nextPrompt`. */
+  nextSubmission?: string;
+  /** Submissions given out so far (the spawn message is the first). */
+  submissions: number;
   current?: RunningTurn;
   /** Rate-limit re-queues of the current turn so far. */
   rateLimitRetries?: number;
@@ -96,6 +110,8 @@ export function newAgent(id: string, backend: string, options: SpawnOptions, now
     turns: [],
     inbox: [],
     nextPrompt: options.message,
+    nextSubmission: `${id}:1`,
+    submissions: 1,
     createdAt: now,
     lastActivityAt: now,
     listeners: new Set(),

@@ -194,14 +194,37 @@ export class Pool {
     }
     const interrupt = options.interrupt === true;
     this.#emit({ type: "agent.input", agentId: id, message, interrupt });
-    agent.inbox.push(message);
-    const submission = `${id}:${agent.turns.length + agent.inbox.length}`;
+    const submission = { id: `${id}:${++agent.submissions}`, message };
+    // Each message is its own turn; an interrupting one goes before those queued earlier.
+    if (interrupt) agent.inbox.unshift(submission);
+    else agent.inbox.push(submission);
     if (agent.status === "running" && interrupt && agent.current) {
       void agent.current.stop("interrupted", this.#options.killGraceMs ?? 1_000);
     } else if (agent.status !== "running" && agent.status !== "pending_init") {
       this.#startNextFromInbox(agent);
     }
-    return { submission_id: submission };
+    return { submission_id: submission.id };
+  }
+
+  /**
+   * Stops the agent's running turn without giving it a new message; queued messages then run as usual.
+   * Returns the status the agent had (an idle or queued agent is left as it is).
+   */
+  async interrupt(id: string): Promise<{ previous_status: AgentStatus }> {
+    const agent = this.#require(id, "interrupt_agent");
+    const previous = agent.status;
+    if (previous === "running" && agent.current) {
+      await agent.current.stop("interrupted", this.#options.killGraceMs ?? 1_000);
+    }
+    return { previous_status: previous };
+  }
+
+  /** Drops a closed agent from memory (its record stays wherever onEvent wrote it); false if it is not closed. */
+  forget(id: string): boolean {
+    const agent = this.#agents.get(id);
+    if (agent?.status !== "shutdown") return false;
+    agent.listeners.clear();
+    return this.#agents.delete(id);
   }
 
   /** Irreversible: kills the agent's whole process tree if it runs, and frees its slot. */
@@ -292,7 +315,9 @@ export class Pool {
   }
 
   #startNextFromInbox(agent: Agent): void {
-    agent.nextPrompt = agent.inbox.splice(0).join("\n\n");
+    const next = agent.inbox.shift()!;
+    agent.nextPrompt = next.message;
+    agent.nextSubmission = next.id;
     this.#setStatus(agent, "pending_init");
     this.#enqueue(agent);
   }
@@ -327,7 +352,14 @@ export class Pool {
     agent.nextPrompt = undefined;
     this.#running++;
     const turn = agent.turns.length + 1;
-    const record = { turn, prompt, startedAt: Date.now(), usage: ZERO_USAGE } as Agent["turns"][number];
+    const submissionId = agent.nextSubmission ?? `${agent.id}:${agent.submissions}`;
+    const record = {
+      turn,
+      submissionId,
+      prompt,
+      startedAt: Date.now(),
+      usage: ZERO_USAGE,
+    } as Agent["turns"][number];
     agent.turns.push(record);
     // Created by the backend only if it writes there (most turns write nothing).
     const scratchDir = join(this.#scratchRoot(), agent.id, String(turn));
@@ -344,6 +376,7 @@ export class Pool {
         outputSchema: o.outputSchema,
         instructions: o.instructions,
         model: o.model,
+        reasoningEffort: o.reasoningEffort,
         scratchDir,
       },
       {

@@ -10,6 +10,8 @@ import { ensureSidecar } from "./reaper/sidecar-client.ts";
 const live = new Map<number, { tag: string; startTicks: number }>(); // pid → worker tag
 let graceful: ((signal: NodeJS.Signals) => void) | undefined;
 let signalled = false;
+let first: { sig: NodeJS.Signals; at: number } | undefined;
+const SAME_SIGNAL_MS = 1_000;
 let installed = false;
 
 const self = readProc(process.pid);
@@ -63,9 +65,13 @@ function install(): void {
     process.on(sig, () => {
       if (graceful && !signalled) {
         signalled = true;
+        first = { sig, at: Date.now() };
         graceful(sig);
         return;
       }
+      // One Ctrl-C often arrives several times: to the whole foreground process group and again
+      // from a wrapper that forwards it (timeout, a shell). A repeat within a second is the same one.
+      if (first?.sig === sig && Date.now() - first.at < SAME_SIGNAL_MS) return;
       killAllWorkersNow();
       process.exit(code);
     });

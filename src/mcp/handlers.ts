@@ -1,36 +1,50 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { z } from "zod";
-import type { Backend } from "../backends/types.ts";
-import type { AgentSnapshot, SpawnOptions } from "../core/agent.ts";
-import type { Pool } from "../core/pool.ts";
-import type { WaitResult } from "../core/wait.ts";
+import type { Backend, SandboxMode } from "../backends/types.ts";
+import type { SpawnOptions } from "../core/agent.ts";
 import { BatonError } from "../errors.ts";
-import { DEFAULT_AGENT_TYPE, findRole, roleDirs } from "./roles.ts";
+import type { AgentBook } from "./agents.ts";
+import type { AgentEntry, RoleEntry } from "./outputs.ts";
 import {
-  type agentEntry,
+  type AgentRole,
+  DEFAULT_AGENT_TYPE,
+  discoverRoles,
+  findRole,
+  type RoleHomes,
+  roleDirs,
+} from "./roles.ts";
+import {
   type CloseAgentInput,
+  type InterruptAgentInput,
+  type ListAgentsInput,
   messageText,
+  SANDBOX_MODES,
   type SendInputInput,
   type SpawnAgentInput,
-  WAIT_DEFAULT_MS,
-  WAIT_MAX_MS,
-  type WaitInput,
 } from "./schemas.ts";
+import { agentView } from "./views.ts";
+import { unknownIds, type WaitLimits } from "./wait.ts";
 
-/** What the tool handlers work on: one pool per server. */
+/** What the tool handlers work on: one pool (through the book) per server. */
 export interface ToolContext {
-  pool: Pool;
+  book: AgentBook;
   backend: Backend;
   /** Base of relative `cwd` arguments and the default working directory of agents. */
   cwd: string;
-  /** Where `$CODEX_HOME/agents` is looked for; default: $CODEX_HOME or ~/.codex. */
-  codexHome?: string;
-  /** Upper bound of one `wait` call; default WAIT_MAX_MS. */
-  waitMaxMs?: number;
+  roleHomes: RoleHomes;
+  limits: WaitLimits;
+  /** baton's state folder (runs are recorded under it). */
+  home: string;
+  /** The most a client may ask for (`--max-sandbox`). */
+  maxSandbox: SandboxMode;
 }
 
-export function spawnAgent(ctx: ToolContext, input: SpawnAgentInput): { agent_id: string; nickname: string } {
+const LIST_PAGE = 100;
+
+export function spawnAgent(
+  ctx: ToolContext,
+  input: SpawnAgentInput,
+): { agent_id: string; nickname: string; submission_id: string } {
   const cwd = input.cwd === undefined ? ctx.cwd : resolve(ctx.cwd, input.cwd);
   if (!isDirectory(cwd)) {
     throw new BatonError(
@@ -38,98 +52,108 @@ export function spawnAgent(ctx: ToolContext, input: SpawnAgentInput): { agent_id
       `spawn_agent: cwd "${input.cwd}" is not a directory (resolved to ${cwd})`,
     );
   }
-  const role =
+  const role: AgentRole | undefined =
     input.agent_type && input.agent_type !== DEFAULT_AGENT_TYPE
-      ? findRole(input.agent_type, roleDirs(cwd, ctx.codexHome))
+      ? findRole(input.agent_type, dirsFor(ctx, cwd))
       : undefined;
+  const sandbox = input.sandbox ?? role?.sandbox ?? "read-only";
+  checkSandbox(sandbox, ctx.maxSandbox, input.sandbox === undefined ? role?.name : undefined);
   // Fails here with install advice, instead of as an errored agent later.
   ctx.backend.resolve();
   const options: SpawnOptions = {
     message: messageText(input),
     label: input.label ?? role?.name,
+    role: role?.name,
     cwd,
-    sandbox: input.sandbox ?? role?.sandbox ?? "read-only",
+    sandbox,
     model: input.model ?? role?.model,
+    reasoningEffort: input.reasoning_effort ?? role?.reasoningEffort,
     instructions: role?.instructions,
     turnTimeoutMs: input.timeout_ms,
     outputSchema: input.output_schema,
   };
-  const id = ctx.pool.spawn(options);
-  return { agent_id: id, nickname: ctx.pool.get(id)?.label ?? id };
+  const id = ctx.book.pool.spawn(options);
+  ctx.book.added(id);
+  return { agent_id: id, nickname: ctx.book.pool.get(id)?.label ?? id, submission_id: `${id}:1` };
 }
 
-/** Clamped so that a call always returns well inside the client's tool-call timeout. */
-export function waitBoundMs(requested: number | undefined, maxMs = WAIT_MAX_MS): number {
-  const wanted = requested === undefined || Number.isNaN(requested) ? WAIT_DEFAULT_MS : requested;
-  return Math.min(maxMs, Math.max(0, Math.round(wanted)));
+function checkSandbox(asked: SandboxMode, max: SandboxMode, roleName: string | undefined): void {
+  if (SANDBOX_MODES.indexOf(asked) <= SANDBOX_MODES.indexOf(max)) return;
+  const allowed = SANDBOX_MODES.slice(0, SANDBOX_MODES.indexOf(max) + 1).join(" or ");
+  throw new BatonError(
+    "E_USAGE",
+    `spawn_agent: sandbox "${asked}"${roleName ? ` (of agent_type "${roleName}")` : ""} is more than this ` +
+      `server allows (--max-sandbox ${max}); ask for ${allowed}, or have the user restart baton mcp with a higher --max-sandbox`,
+  );
 }
 
-export async function waitAgents(
-  ctx: ToolContext,
-  input: WaitInput,
-  signal?: AbortSignal,
-): Promise<WaitResult> {
-  const ids = (input.ids ?? input.targets)!;
-  const unknown = ids.filter((id) => ctx.pool.get(id) === undefined);
-  if (unknown.length > 0) throw unknownIds("wait", unknown, ctx.pool);
-  return ctx.pool.wait(ids, {
-    timeoutMs: waitBoundMs(input.timeout_ms, ctx.waitMaxMs),
-    mode: input.mode ?? "all",
-    signal,
-  });
+function dirsFor(ctx: ToolContext, cwd: string) {
+  return roleDirs(cwd, { ...ctx.roleHomes, claude: ctx.backend.name === "claude" });
 }
 
 export function sendInput(ctx: ToolContext, input: SendInputInput): { submission_id: string } {
-  const id = (input.id ?? input.target)!;
-  if (ctx.pool.get(id) === undefined) throw unknownIds("send_input", [id], ctx.pool);
-  return ctx.pool.sendInput(id, messageText(input), { interrupt: input.interrupt });
+  const id = requireKnown(ctx, "send_input", (input.id ?? input.target)!);
+  return ctx.book.pool.sendInput(id, messageText(input), { interrupt: input.interrupt });
 }
 
-export async function closeAgent(
+export async function interruptAgent(ctx: ToolContext, input: InterruptAgentInput) {
+  const id = requireKnown(ctx, "interrupt_agent", (input.id ?? input.target)!);
+  return ctx.book.pool.interrupt(id);
+}
+
+export async function closeAgent(ctx: ToolContext, input: CloseAgentInput) {
+  const id = requireKnown(ctx, "close_agent", (input.id ?? input.target)!, true);
+  return ctx.book.close(id);
+}
+
+export function listAgents(
   ctx: ToolContext,
-  input: CloseAgentInput,
-): Promise<{ previous_status: string }> {
-  const id = (input.id ?? input.target)!;
-  if (ctx.pool.get(id) === undefined) throw unknownIds("close_agent", [id], ctx.pool);
-  return ctx.pool.close(id);
+  input: ListAgentsInput,
+): { total: number; next_cursor: string | null; agents: AgentEntry[] } {
+  const start = input.cursor === undefined ? 0 : Number(input.cursor);
+  if (!Number.isInteger(start) || start < 0) {
+    throw new BatonError("E_USAGE", `list_agents: cursor "${input.cursor}" is not one list_agents gave out`);
+  }
+  const limit = input.limit ?? LIST_PAGE;
+  const agents = ctx.book.page(start, limit).map(agentView);
+  const next = start + limit < ctx.book.size ? String(start + limit) : null;
+  return { total: ctx.book.size, next_cursor: next, agents };
 }
 
-export function listAgents(ctx: ToolContext): { agents: z.infer<typeof agentEntry>[] } {
-  return { agents: ctx.pool.list().map(agentView) };
-}
-
-function agentView(agent: AgentSnapshot): z.infer<typeof agentEntry> {
+export function listRoles(ctx: ToolContext): { roles: RoleEntry[]; problems: string[] } {
+  const { roles, problems } = discoverRoles(dirsFor(ctx, ctx.cwd));
   return {
-    agent_id: agent.id,
-    label: agent.label,
-    status: agent.status,
-    end_reason: agent.endReason ?? null,
-    error: agent.error ?? null,
-    usage: {
-      input_tokens: agent.usage.inputTokens,
-      cached_input_tokens: agent.usage.cachedInputTokens,
-      output_tokens: agent.usage.outputTokens,
-      reasoning_tokens: agent.usage.reasoningTokens,
-    },
-    turns: agent.turns.length,
-    queued_inputs: agent.queuedInputs,
-    thread_id: agent.threadId ?? null,
-    created_at: new Date(agent.createdAt).toISOString(),
-    last_activity_at: new Date(agent.lastActivityAt).toISOString(),
+    roles: roles.map((role) => ({
+      name: role.name,
+      source: role.source,
+      description: role.description ?? "",
+      sandbox: role.sandbox ?? null,
+      model: role.model ?? null,
+      file: role.file ?? null,
+    })),
+    problems,
   };
 }
 
-function unknownIds(op: string, ids: string[], pool: Pool): BatonError {
-  const known = pool.list().map((a) => a.id);
-  const quoted = ids.map((id) => `"${id}"`).join(", ");
-  return new BatonError(
-    "E_NOT_FOUND",
-    `${op}: no agent with id ${quoted}. ` +
-      (known.length > 0
-        ? `Known agents: ${known.join(", ")}.`
-        : "No agent has been spawned yet; use spawn_agent."),
-    { agentId: ids[0] },
-  );
+/** The role names for spawn_agent's description (built-ins and the server directory's roles). */
+export function roleSummary(ctx: ToolContext): string {
+  return discoverRoles(dirsFor(ctx, ctx.cwd))
+    .roles.map((role) => role.name)
+    .join(", ");
+}
+
+function requireKnown(ctx: ToolContext, op: string, id: string, closedOk = false): string {
+  if (ctx.book.entry(id) === undefined) throw unknownIds(op, [id], ctx.book);
+  if (!closedOk && ctx.book.isClosed(id)) {
+    throw new BatonError(
+      "E_CLOSED",
+      `${op}: agent "${id}" was closed; close is irreversible — spawn a new agent`,
+      {
+        agentId: id,
+      },
+    );
+  }
+  return id;
 }
 
 function isDirectory(path: string): boolean {

@@ -1,13 +1,20 @@
+export { AgentBook } from "./agents.ts";
 export type { ToolContext } from "./handlers.ts";
-export { type AgentRole, DEFAULT_AGENT_TYPE, findRole, listRoles, roleDirs } from "./roles.ts";
 export {
-  closeAgentInput,
-  listAgentsInput,
-  sendInputInput,
-  spawnAgentInput,
-  WAIT_DEFAULT_MS,
-  WAIT_MAX_MS,
-  waitInput,
-} from "./schemas.ts";
-export { type BatonMcp, type BatonMcpOptions, createBatonMcpServer, serveStdio } from "./server.ts";
-export { registerTools, TOOL_NAMES } from "./tools.ts";
+  type AgentRole,
+  BUILTIN_ROLES,
+  DEFAULT_AGENT_TYPE,
+  discoverRoles,
+  findRole,
+  roleDirs,
+} from "./roles.ts";
+export { WAIT_MAX_MS } from "./schemas.ts";
+export {
+  type BatonMcp,
+  type BatonMcpOptions,
+  createBatonMcpServer,
+  DEFAULT_MAX_INLINE_BYTES,
+} from "./server.ts";
+export { type StdioOptions, serveStdio } from "./stdio.ts";
+export { TOOL_NAMES, TOOLS } from "./tools.ts";
+export { LineTransport } from "./transport.ts";

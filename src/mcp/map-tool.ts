@@ -1,13 +1,11 @@
 import { resolve } from "node:path";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { BatonError, isBatonError } from "../errors.ts";
+import { BatonError } from "../errors.ts";
 import { type MapView, mapTasks } from "../map/map.ts";
 import type { MapProgress } from "../map/progress.ts";
-import { batonHome } from "../store/paths.ts";
 import type { ToolContext } from "./handlers.ts";
 import { WAIT_MAX_MS } from "./schemas.ts";
+import type { ToolSpec } from "./tool-spec.ts";
 
 export const mapTasksInput = z
   .strictObject({
@@ -80,54 +78,51 @@ interface Running {
   out?: string;
 }
 
+const maps = new WeakMap<ToolContext, Map<string, Running>>();
+
 /** The `map_tasks` tool: `mapTasks()` over the server's backend, one record per map under `.baton/runs/`. */
-export function registerMapTool(server: McpServer, ctx: ToolContext): void {
-  const maps = new Map<string, Running>();
-  server.registerTool(
-    "map_tasks",
-    {
-      description: DESCRIPTION,
-      inputSchema: mapTasksInput,
-      outputSchema: mapTasksOutput,
-      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
-    },
-    async (input): Promise<CallToolResult> => {
-      try {
-        const running = input.run_id ? maps.get(input.run_id) : undefined;
-        if (input.run_id && !running)
-          throw new BatonError(
-            "E_NOT_FOUND",
-            `map_tasks: no map "${input.run_id}" was started by this server`,
-          );
-        const map = running ?? (await start(ctx, input, maps));
-        const waitMs = Math.min(input.wait_ms ?? WAIT_MAX_MS, ctx.waitMaxMs ?? WAIT_MAX_MS);
-        let timer: NodeJS.Timeout | undefined;
-        const view = await Promise.race([
-          map.done,
-          new Promise<undefined>((r) => {
-            timer = setTimeout(() => r(undefined), waitMs);
-          }),
-        ]).finally(() => clearTimeout(timer));
-        const p = view?.map ?? map.progress;
-        const result = {
-          run_id: map.runId,
-          status: view?.status ?? "running",
-          timed_out: view === undefined,
-          total: p.total,
-          done: p.done,
-          failed: p.failed,
-          running: view ? 0 : p.running,
-          out: view?.map.out ?? map.out,
-          error: view?.error,
-        };
-        return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
-      } catch (error) {
-        const text = isBatonError(error) ? `${error.message} (${error.code})` : String(error);
-        return { content: [{ type: "text", text }], isError: true };
-      }
-    },
-  );
-}
+export const MAP_TASKS_TOOL: ToolSpec = {
+  name: "map_tasks",
+  description: () => DESCRIPTION,
+  input: mapTasksInput,
+  output: mapTasksOutput,
+  annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+  tasks: true,
+  run: async (ctx, input: z.infer<typeof mapTasksInput>, hooks) => {
+    const own = maps.get(ctx) ?? new Map<string, Running>();
+    maps.set(ctx, own);
+    const running = input.run_id ? own.get(input.run_id) : undefined;
+    if (input.run_id && !running)
+      throw new BatonError("E_NOT_FOUND", `map_tasks: no map "${input.run_id}" was started by this server`);
+    const map = running ?? (await start(ctx, input, own));
+    const waitMs = Math.min(input.wait_ms ?? WAIT_MAX_MS, ctx.limits.waitMaxMs);
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const view = await Promise.race([
+      map.done,
+      new Promise<undefined>((r) => {
+        timer = setTimeout(() => r(undefined), waitMs);
+        onAbort = () => r(undefined);
+        hooks.signal?.addEventListener("abort", onAbort, { once: true });
+      }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      if (onAbort) hooks.signal?.removeEventListener("abort", onAbort);
+    });
+    const p = view?.map ?? map.progress;
+    return {
+      run_id: map.runId,
+      status: view?.status ?? "running",
+      timed_out: view === undefined,
+      total: p.total,
+      done: p.done,
+      failed: p.failed,
+      running: view ? 0 : p.running,
+      out: view?.map.out ?? map.out,
+      error: view?.error,
+    };
+  },
+};
 
 async function start(
   ctx: ToolContext,
@@ -154,7 +149,7 @@ async function start(
       retries: input.retries,
       backends: ctx.backend,
       cwd: ctx.cwd,
-      home: batonHome(ctx.cwd),
+      home: ctx.home,
     },
     {
       onStart: (view) => {

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { AgentStatusSchema, EndReasonSchema } from "../core/status.ts";
 
 /**
  * Input and output shapes of the `baton mcp` tools. Each tool input accepts both the spelling of the
@@ -7,13 +6,17 @@ import { AgentStatusSchema, EndReasonSchema } from "../core/status.ts";
  * either work unchanged.
  */
 
-/** `wait` never blocks longer than this: MCP clients give a tool call about 60 s (Codex: tool_timeout_sec). */
+/** Default bound of one wait call: under the ~60 s most MCP clients give a tool call. `--wait-max` raises it. */
 export const WAIT_MAX_MS = 45_000;
 export const WAIT_DEFAULT_MS = 30_000;
+/** Codex's wait_agent range. */
+export const WAIT_AGENT_MIN_MS = 10_000;
+export const WAIT_AGENT_MAX_MS = 3_600_000;
 
 const agentId = z.string().min(1);
 const idList = z.array(agentId).min(1);
-const sandbox = z.enum(["read-only", "workspace-write", "danger-full-access"]);
+export const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const;
+const sandbox = z.enum(SANDBOX_MODES);
 
 /** Codex's `items` (UserInput): only text items carry something a worker prompt can hold. */
 const inputItem = z.looseObject({
@@ -76,7 +79,7 @@ export const spawnAgentInput = z
       .string()
       .regex(/^[A-Za-z0-9_.-]+$/, "agent_type must be a role name (letters, digits, _ . -)")
       .optional()
-      .describe("A Codex custom agent (.codex/agents/<name>.toml or $CODEX_HOME/agents/<name>.toml)."),
+      .describe("A role from list_roles (Codex custom agents, built-ins, .claude/agents); default: none."),
     label: z
       .string()
       .min(1)
@@ -88,8 +91,19 @@ export const spawnAgentInput = z
       .min(1)
       .optional()
       .describe("Working directory (relative to the server's); default: the server's."),
-    sandbox: sandbox.optional().describe("Default read-only (or the agent type's sandbox_mode)."),
-    model: z.string().min(1).optional(),
+    sandbox: sandbox
+      .optional()
+      .describe(
+        "Default read-only (or the agent type's sandbox_mode); capped by the server's --max-sandbox.",
+      ),
+    model: z.string().min(1).max(200).optional(),
+    reasoning_effort: z
+      .string()
+      .regex(/^[a-z]{1,20}$/, "reasoning_effort must be a level name such as low, medium or high")
+      .optional()
+      .describe(
+        "Reasoning effort of the worker's model: minimal, low, medium, high, xhigh (codex), max (claude).",
+      ),
     timeout_ms: z
       .number()
       .int()
@@ -98,7 +112,7 @@ export const spawnAgentInput = z
       .optional()
       .describe("Deadline of each turn; default: the server's."),
     output_schema: z
-      .looseObject({})
+      .record(z.string(), z.unknown())
       .optional()
       .describe("JSON Schema the final message must match (it is then a JSON string)."),
     fork_context: z.boolean().optional().describe("Only false: baton agents start with a fresh context."),
@@ -115,20 +129,31 @@ export const spawnAgentInput = z
   });
 export type SpawnAgentInput = z.infer<typeof spawnAgentInput>;
 
+const waitTimeout = z.number().optional();
+
 export const waitInput = z
   .strictObject({
     ids: idList.optional().describe("Agent ids to wait for."),
     targets: idList.optional().describe("Same as `ids` (Codex's name)."),
-    timeout_ms: z
-      .number()
-      .optional()
-      .describe(
-        `Default ${WAIT_DEFAULT_MS}; clamped to 0…${WAIT_MAX_MS}. Call again while timed_out is true.`,
-      ),
+    timeout_ms: waitTimeout.describe(
+      `Default ${WAIT_DEFAULT_MS}; clamped to the server's --wait-max. Call again while timed_out is true.`,
+    ),
     mode: z.enum(["all", "any"]).optional().describe("all (default): every agent final; any: the first one."),
   })
   .superRefine(oneOf("ids", "targets", '{"ids": ["agent-1"]}'));
 export type WaitInput = z.infer<typeof waitInput>;
+
+/** Codex's wait_agent: returns at the first target that finishes. */
+export const waitAgentInput = z
+  .strictObject({
+    targets: idList.optional().describe("Agent ids; returns when the first of them finishes."),
+    ids: idList.optional().describe("Same as `targets`."),
+    timeout_ms: waitTimeout.describe(
+      `Default ${WAIT_DEFAULT_MS}; clamped to ${WAIT_AGENT_MIN_MS}…${WAIT_AGENT_MAX_MS} and to the server's --wait-max.`,
+    ),
+  })
+  .superRefine(oneOf("ids", "targets", '{"targets": ["agent-1"]}'));
+export type WaitAgentInput = z.infer<typeof waitAgentInput>;
 
 export const sendInputInput = z
   .strictObject({
@@ -153,38 +178,21 @@ export const closeAgentInput = z
   .superRefine(oneOf("id", "target", '{"id": "agent-1"}'));
 export type CloseAgentInput = z.infer<typeof closeAgentInput>;
 
-export const listAgentsInput = z.strictObject({});
+export const interruptAgentInput = z
+  .strictObject({
+    id: agentId.optional().describe("The agent whose running turn to stop."),
+    target: agentId.optional().describe("Same as `id` (Codex's name)."),
+  })
+  .superRefine(oneOf("id", "target", '{"id": "agent-1"}'));
+export type InterruptAgentInput = z.infer<typeof interruptAgentInput>;
 
-/** Usage in snake_case, like the rest of the tool results. */
-export const usageOutput = z.object({
-  input_tokens: z.number(),
-  cached_input_tokens: z.number(),
-  output_tokens: z.number(),
-  reasoning_tokens: z.number(),
+export const listAgentsInput = z.strictObject({
+  cursor: z.string().optional().describe("next_cursor of the previous page."),
+  limit: z.number().int().min(1).max(500).optional().describe("Agents per page; default 100."),
 });
+export type ListAgentsInput = z.infer<typeof listAgentsInput>;
 
-export const spawnAgentOutput = z.object({ agent_id: z.string(), nickname: z.string() });
-export const waitOutput = z.object({
-  status: z.record(z.string(), z.record(z.string(), z.string().nullable())),
-  timed_out: z.boolean(),
-  end_reasons: z.record(z.string(), EndReasonSchema),
-});
-export const sendInputOutput = z.object({ submission_id: z.string() });
-export const closeAgentOutput = z.object({ previous_status: AgentStatusSchema });
-export const agentEntry = z.object({
-  agent_id: z.string(),
-  label: z.string(),
-  status: AgentStatusSchema,
-  end_reason: EndReasonSchema.nullable(),
-  error: z.string().nullable(),
-  usage: usageOutput,
-  turns: z.number(),
-  queued_inputs: z.number(),
-  thread_id: z.string().nullable(),
-  created_at: z.string(),
-  last_activity_at: z.string(),
-});
-export const listAgentsOutput = z.object({ agents: z.array(agentEntry) });
+export const listRolesInput = z.strictObject({});
 
 /** The text of `message` or of Codex-style text `items` (already validated). */
 export function messageText(value: { message?: string; items?: { text?: string }[] }): string {

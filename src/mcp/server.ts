@@ -1,13 +1,15 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { codexBackend } from "../backends/codex/backend.ts";
-import type { Backend } from "../backends/types.ts";
+import type { Backend, SandboxMode } from "../backends/types.ts";
 import { Pool, type PoolEvent } from "../core/pool.ts";
-import { killAllWorkersNow } from "../core/registry.ts";
-import { registerTools } from "./tools.ts";
+import { batonHome } from "../store/paths.ts";
+import { AgentBook } from "./agents.ts";
+import { serveTools } from "./call.ts";
+import type { ToolContext } from "./handlers.ts";
+import { AgentResources } from "./resources.ts";
+import { WAIT_MAX_MS } from "./schemas.ts";
+import { SessionRecord } from "./session-record.ts";
+import { SessionTaskStore, type TaskLimits } from "./tasks.ts";
 
 export interface BatonMcpOptions {
   /** The worker backend; default `codexBackend()`. */
@@ -20,55 +22,119 @@ export interface BatonMcpOptions {
   stallTimeoutMs?: number;
   /** Where `$CODEX_HOME/agents` roles are looked for; default $CODEX_HOME or ~/.codex. */
   codexHome?: string;
-  /** Per-agent scratch files; default: a temporary directory removed on shutdown. */
-  scratchDir?: string;
-  /** Upper bound of one `wait` call; default 45 000 ms (MCP clients time tool calls out at ~60 s). */
+  /** Where user-level Claude Code agents are looked for (`<dir>/agents`); default ~/.claude. */
+  claudeHome?: string;
+  /** baton's state folder; the session is recorded in `<home>/runs/<run-id>/`. Default: batonHome(cwd). */
+  home?: string;
+  /** Longest one wait call blocks; default 45 000 ms (MCP clients time tool calls out at ~60 s). */
   waitMaxMs?: number;
+  /** Bytes of each final message put inline in a wait result; default 16 KiB. */
+  maxInlineBytes?: number;
+  /** The most sandbox a client may ask for; default `workspace-write`. */
+  maxSandbox?: SandboxMode;
+  /** How often a wait with a progress token reports; default 5 000 ms. */
+  progressIntervalMs?: number;
+  tasks?: Partial<TaskLimits>;
   /** Diagnostics; default: stderr (stdout carries only protocol messages). */
   log?: (line: string) => void;
 }
 
 export interface BatonMcp {
-  server: McpServer;
+  server: Server;
   pool: Pool;
-  /** Closes every agent (killing what runs), then the MCP connection. */
+  book: AgentBook;
+  record: SessionRecord;
+  tasks: SessionTaskStore;
+  /** Closes every agent (killing what runs), ends the record, then the MCP connection. */
   close(): Promise<void>;
 }
 
+export const DEFAULT_MAX_INLINE_BYTES = 16 * 1024;
+
 const INSTRUCTIONS =
-  "baton runs sub-agents as separate coding-agent processes. Lifecycle: spawn_agent → wait (loop while " +
-  "timed_out) → [send_input → wait] → close_agent. Close every agent you spawned once you have its result.";
+  "baton runs sub-agents as separate coding-agent processes. Lifecycle: spawn_agent → wait (call again " +
+  "while timed_out) → [send_input → wait] → close_agent. wait_agent returns at the first finisher. " +
+  "Close every agent you spawned once you have its result.";
 
 /**
- * An MCP server exposing the sub-agent lifecycle over one pool. Connect it to any transport.
+ * An MCP server exposing the sub-agent lifecycle over one pool, recorded as a run. Connect it to any
+ * transport (serveStdio uses the hardened LineTransport).
  * @example
  * const { server, close } = createBatonMcpServer({ concurrency: 4 });
- * await server.connect(new StdioServerTransport());
+ * await server.connect(new LineTransport(process.stdin, process.stdout));
  */
 export function createBatonMcpServer(options: BatonMcpOptions = {}): BatonMcp {
   const log = options.log ?? ((line: string) => process.stderr.write(`baton mcp: ${line}\n`));
   const backend = options.backend ?? codexBackend();
   const cwd = options.cwd ?? process.cwd();
+  const waitMaxMs = options.waitMaxMs ?? WAIT_MAX_MS;
+  const maxSandbox = options.maxSandbox ?? "workspace-write";
+  const home = options.home ?? batonHome(cwd);
+  const record = new SessionRecord({
+    home,
+    cwd,
+    settings: { backend: backend.name, concurrency: options.concurrency ?? 6, waitMaxMs, maxSandbox },
+  });
+  let resources: AgentResources | undefined;
   const pool = new Pool({
     backends: backend,
     concurrency: options.concurrency ?? 6,
     cwd,
     turnTimeoutMs: options.turnTimeoutMs,
     stallTimeoutMs: options.stallTimeoutMs,
-    scratchDir: options.scratchDir,
+    scratchDir: record.agentDir("."),
     onEvent: (event) => {
+      record.onPoolEvent(event);
+      resources?.onPoolEvent(event);
       const line = describeEvent(event);
       if (line) log(line);
     },
   });
-  const server = new McpServer({ name: "baton", version: "0.1.0" }, { instructions: INSTRUCTIONS });
-  registerTools(server, { pool, backend, cwd, codexHome: options.codexHome, waitMaxMs: options.waitMaxMs });
+  const book = new AgentBook(pool, (id) => record.agentDir(id));
+  record.attach(book);
+  const tasks = new SessionTaskStore(options.tasks);
+  const server = new Server(
+    { name: "baton", version: "0.1.0" },
+    {
+      instructions: INSTRUCTIONS,
+      taskStore: tasks,
+      capabilities: {
+        tools: {},
+        resources: { subscribe: true, listChanged: true },
+        tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
+      },
+    },
+  );
+  server.oninitialized = () => {
+    const client = server.getClientVersion();
+    if (client) record.setClient(`${client.name} ${client.version}`);
+  };
+  const ctx: ToolContext = {
+    book,
+    backend,
+    cwd,
+    home,
+    roleHomes: { codexHome: options.codexHome, claudeHome: options.claudeHome },
+    maxSandbox,
+    limits: {
+      waitMaxMs,
+      maxInlineBytes: options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES,
+      progressIntervalMs: options.progressIntervalMs ?? 5_000,
+    },
+  };
+  serveTools(server, ctx, tasks);
+  resources = new AgentResources(server, book);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closing ??= pool.shutdown().then(() => server.close());
+    closing ??= (async () => {
+      tasks.close();
+      await pool.shutdown();
+      await record.close("completed");
+      await server.close();
+    })();
     return closing;
   };
-  return { server, pool, close };
+  return { server, pool, book, record, tasks, close };
 }
 
 function describeEvent(event: PoolEvent): string | undefined {
@@ -84,51 +150,4 @@ function describeEvent(event: PoolEvent): string | undefined {
     default:
       return undefined;
   }
-}
-
-/**
- * Serves on stdin/stdout until the client goes away (stdin ends) — then every agent is closed and the
- * promise resolves with the reason. SIGINT/SIGTERM kill every worker at once and exit 0.
- */
-export async function serveStdio(options: BatonMcpOptions = {}): Promise<string> {
-  // A stray console.log would corrupt the protocol stream.
-  console.log = console.info = console.debug = console.error;
-  const log = options.log ?? ((line: string) => process.stderr.write(`baton mcp: ${line}\n`));
-  const scratchDir = options.scratchDir ?? mkdtempSync(join(tmpdir(), "baton-mcp-"));
-  const removeScratch = () => {
-    if (!options.scratchDir) rmSync(scratchDir, { recursive: true, force: true });
-  };
-  const mcp = createBatonMcpServer({ ...options, scratchDir, log });
-
-  // Registered before the worker registry's own handlers (which exit 130/143), so this exit wins.
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: killing every worker`);
-    killAllWorkersNow();
-    removeScratch();
-    process.exit(0);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-
-  let resolveGone!: (reason: string) => void;
-  const gone = new Promise<string>((resolve) => {
-    resolveGone = resolve;
-  });
-  process.stdin.once("end", () => resolveGone("the client closed stdin"));
-  process.stdin.once("close", () => resolveGone("stdin closed"));
-  process.stdin.once("error", (error) => resolveGone(`stdin failed: ${error.message}`));
-  process.stdout.once("error", (error) => resolveGone(`stdout failed: ${error.message}`));
-  mcp.server.server.onclose = () => resolveGone("the connection closed");
-
-  await mcp.server.connect(new StdioServerTransport());
-  log(`serving on stdio (pid ${process.pid})`);
-  const reason = await gone;
-  log(`${reason}: closing every agent`);
-  const bounded = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
-  await Promise.race([mcp.close(), bounded]);
-  killAllWorkersNow();
-  removeScratch();
-  process.off("SIGINT", onSignal);
-  process.off("SIGTERM", onSignal);
-  return reason;
 }

@@ -1,130 +1,159 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { isBatonError } from "../errors.ts";
-import { closeAgent, listAgents, sendInput, spawnAgent, type ToolContext, waitAgents } from "./handlers.ts";
-import { registerMapTool } from "./map-tool.ts";
+import type { z } from "zod";
+import {
+  closeAgent,
+  interruptAgent,
+  listAgents,
+  listRoles,
+  roleSummary,
+  sendInput,
+  spawnAgent,
+  type ToolContext,
+} from "./handlers.ts";
+import { MAP_TASKS_TOOL } from "./map-tool.ts";
+import {
+  closeAgentOutput,
+  interruptAgentOutput,
+  listAgentsOutput,
+  listRolesOutput,
+  sendInputOutput,
+  spawnAgentOutput,
+  waitOutput,
+} from "./outputs.ts";
 import {
   closeAgentInput,
-  closeAgentOutput,
+  interruptAgentInput,
   listAgentsInput,
-  listAgentsOutput,
+  listRolesInput,
   sendInputInput,
-  sendInputOutput,
   spawnAgentInput,
-  spawnAgentOutput,
-  WAIT_DEFAULT_MS,
-  WAIT_MAX_MS,
+  waitAgentInput,
   waitInput,
-  waitOutput,
 } from "./schemas.ts";
+import type { ToolSpec } from "./tool-spec.ts";
+import { waitForAgents } from "./wait.ts";
 
-export const TOOL_NAMES = [
-  "spawn_agent",
-  "wait",
-  "wait_agent",
-  "send_input",
-  "close_agent",
-  "list_agents",
-  "map_tasks",
-] as const;
+const MODEL_ID_PAIR = [["id", "target"]] as const;
 
-const DESCRIPTIONS = {
-  spawn_agent:
-    "Start a sub-agent (a separate coding agent process) on a task and return its id at once. " +
-    "Lifecycle: spawn_agent → wait → [send_input → wait] → close_agent. The agent sees only `message`, " +
-    "so say everything it needs. Sandbox is read-only unless you ask for more.",
-  wait:
-    `Wait until the agents finish (mode all) or one finishes (mode any); returns early when they do. ` +
-    `Blocks at most ${WAIT_MAX_MS / 1000} s per call (timeout_ms default ${WAIT_DEFAULT_MS}, clamped to 0…${WAIT_MAX_MS}): ` +
-    `when timed_out is true the agents are still running — call wait again. ` +
-    `status[id] is {"completed": "<final message>"}, {"errored": "<why>"}, {"running": null}, …`,
-  send_input:
-    "Give an agent its next message on the same conversation. A finished agent starts a new turn; a running " +
-    "one gets it queued for its next turn, or with interrupt=true its current turn is stopped. Then call wait.",
-  close_agent:
-    "Close an agent for good: its processes are killed and its slot is freed. Irreversible — read the " +
-    "result with wait first. Returns the status it had.",
-  list_agents:
-    "List every agent of this server with status, end reason, label, token usage and number of turns.",
-} as const;
+const waitDescription = (ctx: ToolContext) =>
+  `Wait until the agents finish (mode all, default) or the first one does (mode any); returns early ` +
+  `when they do. Blocks at most ${Math.round(ctx.limits.waitMaxMs / 1000)} s per call (--wait-max; ` +
+  `timeout_ms default 30000 is clamped to it, timeout_clamped says so): when timed_out is true the agents ` +
+  `are still running — call wait again. timed_out and end_reasons come first; status[id] is ` +
+  `{"completed": "<final message>"}, {"errored": "<why>"}, {"running": null}, …; a final message over ` +
+  `${ctx.limits.maxInlineBytes} bytes is cut, truncated[id].uri names the whole text (resources/read). ` +
+  `Clients with MCP tasks can call it as a task and fetch the result when it is ready.`;
 
-function ok(result: object): CallToolResult {
-  return {
-    content: [{ type: "text", text: JSON.stringify(result) }],
-    structuredContent: result as Record<string, unknown>,
-  };
-}
+export const TOOLS: readonly ToolSpec[] = [
+  {
+    name: "spawn_agent",
+    description: (ctx) =>
+      "Start a sub-agent (a separate coding agent process) on a task and return its id at once. " +
+      "Lifecycle: spawn_agent → wait → [send_input → wait] → close_agent. The agent sees only `message`, " +
+      `so say everything it needs. Sandbox is read-only unless you ask for more (at most ${ctx.maxSandbox}). ` +
+      `agent_type: one of ${roleSummary(ctx)} (list_roles describes them).`,
+    input: spawnAgentInput,
+    oneOf: [["message", "items"]],
+    output: spawnAgentOutput,
+    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+    tasks: true,
+    run: (ctx, input) => spawnAgent(ctx, input),
+  },
+  {
+    name: "wait",
+    description: waitDescription,
+    input: waitInput,
+    oneOf: [["ids", "targets"]],
+    output: waitOutput,
+    annotations: { readOnlyHint: true },
+    tasks: true,
+    run: (ctx, input: z.infer<typeof waitInput>, hooks) =>
+      waitForAgents(
+        ctx.book,
+        {
+          ids: (input.ids ?? input.targets)!,
+          requestedMs: input.timeout_ms,
+          mode: input.mode ?? "all",
+          codex: false,
+        },
+        ctx.limits,
+        hooks,
+      ),
+  },
+  {
+    name: "wait_agent",
+    description: (ctx) =>
+      `Codex's wait_agent: returns as soon as the first of targets finishes (status lists only finished ` +
+      `agents; empty and timed_out true when none did). timeout_ms default 30000, clamped to 10 s … 1 h and ` +
+      `to ${Math.round(ctx.limits.waitMaxMs / 1000)} s (--wait-max). Use wait for all of them.`,
+    input: waitAgentInput,
+    oneOf: [["targets", "ids"]],
+    output: waitOutput,
+    annotations: { readOnlyHint: true },
+    tasks: true,
+    run: (ctx, input: z.infer<typeof waitAgentInput>, hooks) =>
+      waitForAgents(
+        ctx.book,
+        { ids: (input.targets ?? input.ids)!, requestedMs: input.timeout_ms, mode: "any", codex: true },
+        ctx.limits,
+        hooks,
+      ),
+  },
+  {
+    name: "send_input",
+    description: () =>
+      "Give an agent its next message on the same conversation; each message is its own turn, named by " +
+      "submission_id. A finished agent starts it now; a running one gets it queued, or with interrupt=true " +
+      "its current turn is stopped and this one runs next. Then call wait.",
+    input: sendInputInput,
+    oneOf: [...MODEL_ID_PAIR, ["message", "items"]],
+    output: sendInputOutput,
+    annotations: { readOnlyHint: false, destructiveHint: false },
+    run: (ctx, input) => sendInput(ctx, input),
+  },
+  {
+    name: "interrupt_agent",
+    description: () =>
+      "Stop an agent's running turn without giving it a new message (it keeps what it produced; queued " +
+      "messages still run). Returns the status it had.",
+    input: interruptAgentInput,
+    oneOf: MODEL_ID_PAIR,
+    output: interruptAgentOutput,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    run: (ctx, input) => interruptAgent(ctx, input),
+  },
+  {
+    name: "close_agent",
+    description: () =>
+      "Close an agent for good: its processes are killed and its slot is freed. Irreversible — read the " +
+      "result with wait first. Returns the status it had.",
+    input: closeAgentInput,
+    oneOf: MODEL_ID_PAIR,
+    output: closeAgentOutput,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    run: (ctx, input) => closeAgent(ctx, input),
+  },
+  {
+    name: "list_agents",
+    description: () =>
+      "List this server's agents (open and closed) in spawn order, 100 per page (cursor: next_cursor): " +
+      "status, end reason (null while running), label, token usage, turns, resource uri.",
+    input: listAgentsInput,
+    output: listAgentsOutput,
+    annotations: { readOnlyHint: true },
+    run: (ctx, input) => listAgents(ctx, input),
+  },
+  {
+    name: "list_roles",
+    description: () =>
+      "List the roles spawn_agent's agent_type accepts: Codex's built-ins, Codex custom agents " +
+      "(.codex/agents/*.toml, $CODEX_HOME/agents/*.toml) and, with the claude backend, .claude/agents/*.md.",
+    input: listRolesInput,
+    output: listRolesOutput,
+    annotations: { readOnlyHint: true },
+    run: (ctx) => listRoles(ctx),
+  },
+  MAP_TASKS_TOOL,
+];
 
-/** An error result the model can act on; the server keeps serving. */
-function failed(error: unknown): CallToolResult {
-  const text = isBatonError(error)
-    ? `${error.message} (${error.code})`
-    : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-  return { content: [{ type: "text", text }], isError: true };
-}
-
-async function guarded(run: () => object | Promise<object>): Promise<CallToolResult> {
-  try {
-    return ok(await run());
-  } catch (error) {
-    return failed(error);
-  }
-}
-
-/** Adds the lifecycle tools to `server`; `wait_agent` is `wait` under Codex's name. */
-export function registerTools(server: McpServer, ctx: ToolContext): void {
-  server.registerTool(
-    "spawn_agent",
-    {
-      description: DESCRIPTIONS.spawn_agent,
-      inputSchema: spawnAgentInput,
-      outputSchema: spawnAgentOutput,
-      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
-    },
-    (input) => guarded(() => spawnAgent(ctx, input)),
-  );
-  for (const name of ["wait", "wait_agent"] as const) {
-    server.registerTool(
-      name,
-      {
-        description:
-          name === "wait" ? DESCRIPTIONS.wait : `Same as wait (Codex's name). ${DESCRIPTIONS.wait}`,
-        inputSchema: waitInput,
-        outputSchema: waitOutput,
-        annotations: { readOnlyHint: true },
-      },
-      (input, extra) => guarded(() => waitAgents(ctx, input, extra.signal)),
-    );
-  }
-  server.registerTool(
-    "send_input",
-    {
-      description: DESCRIPTIONS.send_input,
-      inputSchema: sendInputInput,
-      outputSchema: sendInputOutput,
-      annotations: { readOnlyHint: false, destructiveHint: false },
-    },
-    (input) => guarded(() => sendInput(ctx, input)),
-  );
-  server.registerTool(
-    "close_agent",
-    {
-      description: DESCRIPTIONS.close_agent,
-      inputSchema: closeAgentInput,
-      outputSchema: closeAgentOutput,
-      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
-    },
-    (input) => guarded(() => closeAgent(ctx, input)),
-  );
-  server.registerTool(
-    "list_agents",
-    {
-      description: DESCRIPTIONS.list_agents,
-      inputSchema: listAgentsInput,
-      outputSchema: listAgentsOutput,
-      annotations: { readOnlyHint: true },
-    },
-    () => guarded(() => listAgents(ctx)),
-  );
-  registerMapTool(server, ctx);
-}
+export type { ToolSpec };
+export const TOOL_NAMES = TOOLS.map((tool) => tool.name);

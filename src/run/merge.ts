@@ -57,12 +57,17 @@ function isDuplicate(a: Finding, b: Finding): boolean {
   return (samePlace(a.location, b.location) && Math.max(s, t) >= 0.3) || t >= 0.6;
 }
 
-/** Merges findings from several workers: duplicates removed (keeping the highest severity), ranked by severity, then by how many reported it. */
+/**
+ * Merges findings from several workers, ranked by severity, then by how many reported it. Two reports
+ * of *different* workers are one finding when they are duplicates (`isDuplicate`); the highest
+ * severity is kept and so is every distinct recommendation. Two findings of the *same* worker are never
+ * folded: a reviewer that lists two things at one place means two things.
+ */
 export function mergeFindings(reports: Array<{ from: string; findings: Finding[] }>): MergedFinding[] {
   const merged: MergedFinding[] = [];
   for (const { from, findings } of reports) {
     for (const finding of findings) {
-      const same = merged.find((m) => isDuplicate(m, finding));
+      const same = merged.find((m) => !m.reportedBy.includes(from) && isDuplicate(m, finding));
       if (!same) {
         merged.push({ ...finding, reportedBy: [from] });
         continue;
@@ -70,10 +75,8 @@ export function mergeFindings(reports: Array<{ from: string; findings: Finding[]
       if (!same.reportedBy.includes(from)) same.reportedBy.push(from);
       if (RANK[finding.severity] < RANK[same.severity]) same.severity = finding.severity;
       if (!same.location && finding.location) same.location = finding.location;
-      if (finding.evidence && !same.evidence.includes(finding.evidence)) {
-        same.evidence = same.evidence ? `${same.evidence}; ${finding.evidence}` : finding.evidence;
-      }
-      if (!same.recommendation) same.recommendation = finding.recommendation;
+      same.evidence = joinDistinct(same.evidence, finding.evidence);
+      same.recommendation = joinDistinct(same.recommendation, finding.recommendation);
     }
   }
   return merged
@@ -85,4 +88,12 @@ export function mergeFindings(reports: Array<{ from: string; findings: Finding[]
         x.index - y.index,
     )
     .map(({ m }) => m);
+}
+
+/** Both texts, unless one already says the other (ignoring case and spacing). */
+function joinDistinct(kept: string, added: string): string {
+  const norm = (t: string) => t.toLowerCase().replace(/\s+/g, " ").trim();
+  if (!added || norm(kept).includes(norm(added))) return kept;
+  if (!kept || norm(added).includes(norm(kept))) return added;
+  return `${kept}; ${added}`;
 }

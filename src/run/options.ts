@@ -70,6 +70,9 @@ export interface RunOptions {
   resolveConflicts?: boolean;
 }
 
+/** Longest lens or section name: it labels a worker, a plan step and a report heading. */
+const NAME_MAX = 80;
+
 /** Checks everything that can be checked before a run directory exists. */
 export function checkRunOptions(o: RunOptions): void {
   const fail = (message: string) => {
@@ -95,6 +98,20 @@ export function checkRunOptions(o: RunOptions): void {
   ) {
     fail(`a triangulated review uses 2 to 4 lenses, got ${o.lenses.length}: ${o.lenses.join(", ")}`);
   }
+  for (const [flag, names] of [
+    ["--lenses", o.lenses],
+    ["--sections", o.sections],
+  ] as const) {
+    const long = names?.find((n) => n.length > NAME_MAX);
+    if (long !== undefined)
+      fail(
+        `${flag}: each name is at most ${NAME_MAX} characters (it labels a worker and a plan step), got ${long.length}: "${long.slice(0, 40)}…"; put the detail in the task or --goal`,
+      );
+  }
+  if (o.lenses && o.workers !== undefined && o.workers > o.lenses.length && pattern !== "options")
+    fail(
+      `--workers ${o.workers} asks for more workers than the ${o.lenses.length} --lenses given; give ${o.workers} lenses, or leave out --lenses for baton's own angles`,
+    );
   if (pattern === "split" && (o.sections?.length ?? 0) < 2) {
     fail("--pattern split needs at least two --sections, e.g. --sections src/api,src/cli,docs");
   }

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { BatonError } from "../errors.ts";
 
+const STEP_MAX = 140;
+
 export const PlanStepSchema = z.object({
-  step: z.string().min(1).max(140),
+  step: z.string().min(1).max(STEP_MAX),
   status: z.enum(["pending", "in_progress", "completed"]),
 });
 
@@ -30,10 +32,12 @@ export function validatePlan(value: unknown): Plan {
   return parsed.data;
 }
 
+/** Builds a plan from baton's own step texts; a step naming long lenses or many sections is shortened. */
 export function makePlan(steps: string[], explanation?: string): Plan {
+  const shorten = (step: string) => (step.length <= STEP_MAX ? step : `${step.slice(0, STEP_MAX - 1)}…`);
   return validatePlan({
     explanation,
-    plan: steps.map((step, i) => ({ step, status: i === 0 ? "in_progress" : "pending" })),
+    plan: steps.map((step, i) => ({ step: shorten(step), status: i === 0 ? "in_progress" : "pending" })),
   });
 }
 

@@ -1,8 +1,22 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type JournalEntry, readJournal } from "../store/journal.ts";
 import { formatDurationMs } from "../util/duration.ts";
 import type { RunView } from "./run.ts";
+import { buildTimeline } from "./timeline.ts";
+import { laneOutcome, renderTextTimeline, TIMELINE_LEGEND } from "./timeline-text.ts";
 
-/** A readable Markdown summary of a whole run (what `baton report` prints and `report.md` holds). */
-export function renderReport(view: RunView): string {
+/** The journal of the run a view describes, or nothing when there is none (a view built in memory). */
+export function journalOf(view: RunView): JournalEntry[] {
+  const file = join(view.dir, "journal.jsonl");
+  return existsSync(file) ? readJournal(file).entries : [];
+}
+
+/**
+ * A readable Markdown summary of a whole run (what `baton report` prints and `report.md` holds); with
+ * the run's journal it also shows per-worker durations and a text timeline.
+ */
+export function renderReport(view: RunView, journal: readonly JournalEntry[] = journalOf(view)): string {
   const r = view.result;
   const out: string[] = [`# baton run ${view.runId}`, ""];
   out.push(`- Task: ${view.task}`, `- Pattern: ${view.pattern}`, `- Status: **${view.status}**`);
@@ -77,10 +91,22 @@ export function renderReport(view: RunView): string {
         (s) => `- [${s.status === "completed" ? "x" : s.status === "in_progress" ? "~" : " "}] ${s.step}`,
       ),
     );
-  out.push("", "## Workers", "", "| id | role | label | end | tokens |", "|---|---|---|---|---|");
+  const timeline = journal.length ? buildTimeline(journal, view.endedAt ?? Date.now()) : undefined;
+  if (timeline?.lanes.length)
+    out.push("", "## Timeline", "", "```text", renderTextTimeline(timeline), "```", "", TIMELINE_LEGEND);
+  const lanes = new Map(timeline?.lanes.map((l) => [l.agentId, l]));
+  const ms = (n: number | undefined) => (n === undefined ? "-" : formatDurationMs(n));
+  out.push(
+    "",
+    "## Workers",
+    "",
+    "| id | role | label | end | turns | queued | ran | waited | tokens |",
+    "|---|---|---|---|---|---|---|---|---|",
+  );
   for (const a of view.agents) {
+    const lane = lanes.get(a.id);
     out.push(
-      `| ${a.id} | ${a.role} | ${a.label} | ${a.endReason ?? a.status} | ${a.usage.inputTokens + a.usage.outputTokens} |`,
+      `| ${a.id} | ${a.role} | ${a.label} | ${lane ? laneOutcome(lane) : (a.endReason ?? a.status)} | ${lane?.turns ?? "-"} | ${ms(lane?.queuedMs)} | ${ms(lane?.runningMs)} | ${lane?.waitingMs ? formatDurationMs(lane.waitingMs) : "-"} | ${a.usage.inputTokens + a.usage.outputTokens} |`,
     );
   }
   return `${out.join("\n")}\n`;

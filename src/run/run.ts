@@ -12,6 +12,7 @@ import { releaseRunLock } from "../store/lock.ts";
 import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { makeAnswerer } from "./clarify.ts";
 import { RunContext } from "./context.ts";
+import { nameRunDeadline } from "./deadline.ts";
 import { checkRunOptions, type RunOptions } from "./options.ts";
 import { PATTERN_RUNNERS } from "./patterns/index.ts";
 import type { PatternOptions } from "./patterns/shared.ts";
@@ -194,9 +195,11 @@ export async function runTask(
   options.signal?.addEventListener("abort", onAbort, { once: true });
   // Nested deadlines: no worker outlives the run's deadline, whatever its own.
   let runTimedOut = false;
+  let runTimedOutAt = 0;
   const runTimer = options.runTimeoutMs
     ? setTimeout(() => {
         runTimedOut = true;
+        runTimedOutAt = Date.now();
         commands.abort();
         void pool.cancelAll("timed_out");
       }, options.runTimeoutMs)
@@ -240,16 +243,13 @@ export async function runTask(
     options.signal?.removeEventListener("abort", onAbort);
     if (pending) clearTimeout(pending);
     if (runTimer) clearTimeout(runTimer);
-    if (runTimedOut && view.result)
-      view.result.warnings.push(
-        `the run's deadline of ${options.runTimeoutMs} ms passed; running workers were stopped`,
-      );
     if (pool.budgetExhausted && view.result)
       view.result.warnings.push(
         `the token budget of ${options.maxTokens} was used up; unfinished workers were stopped`,
       );
     await pool.shutdown();
     update();
+    if (runTimedOut) nameRunDeadline(view, options.runTimeoutMs!, runTimedOutAt);
     view.endedAt = Date.now();
     const fault = recorder.fault;
     if (fault) {

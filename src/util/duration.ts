@@ -3,12 +3,17 @@ import { BatonError } from "../errors.ts";
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
 /**
- * Parses a human duration ("500ms", "90s", "10m", "1h", "1h30m", or plain milliseconds "1500").
+ * Parses a human duration ("500ms", "90s", "10m", "1h", "1h30m"); the unit is required.
  * @example parseDurationMs("10m", "--timeout") // 600000
  */
 export function parseDurationMs(text: string, what: string): number {
   const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  // A bare number was once taken as milliseconds: `--timeout 5` killed every worker after 5 ms.
+  if (/^\d+(\.\d+)?$/.test(trimmed))
+    throw new BatonError(
+      "E_USAGE",
+      `${what}: "${text}" has no unit; did you mean ${trimmed}s? Use 500ms, 90s, 10m or 1h30m`,
+    );
   const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   const consumed = parts.map((p) => p[0]).join("");
   if (parts.length === 0 || consumed !== trimmed) {

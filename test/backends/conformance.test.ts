@@ -17,7 +17,7 @@ import {
   VERDICT_SCHEMA,
 } from "./harnesses.ts";
 
-const BACKENDS: BackendUnderTest[] = ["codex", "claude", "command"];
+const BACKENDS: BackendUnderTest[] = ["codex", "codex-app", "claude", "command"];
 
 /** Command lines of every live process of an agent (any depth, any session). */
 function commandLines(agentId: string): string[] {
@@ -70,6 +70,17 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     // Each answer takes 2.5 s at the model: one after the other would need at least 7.5 s.
     expect(elapsed).toBeLessThan(7_500);
     for (const i of ids) expect(p.get(i)!.threadId).toBeTruthy();
+  });
+
+  it("the prompt travels on stdin, never in argv, and arrives whole past the 128 KiB argument limit", async () => {
+    const p = makePool();
+    const agent = p.spawn({ id: id("big"), message: `CONF-BIG ${"x".repeat(300_000)} END-OF-BIG` });
+    expect(await eventually(() => commandLines(agent).length > 0, 20_000)).toBe(true);
+    expect(commandLines(agent).filter((line) => line.includes("CONF-BIG"))).toEqual([]);
+    const result = await p.wait([agent], { timeoutMs: 40_000 });
+    expect(result.status[agent]).toEqual({ completed: "big done" });
+    if (harness.server)
+      expect(harness.server.requests.some((r) => r.lastUserText.includes("END-OF-BIG"))).toBe(true);
   });
 
   it("send_input: turn 2 runs on the same thread and sees turn 1", async () => {

@@ -114,11 +114,11 @@ describe("real codex as the MCP client of baton mcp", () => {
       ["baton", "close_agent", "completed"],
     ]);
     const [spawned, waited, closed] = run.mcpCalls.map((c) => c.result!.structured_content);
-    expect(spawned).toEqual({ agent_id: "agent-1", nickname: "agent-1" });
-    expect(waited).toEqual({
-      status: { "agent-1": { completed: "child says hello" } },
+    expect(spawned).toEqual({ agent_id: "agent-1", nickname: "agent-1", submission_id: "agent-1:1" });
+    expect(waited).toMatchObject({
       timed_out: false,
       end_reasons: { "agent-1": "completed" },
+      status: { "agent-1": { completed: "child says hello" } },
     });
     expect(closed).toEqual({ previous_status: "completed" });
     expect(run.finalMessage).toBe("parent done");
@@ -155,7 +155,7 @@ describe("real codex as the MCP client of baton mcp", () => {
             // Long enough for the child codex to be running, hung on its model request.
             {
               toolCall: {
-                name: "wait_agent",
+                name: "wait",
                 namespace: NS,
                 arguments: { targets: ["agent-1"], timeout_ms: 3_000 },
               },

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { ProcessBackend, TurnRequest } from "../../src/backends/types.ts";
 import { type BatonMcp, type BatonMcpOptions, createBatonMcpServer } from "../../src/mcp/server.ts";
+import { TOOLS } from "../../src/mcp/tools.ts";
 import { fakeBackend } from "../helpers/fake-backend.ts";
 
 export interface ToolResult {
@@ -20,8 +24,8 @@ export interface Connected {
 }
 
 /** A fake backend that also records what each turn was asked to do. */
-export function recordingBackend(requests: TurnRequest[]): ProcessBackend {
-  const inner = fakeBackend();
+export function recordingBackend(requests: TurnRequest[], name?: string): ProcessBackend {
+  const inner = fakeBackend(name);
   return {
     ...inner,
     command: (request) => {
@@ -32,15 +36,24 @@ export function recordingBackend(requests: TurnRequest[]): ProcessBackend {
 }
 
 /** A baton MCP server over the fake worker, connected in-process to an SDK client. */
-export async function connect(options: BatonMcpOptions = {}): Promise<Connected> {
+export async function connect(options: BatonMcpOptions & { backendName?: string } = {}): Promise<Connected> {
   const requests: TurnRequest[] = [];
-  const mcp = createBatonMcpServer({ backend: recordingBackend(requests), log: () => {}, ...options });
+  const home = mkdtempSync(join(tmpdir(), "baton-mcp-home-"));
+  const mcp = createBatonMcpServer({
+    backend: recordingBackend(requests, options.backendName),
+    log: () => {},
+    home,
+    ...options,
+  });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: "test", version: "0.0.0" });
+  const client = new Client({ name: "test", version: "0.0.0" }, { capabilities: { tasks: {} } });
   await Promise.all([mcp.server.connect(serverSide), client.connect(clientSide)]);
+  // With the tools listed, the SDK client checks every structuredContent against its outputSchema.
+  await client.listTools();
   const call = async (name: string, args: Record<string, unknown> = {}): Promise<ToolResult> => {
     const result = await client.callTool({ name, arguments: args });
     const content = result.content as { type: string; text: string }[];
+    if (!result.isError) expectMatchesOutput(name, result.structuredContent);
     return {
       isError: result.isError as boolean | undefined,
       text: content.map((c) => c.text).join("\n"),
@@ -55,6 +68,16 @@ export async function connect(options: BatonMcpOptions = {}): Promise<Connected>
     close: async () => {
       await client.close();
       await mcp.close();
+      rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** Every non-error result must match its tool's output schema (zod, besides the SDK client's JSON Schema check). */
+export function expectMatchesOutput(tool: string, structured: unknown): void {
+  const spec = TOOLS.find((t) => t.name === tool);
+  if (!spec) return;
+  const parsed = spec.output.safeParse(structured);
+  if (!parsed.success)
+    throw new Error(`${tool} result does not match its outputSchema: ${parsed.error.message}`);
 }

@@ -20,7 +20,12 @@ afterEach(async () => {
 function serverEnv(): NodeJS.ProcessEnv {
   const state = mkdtempSync(join(tmpdir(), "baton-mcp-state-"));
   cleanups.push(() => rmSync(state, { recursive: true, force: true }));
-  return { ...process.env, BATON_CODEX_BIN: FAKE_CODEX, FAKE_STATE_DIR: state };
+  return {
+    ...process.env,
+    BATON_CODEX_BIN: FAKE_CODEX,
+    FAKE_STATE_DIR: state,
+    BATON_HOME: join(state, "baton"),
+  };
 }
 
 /** Worker processes (and their descendants) started by the `baton mcp` process `pid`. */
@@ -102,7 +107,11 @@ describe("baton mcp over stdio", () => {
     await client.connect(transport);
 
     const spawned = await client.callTool({ name: "spawn_agent", arguments: { message: "first" } });
-    expect(spawned.structuredContent).toEqual({ agent_id: "agent-1", nickname: "agent-1" });
+    expect(spawned.structuredContent).toEqual({
+      agent_id: "agent-1",
+      nickname: "agent-1",
+      submission_id: "agent-1:1",
+    });
     const waited = await client.callTool({
       name: "wait",
       arguments: { ids: ["agent-1"], timeout_ms: 10_000 },
@@ -151,7 +160,7 @@ describe("baton mcp over stdio", () => {
   it("rejects bad flags with exit 2 and a message naming the flag", () => {
     for (const [args, expected] of [
       [["--concurrency", "0"], "--concurrency must be a whole number from 1 to 64"],
-      [["--backend", "gemini"], "Allowed choices are codex, claude, command"],
+      [["--backend", "gemini"], "Allowed choices are codex, codex-exec, codex-app, claude, command"],
       [["--backend", "command"], "--backend command needs --command"],
       [["--turn-timeout", "soon"], "--turn-timeout"],
       [["--cwd", "/nonexistent/dir"], "--cwd"],

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { waitBoundMs } from "../../src/mcp/handlers.ts";
 import { TOOL_NAMES } from "../../src/mcp/tools.ts";
+import { waitBoundMs } from "../../src/mcp/wait.ts";
 import { type Connected, connect } from "./helpers.ts";
 
 let session: Connected | undefined;
@@ -32,6 +32,8 @@ describe("tools", () => {
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
     const wait = tools.find((t) => t.name === "wait")!;
     expect(wait.description).toContain("45 s");
+    expect(wait.execution).toEqual({ taskSupport: "optional" });
+    expect(wait.inputSchema.anyOf).toEqual([{ required: ["ids"] }, { required: ["targets"] }]);
     expect(Object.keys(wait.inputSchema.properties ?? {})).toEqual(["ids", "targets", "timeout_ms", "mode"]);
   });
 
@@ -39,15 +41,25 @@ describe("tools", () => {
     const s = await open();
     const spawned = await s.call("spawn_agent", { message: "noop", label: "reviewer" });
     expect(spawned.isError).toBeFalsy();
-    expect(spawned.structured).toEqual({ agent_id: "agent-1", nickname: "reviewer" });
+    expect(spawned.structured).toEqual({
+      agent_id: "agent-1",
+      nickname: "reviewer",
+      submission_id: "agent-1:1",
+    });
     expect(JSON.parse(spawned.text)).toEqual(spawned.structured);
 
     const waited = await s.call("wait", { ids: ["agent-1"], timeout_ms: 10_000 });
     expect(waited.structured).toEqual({
-      status: { "agent-1": { completed: "reply to: noop" } },
       timed_out: false,
       end_reasons: { "agent-1": "completed" },
+      waited_ms: expect.any(Number),
+      timeout_ms: 10_000,
+      timeout_clamped: false,
+      status: { "agent-1": { completed: "reply to: noop" } },
+      truncated: {},
     });
+    // The decisive fields first: a client showing only the start of a long result still shows them.
+    expect(waited.text.startsWith('{"timed_out":false,"end_reasons":{"agent-1":"completed"}')).toBe(true);
     expect(JSON.parse(waited.text)).toEqual(waited.structured);
 
     const closed = await s.call("close_agent", { id: "agent-1" });
@@ -92,7 +104,7 @@ describe("tools", () => {
     const typo = await s.call("wait", { ids: ["a"], timeoutMs: 5 });
     expect(typo.text).toContain('Unrecognized key: "timeoutMs"');
     const wrongType = await s.call("wait", { ids: "agent-1" });
-    expect(wrongType.text).toMatch(/expected array.*ids/);
+    expect(wrongType.text).toMatch(/ids: .*expected array/);
     const fork = await s.call("spawn_agent", { message: "x", fork_context: true });
     expect(fork.text).toContain("cannot fork");
 
@@ -132,12 +144,16 @@ describe("tools", () => {
 });
 
 describe("wait bound", () => {
-  it("clamps timeout_ms to [0, 45000] and defaults to 30000", () => {
-    expect(waitBoundMs(undefined)).toBe(30_000);
-    expect(waitBoundMs(3_600_000)).toBe(45_000);
-    expect(waitBoundMs(Number.POSITIVE_INFINITY)).toBe(45_000);
-    expect(waitBoundMs(-5)).toBe(0);
-    expect(waitBoundMs(1_234.4)).toBe(1_234);
+  it("clamps timeout_ms to [0, wait-max] (wait_agent: [10 s, 1 h]) and defaults to 30000", () => {
+    const max = 45_000;
+    expect(waitBoundMs(undefined, max)).toEqual({ timeoutMs: 30_000, clamped: false });
+    expect(waitBoundMs(3_600_000, max)).toEqual({ timeoutMs: 45_000, clamped: true });
+    expect(waitBoundMs(Number.POSITIVE_INFINITY, max).timeoutMs).toBe(45_000);
+    expect(waitBoundMs(-5, max)).toEqual({ timeoutMs: 0, clamped: true });
+    expect(waitBoundMs(1_234.4, max).timeoutMs).toBe(1_234);
+    expect(waitBoundMs(1_000, max, true)).toEqual({ timeoutMs: 10_000, clamped: true });
+    expect(waitBoundMs(7_200_000, 10_800_000, true)).toEqual({ timeoutMs: 3_600_000, clamped: true });
+    expect(waitBoundMs(120_000, 120_000)).toEqual({ timeoutMs: 120_000, clamped: false });
   });
 
   it("returns timed_out at the bound however long the caller asked for, with the running status", async () => {
@@ -213,7 +229,7 @@ describe("spawn options", () => {
     );
     const s = await open({ cwd: project, codexHome });
     const reviewer = await s.call("spawn_agent", { message: "noop", agent_type: "reviewer" });
-    expect(reviewer.structured).toEqual({ agent_id: "agent-1", nickname: "reviewer" });
+    expect(reviewer.structured).toMatchObject({ agent_id: "agent-1", nickname: "reviewer" });
     const writer = await s.call("spawn_agent", { message: "noop", agent_type: "writer", label: "w1" });
     expect(writer.structured!.nickname).toBe("w1");
     await s.call("wait", { ids: ["agent-1", "agent-2"], timeout_ms: 10_000 });

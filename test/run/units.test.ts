@@ -129,6 +129,44 @@ describe("merge", () => {
     ]);
     expect(merged).toHaveLength(2);
   });
+  it("never folds two findings of the same reviewer, even at one place and in similar words", () => {
+    const merged = mergeFindings([
+      {
+        from: "correctness",
+        findings: [
+          {
+            ...f("close does not wait for the tree", "high", "src/pool.ts:40"),
+            recommendation: "await the kill",
+          },
+          { ...f("close does not clear the timer", "medium", "src/pool.ts:41"), recommendation: "clear it" },
+        ],
+      },
+    ]);
+    expect(merged.map((m) => m.recommendation)).toEqual(["await the kill", "clear it"]);
+  });
+  it("across reviewers, a duplicate keeps both recommendations", () => {
+    const merged = mergeFindings([
+      {
+        from: "a",
+        findings: [{ ...f("wait blocks forever", "high", "src/pool.ts:9"), recommendation: "add a timeout" }],
+      },
+      {
+        from: "b",
+        findings: [
+          { ...f("wait blocks forever", "high", "src/pool.ts:9"), recommendation: "abort on signal" },
+        ],
+      },
+      {
+        from: "c",
+        findings: [{ ...f("wait blocks forever", "low", "src/pool.ts:9"), recommendation: "Add a  timeout" }],
+      },
+    ]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toMatchObject({
+      recommendation: "add a timeout; abort on signal",
+      reportedBy: ["a", "b", "c"],
+    });
+  });
 });
 
 describe("prompts and context pack", () => {

@@ -109,7 +109,7 @@ describe("baton skill CLI", () => {
     const result = baton(["convert", src, "--out", join(tmp.dir, "out")]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(
-      /NOT CONVERTED .*SKILL\.md:7 \/command hand-off: .* → invoke the converted skill instead \(Codex: \$workflow-execute\)/,
+      /NOT CONVERTED .*SKILL\.md:7 \/command hand-off: .* → another Claude command: convert it too and invoke it as \$workflow-execute/,
     );
     expect(existsSync(join(tmp.dir, "out", "hand-off", "SKILL.md"))).toBe(true);
   });
@@ -137,6 +137,7 @@ describe("baton skill CLI", () => {
       expect(help.stdout).toContain("Example");
     }
     const schema = JSON.parse(baton(["schema"]).stdout);
-    expect(schema.properties.phases.items.properties.interaction).toBeDefined();
+    expect(schema.anyOf[0].properties.phases.items.properties.interaction).toBeDefined();
+    expect(schema.anyOf[1].properties.phases.items.properties.agents_involved).toBeDefined();
   });
 });

@@ -38,7 +38,7 @@ describe("validation of deliberately broken packages", () => {
     expect(check.pass).toBe(false);
     expect(check.locations).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^SKILL\.md:16 Task\(\)\/Agent\(\) call/),
+        expect.stringMatching(/^SKILL\.md:16 Task\(\)/),
         expect.stringMatching(/^SKILL\.md:17 resume:/),
         expect.stringMatching(/^SKILL\.md:18 TaskOutput\(\)/),
       ]),

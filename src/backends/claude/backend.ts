@@ -1,9 +1,12 @@
-import { binaryResolver } from "../resolve-binary.ts";
+import { binaryResolver, CLAUDE_CLI } from "../resolve-binary.ts";
 import type { ProcessBackend, SandboxMode, TurnCommand, TurnRequest } from "../types.ts";
 import { claudeParser } from "./events.ts";
 
 export interface ClaudeBackendOptions {
-  /** Path or name of the claude binary. Default: `$BATON_CLAUDE_BIN`, else `claude` on PATH. */
+  /**
+   * Path or name of the claude binary. Default: `$BATON_CLAUDE_BIN`, else `claude` on PATH, else the copy
+   * pinned in baton's own node_modules (a clone's dev install).
+   */
   claudePath?: string;
   /** Extra arguments added before the prompt (e.g. ["--mcp-config", "mcp.json"]). */
   extraArgs?: string[];
@@ -29,13 +32,7 @@ export const PERMISSION_MODE: Record<SandboxMode, string> = {
  * closed: no argv length limit, and a prompt starting with "-" is never read as a flag.
  */
 export function claudeBackend(options: ClaudeBackendOptions = {}): ProcessBackend {
-  const wanted = options.claudePath ?? process.env.BATON_CLAUDE_BIN ?? "claude";
-  const resolve = binaryResolver({
-    label: "the claude CLI (Claude Code)",
-    wanted,
-    npmPackage: "@anthropic-ai/claude-code",
-    envVar: "BATON_CLAUDE_BIN",
-  });
+  const resolve = binaryResolver(CLAUDE_CLI, { given: options.claudePath, env: options.env });
   return {
     name: "claude",
     resolve,
@@ -57,6 +54,7 @@ export function claudeArgs(request: TurnRequest, extra: string[]): string[] {
   const args = ["-p", "--output-format", "stream-json", "--verbose"];
   args.push("--permission-mode", PERMISSION_MODE[request.sandbox], "--permission-prompts", "none");
   if (request.model) args.push("--model", request.model);
+  if (request.reasoningEffort) args.push("--effort", request.reasoningEffort);
   if (request.outputSchema) args.push("--json-schema", JSON.stringify(request.outputSchema));
   if (request.instructions) args.push("--append-system-prompt", request.instructions);
   if (request.threadId) args.push("--resume", request.threadId);

@@ -1,38 +1,53 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { binaryResolver } from "../resolve-binary.ts";
+import { BatonError } from "../../errors.ts";
+import { makePrivateDir, writePrivateFile } from "../../store/private-fs.ts";
+import { binaryResolver, CODEX_CLI } from "../resolve-binary.ts";
 import type { ProcessBackend, TurnCommand, TurnRequest } from "../types.ts";
 import { codexParser } from "./events.ts";
 
 export interface CodexBackendOptions {
-  /** Path or name of the codex binary. Default: `$BATON_CODEX_BIN`, else `codex` on PATH. */
+  /**
+   * Path or name of the codex binary. Default: `$BATON_CODEX_BIN`, else `codex` on PATH, else the copy
+   * pinned in baton's own node_modules (a clone's dev install).
+   */
   codexPath?: string;
+  /** Rehearsals: baton's pinned codex before the one on PATH. */
+  preferPinned?: boolean;
   /** Extra `-c key=value` overrides, passed as they are (the user's config.toml is never rewritten). */
   configOverrides?: string[];
   /** Environment for the worker; default: baton's own (so CODEX_HOME and logins are respected as they are). */
   env?: NodeJS.ProcessEnv;
 }
 
-/** The codex that comes with baton's own dev install (used when none is on PATH, e.g. rehearsals from a clone). */
-const LOCAL_CODEX = fileURLToPath(new URL("../../../node_modules/.bin/codex", import.meta.url));
+/** codex 0.169 refuses a turn's input over this many characters (`input_too_large`). */
+export const CODEX_MAX_PROMPT_CHARS = 1_048_576;
 
 /** Runs each turn as `codex exec --json` (first turn) or `codex exec --json … resume <thread>` (follow-ups). */
 export function codexBackend(options: CodexBackendOptions = {}): ProcessBackend {
-  const wanted = options.codexPath ?? process.env.BATON_CODEX_BIN ?? "codex";
-  const resolve = binaryResolver({
-    label: "the codex CLI",
-    wanted,
-    fallback: wanted === "codex" ? LOCAL_CODEX : undefined,
-    npmPackage: "@openai/codex",
-    envVar: "BATON_CODEX_BIN",
+  const resolve = binaryResolver(CODEX_CLI, {
+    given: options.codexPath,
+    env: options.env,
+    preferPinned: options.preferPinned,
   });
   return {
     name: "codex",
     resolve,
     parser: codexParser,
     command(request: TurnRequest): TurnCommand {
-      return { file: resolve(), args: codexArgs(request, options.configOverrides ?? []), env: options.env };
+      if (request.prompt.length > CODEX_MAX_PROMPT_CHARS)
+        throw new BatonError(
+          "E_USAGE",
+          `the prompt of ${request.agentId} is ${request.prompt.length} characters; codex accepts at most ${CODEX_MAX_PROMPT_CHARS}. Shorten the goal or the Context Pack, or point the worker at a file instead`,
+          { agentId: request.agentId },
+        );
+      // The prompt goes to stdin ("-"): never in argv, where /proc/<pid>/cmdline shows it to every
+      // local user and the kernel caps one argument at 128 KiB.
+      return {
+        file: resolve(),
+        args: codexArgs(request, options.configOverrides ?? []),
+        env: options.env,
+        stdin: request.prompt,
+      };
     },
   };
 }
@@ -41,17 +56,19 @@ export function codexArgs(request: TurnRequest, overrides: string[]): string[] {
   const args = ["exec", "--json", "--skip-git-repo-check", "--disable", "unbounded_connection_retries"];
   args.push("-C", request.cwd, "-s", request.sandbox);
   if (request.model) args.push("-m", request.model);
+  if (request.reasoningEffort)
+    args.push("-c", `model_reasoning_effort=${JSON.stringify(request.reasoningEffort)}`);
   if (request.outputSchema) {
-    mkdirSync(request.scratchDir, { recursive: true });
+    makePrivateDir(request.scratchDir);
     const file = join(request.scratchDir, "output-schema.json");
-    writeFileSync(file, JSON.stringify(request.outputSchema));
+    writePrivateFile(file, JSON.stringify(request.outputSchema));
     args.push("--output-schema", file);
   }
   // TOML basic strings accept JSON string escapes, so JSON.stringify yields a valid TOML value.
   if (request.instructions) args.push("-c", `developer_instructions=${JSON.stringify(request.instructions)}`);
   for (const override of overrides) args.push("-c", override);
   if (request.threadId) args.push("resume", request.threadId);
-  // "--" keeps a prompt that starts with "-" from being read as a flag.
-  args.push("--", request.prompt);
+  // `codex exec [resume <thread>] -- -` reads the prompt from stdin (codex 0.169; checked in the tests).
+  args.push("--", "-");
   return args;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { BatonError } from "../../errors.ts";
+import { makePrivateDir, writePrivateFile } from "../../store/private-fs.ts";
 import { which } from "../../util/which.ts";
 import type { ProcessBackend, TurnCommand, TurnParser, TurnRequest, WorkerEvent } from "../types.ts";
 import { type CommandTemplate, fillTemplate, parseCommandTemplate } from "./template.ts";
@@ -31,6 +32,16 @@ interface PendingTurn {
 }
 
 const MAX_STDOUT_CHARS = 4 * 1024 * 1024;
+/** Linux's MAX_ARG_STRLEN: the longest single argument, terminating NUL included. */
+const MAX_ARG_BYTES = 128 * 1024;
+
+/**
+ * `{prompt}` puts the prompt in the tool's argv, where every local user can read it in
+ * /proc/<pid>/cmdline; stdin (no placeholder) and `{prompt_file}` (a 0600 file) do not.
+ */
+export function promptInArgv(command: string): boolean {
+  return parseCommandTemplate(command).uses.has("prompt");
+}
 
 /**
  * Runs any command-line agent, one process per turn, without a shell: the template is split into argv
@@ -74,6 +85,14 @@ export function commandBackend(options: CommandBackendOptions): ProcessBackend {
       const history = threads.get(threadId) ?? [];
       threads.set(threadId, history);
       const text = promptText(request, history);
+      if (template.uses.has("prompt") && Buffer.byteLength(text) >= MAX_ARG_BYTES) {
+        // Linux caps one argument at 128 KiB (E2BIG); a file or stdin has no such limit.
+        throw new BatonError(
+          "E_USAGE",
+          `the prompt of ${request.agentId} is ${Buffer.byteLength(text)} bytes, too long for one argument ({prompt}, at most ${MAX_ARG_BYTES - 1}); use {prompt_file} or stdin in --command`,
+          { agentId: request.agentId },
+        );
+      }
       if (template.uses.has("prompt") && text.includes("\0")) {
         // The OS cannot pass a NUL byte inside an argument; failing the turn beats a throw from spawn.
         throw new BatonError(
@@ -86,10 +105,10 @@ export function commandBackend(options: CommandBackendOptions): ProcessBackend {
 
       const values: Record<string, string> = { prompt: text };
       if (template.uses.has("prompt_file") || template.uses.has("output_file"))
-        mkdirSync(request.scratchDir, { recursive: true });
+        makePrivateDir(request.scratchDir);
       if (template.uses.has("prompt_file")) {
         values.prompt_file = join(request.scratchDir, "prompt.md");
-        writeFileSync(values.prompt_file, text);
+        writePrivateFile(values.prompt_file, text);
       }
       let outputFile: string | undefined;
       if (template.uses.has("output_file"))

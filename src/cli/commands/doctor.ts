@@ -1,10 +1,19 @@
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { parse as parseToml } from "smol-toml";
 import { parseCommandTemplate } from "../../backends/command/template.ts";
+import {
+  type BinarySource,
+  binaryVersion,
+  CLAUDE_CLI,
+  CODEX_CLI,
+  findWorkerBinary,
+  lookedFor,
+  sourceText,
+  type WorkerCli,
+} from "../../backends/resolve-binary.ts";
 import { isBatonError } from "../../errors.ts";
 import { which } from "../../util/which.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -13,6 +22,8 @@ export interface BackendCheck {
   name: "codex" | "claude" | "command";
   installed: boolean;
   path?: string;
+  /** Where the binary came from: $BATON_*_BIN, PATH, or baton's own pinned copy (the order `baton run` uses). */
+  source?: BinarySource;
   version?: string;
   /** Where the credentials come from; never their value. */
   credentials: { ok: boolean; source?: string };
@@ -29,44 +40,37 @@ export interface DoctorReport {
   ready: string[];
 }
 
-const VERSION_TIMEOUT_MS = 15_000;
-
-function versionOf(file: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile(file, ["--version"], { env, timeout: VERSION_TIMEOUT_MS }, (error, stdout) => {
-      resolve(error ? undefined : stdout.trim().split("\n")[0]);
-    });
-  });
-}
-
 const homeOf = (env: NodeJS.ProcessEnv) => env.HOME ?? homedir();
 
-async function binary(name: string, wanted: string, env: NodeJS.ProcessEnv, install: string) {
-  const path = which(wanted, env.PATH ?? "");
+/** The same lookup as `baton run` (resolve-binary.ts), and what to do when it finds nothing. */
+async function binary(cli: WorkerCli, env: NodeJS.ProcessEnv): Promise<BackendCheck> {
+  const found = findWorkerBinary(cli, { env });
   const check: BackendCheck = {
-    name: name as BackendCheck["name"],
-    installed: path !== undefined,
-    path,
+    name: cli.name,
+    installed: found !== undefined,
+    path: found?.path,
+    source: found?.source,
     credentials: { ok: false },
     ready: false,
     notes: [],
     advice: [],
   };
-  if (!path) check.advice.push(`install it: ${install}${wanted === name ? "" : ` (looked for "${wanted}")`}`);
-  else {
-    check.version = await versionOf(path, env);
-    if (!check.version) check.advice.push(`\`${path} --version\` failed: reinstall it (${install})`);
+  const install = `npm i -g ${cli.npmPackage}, or set ${cli.envVar}`;
+  if (!found) {
+    check.advice.push(`install it: ${install} (${lookedFor(cli, { env })})`);
+    return check;
   }
+  check.version = await binaryVersion(found.path, env);
+  if (!check.version) check.advice.push(`\`${found.path} --version\` failed: reinstall it (${install})`);
+  if (found.source === "pinned")
+    check.notes.push(
+      `this is baton's own pinned copy, not a ${cli.name} of yours: install yours (${install}) to use your version and login`,
+    );
   return check;
 }
 
 export async function checkCodex(env: NodeJS.ProcessEnv = process.env): Promise<BackendCheck> {
-  const check = await binary(
-    "codex",
-    env.BATON_CODEX_BIN ?? "codex",
-    env,
-    "npm i -g @openai/codex, or set BATON_CODEX_BIN",
-  );
+  const check = await binary(CODEX_CLI, env);
   const codexHome = env.CODEX_HOME ?? join(homeOf(env), ".codex");
   let provider: string | undefined;
   const configFile = join(codexHome, "config.toml");
@@ -101,12 +105,7 @@ export async function checkCodex(env: NodeJS.ProcessEnv = process.env): Promise<
 }
 
 export async function checkClaude(env: NodeJS.ProcessEnv = process.env): Promise<BackendCheck> {
-  const check = await binary(
-    "claude",
-    env.BATON_CLAUDE_BIN ?? "claude",
-    env,
-    "npm i -g @anthropic-ai/claude-code, or set BATON_CLAUDE_BIN",
-  );
+  const check = await binary(CLAUDE_CLI, env);
   const configDir = env.CLAUDE_CONFIG_DIR ?? join(homeOf(env), ".claude");
   const cloud = ["CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX", "CLAUDE_CODE_USE_FOUNDRY"].find(
     (k) => env[k] && env[k] !== "0",
@@ -192,6 +191,11 @@ export async function runDoctor(
   return { node: process.version, backends, ready: backends.filter((b) => b.ready).map((b) => b.name) };
 }
 
+const where = (b: BackendCheck) =>
+  b.source && b.name !== "command"
+    ? `(${sourceText(b.name === "codex" ? CODEX_CLI : CLAUDE_CLI, b.source)})`
+    : "";
+
 export function renderDoctor(report: DoctorReport): string {
   const lines = [`baton doctor — worker backends (node ${report.node})`, ""];
   for (const b of report.backends) {
@@ -201,7 +205,7 @@ export function renderDoctor(report: DoctorReport): string {
         ? "· available"
         : "✗ not ready";
     lines.push(
-      `${b.name.padEnd(8)} ${state.padEnd(12)} ${[b.version, b.path].filter(Boolean).join("  ")}`.trimEnd(),
+      `${b.name.padEnd(8)} ${state.padEnd(12)} ${[b.version, b.path, where(b)].filter(Boolean).join("  ")}`.trimEnd(),
     );
     if (b.name !== "command" || b.path)
       lines.push(`${" ".repeat(9)}credentials: ${b.credentials.ok ? b.credentials.source : "none found"}`);

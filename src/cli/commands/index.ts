@@ -14,10 +14,12 @@ export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   status: async () => (await import("./status.ts")).registerStatus,
   logs: async () => (await import("./logs.ts")).registerLogs,
   report: async () => (await import("./report.ts")).registerReport,
+  ui: async () => (await import("./ui.ts")).registerUi,
   cancel: async () => (await import("./cancel.ts")).registerCancel,
   resume: async () => (await import("./resume.ts")).registerResume,
   mcp: async () => (await import("./mcp.ts")).registerMcp,
   skill: async () => (await import("./skill.ts")).registerSkill,
   "model-server": async () => (await import("./model-server.ts")).registerModelServer,
   doctor: async () => (await import("./doctor.ts")).registerDoctor,
+  setup: async () => (await import("./setup.ts")).registerSetup,
 };

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { ownerAlive } from "../../core/reaper/owner.ts";
 import { BatonError } from "../../errors.ts";
 import { type JournalEntry, readJournal } from "../../store/journal.ts";
+import { readOwner } from "../../store/lock.ts";
 import { runDir } from "../../store/paths.ts";
 import { latestRunId } from "../../store/runs.ts";
 
@@ -12,7 +14,10 @@ export function registerLogs(program: Command): void {
     .summary("print a run's journal, or one agent's event stream")
     .argument("[run-id]", "a run id (default: the newest run)")
     .option("--agent <id>", "print this agent's worker events instead of the run journal")
-    .option("-f, --follow", "keep printing new lines until the run ends")
+    .option(
+      "-f, --follow",
+      "keep printing new lines until the run ends (or its baton process is gone: exit 1)",
+    )
     .option("--json", "print the raw JSON lines")
     .addHelpText(
       "after",
@@ -49,6 +54,15 @@ export function registerLogs(program: Command): void {
         while (flags.follow && !ended) {
           await new Promise((resolve) => setTimeout(resolve, 250));
           if (statSync(file).size > 0) ended = print();
+          // Nobody will ever write run.ended for a run whose owner died: stop following it.
+          const owner = readOwner(dir);
+          if (!ended && (!owner || !ownerAlive(owner.ownerId)) && !print()) {
+            process.stderr.write(
+              `baton: run ${id} has no live baton process (abandoned); continue it with baton resume ${id}\n`,
+            );
+            process.exitCode = 1;
+            return;
+          }
         }
       },
     );

@@ -3,9 +3,10 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
+import type { SandboxMode } from "../../backends/types.ts";
 import { BatonError } from "../../errors.ts";
-import { WAIT_MAX_MS } from "../../mcp/schemas.ts";
-import { serveStdio } from "../../mcp/server.ts";
+import { SANDBOX_MODES, WAIT_MAX_MS } from "../../mcp/schemas.ts";
+import { serveStdio } from "../../mcp/stdio.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
@@ -18,35 +19,57 @@ interface McpFlags {
   cwd?: string;
   turnTimeout: string;
   stallTimeout: string;
+  waitMax: string;
+  maxInline: string;
+  maxSandbox: SandboxMode;
 }
 
 const HELP = `
-Tools: spawn_agent, wait (alias wait_agent), send_input, close_agent, list_agents.
-Both argument spellings work: ids|targets (wait), id|target (send_input, close_agent).
-wait blocks at most ${WAIT_MAX_MS / 1000} s per call (clients time tool calls out at ~60 s): loop while timed_out.
-Logs go to stderr; stdout carries only MCP messages. When the client goes away every worker is killed.
+Tools: spawn_agent, wait, wait_agent (first finisher, as Codex's), send_input, interrupt_agent,
+close_agent, list_agents, list_roles. Both argument spellings work: ids|targets, id|target, message|items.
+A wait blocks at most --wait-max per call (default ${WAIT_MAX_MS / 1000} s, under the ~60 s clients allow a tool call):
+raise it together with the client's own timeout, or let the client use MCP tasks or progress (docs/mcp.md).
+Agents are resources (baton://agents/<id>, subscribable). The session is recorded as a run in
+.baton/runs/<id>/ (baton status | logs | report). Logs go to stderr; stdout carries only MCP messages.
+When the client goes away every worker is killed.
 
-Example — give Codex baton's agents (as tools of the MCP server "baton"):
+Example — give Codex baton's agents, with 10-minute waits:
   codex -c 'mcp_servers.baton.command="baton"' \\
-        -c 'mcp_servers.baton.args=["mcp"]' \\
+        -c 'mcp_servers.baton.args=["mcp", "--wait-max", "10m"]' \\
+        -c 'mcp_servers.baton.tool_timeout_sec=660' \\
         -c 'mcp_servers.baton.default_tools_approval_mode="approve"' \\
         "Spawn two reviewers with baton, wait for both, close them and merge their findings"
-
-Or in ~/.codex/config.toml:
-  [mcp_servers.baton]
-  command = "baton"
-  args = ["mcp", "--concurrency", "4"]
-  default_tools_approval_mode = "approve"
 
 Claude Code:
   claude mcp add baton -- baton mcp
 
-See docs/mcp.md.`;
+See docs/mcp.md for every client's timeouts.`;
 
 function parseConcurrency(text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || value < 1 || value > 64) {
     throw new BatonError("E_USAGE", `--concurrency must be a whole number from 1 to 64, got "${text}"`);
+  }
+  return value;
+}
+
+function parseBytes(text: string, flag: string): number {
+  const match = /^(\d+)\s*(b|k|kb|kib|m|mb|mib)?$/i.exec(text.trim());
+  const scale: Record<string, number> = {
+    b: 1,
+    k: 1024,
+    kb: 1024,
+    kib: 1024,
+    m: 1 << 20,
+    mb: 1 << 20,
+    mib: 1 << 20,
+  };
+  const value = match ? Number(match[1]) * scale[(match[2] ?? "b").toLowerCase()]! : Number.NaN;
+  if (!(value >= 256 && value <= 64 << 20)) {
+    throw new BatonError(
+      "E_USAGE",
+      `${flag} must be a size from 256 bytes to 64MiB, e.g. 16KiB or 65536; got "${text}"`,
+    );
   }
   return value;
 }
@@ -68,10 +91,17 @@ export const registerMcp: RegisterCommand = (program: Command) => {
     .command("mcp")
     .summary("serve the sub-agent lifecycle as a stdio MCP server")
     .description(
-      "Serve spawn_agent / wait / send_input / close_agent / list_agents to an MCP client (Codex, Claude Code, …) " +
-        "on stdin/stdout. Each agent is a worker process run by baton.",
+      "Serve the sub-agent lifecycle (spawn_agent, wait, send_input, close_agent, …) to an MCP client (Codex, " +
+        "Claude Code, the SDK, the Inspector) on stdin/stdout. Each agent is a worker process run by baton.",
     )
-    .addOption(new Option("--backend <name>", "worker backend").choices(BACKEND_NAMES).default("codex"))
+    .addOption(
+      new Option(
+        "--backend <name>",
+        "the worker CLI: codex (the default codex transport), codex-exec (a process per turn), codex-app (one app-server, a thread per agent), claude, command",
+      )
+        .choices(BACKEND_NAMES)
+        .default("codex"),
+    )
     .option(
       "--command <template>",
       "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",
@@ -84,6 +114,21 @@ export const registerMcp: RegisterCommand = (program: Command) => {
     .option("--cwd <dir>", "default working directory of agents (default: the current one)")
     .option("--turn-timeout <duration>", "deadline of each turn, e.g. 30m, 1h", "30m")
     .option("--stall-timeout <duration>", "kill a turn that prints nothing for this long", "10m")
+    .option(
+      "--wait-max <duration>",
+      "longest one wait call blocks (keep it under the client's tool timeout)",
+      "45s",
+    )
+    .option(
+      "--max-inline <size>",
+      "bytes of each final message put inline in wait results (the rest: a resource)",
+      "16KiB",
+    )
+    .addOption(
+      new Option("--max-sandbox <mode>", "the most sandbox a client may ask for")
+        .choices(SANDBOX_MODES)
+        .default("workspace-write"),
+    )
     .addHelpText("after", HELP)
     .action(async (flags: McpFlags) => {
       const options = {
@@ -92,6 +137,9 @@ export const registerMcp: RegisterCommand = (program: Command) => {
         cwd: flags.cwd === undefined ? process.cwd() : checkDir(flags.cwd),
         turnTimeoutMs: parseDurationMs(flags.turnTimeout, "--turn-timeout"),
         stallTimeoutMs: parseDurationMs(flags.stallTimeout, "--stall-timeout"),
+        waitMaxMs: parseDurationMs(flags.waitMax, "--wait-max"),
+        maxInlineBytes: parseBytes(flags.maxInline, "--max-inline"),
+        maxSandbox: flags.maxSandbox,
       };
       try {
         options.backend.resolve();

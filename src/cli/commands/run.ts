@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
+import { promptInArgv } from "../../backends/command/backend.ts";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
+import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import { setGracefulSignalHandler } from "../../core/registry.ts";
 import { BatonError } from "../../errors.ts";
 import { checkWorktreeRepo } from "../../git/preflight.ts";
@@ -13,7 +15,8 @@ import { PATTERNS, type PatternName } from "../../run/result.ts";
 import { type RunView, runTask } from "../../run/run.ts";
 import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
-import { parseList, parseWhole } from "../parse.ts";
+import { checkDirectory, parseList, parseWhole } from "../parse.ts";
+import { keepRunningOnBrokenStdout } from "../pipes.ts";
 
 interface RunFlags {
   pattern: string;
@@ -98,10 +101,17 @@ branch was not merged; the result was built from the rest), 130 interrupted.`,
     .option("--goal <text>", "the Context Pack's Goal, without a file")
     .option("--answers <file>", "answers to workers' clarification questions (YAML/JSON list or map)")
     .option("--json", "print one JSON object with the whole run at the end, and nothing else on stdout")
-    .addOption(new Option("--backend <name>", "the worker CLI").choices(BACKEND_NAMES).default("codex"))
+    .addOption(
+      new Option(
+        "--backend <name>",
+        "the worker CLI: codex (the default codex transport), codex-exec (a process per turn), codex-app (one app-server, a thread per agent), claude, command",
+      )
+        .choices(BACKEND_NAMES)
+        .default("codex"),
+    )
     .option(
       "--command <template>",
-      "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",
+      "for --backend command: the agent CLI, e.g. 'aider --yes --message-file {prompt_file}'",
     )
     .option(
       "--pty",
@@ -146,6 +156,7 @@ Examples:
 
 async function runCommand(task: string, flags: RunFlags): Promise<number> {
   // Everything that can be wrong with the input is found before a run directory exists.
+  if (flags.cwd !== undefined) checkDirectory(flags.cwd);
   const timeoutMs = flags.timeout ? parseDurationMs(flags.timeout, "--timeout") : undefined;
   const stallTimeoutMs = flags.stallTimeout
     ? parseDurationMs(flags.stallTimeout, "--stall-timeout")
@@ -207,16 +218,22 @@ export async function executeRun(
           `(${flags.script ?? "examples/rehearsal.yaml"}). No credentials are used and no tokens are spent.\n`,
       );
     }
-    if (flags.rehearse && (flags.backend ?? "codex") !== "codex") {
+    const name = flags.backend ?? "codex";
+    if (flags.rehearse && !name.startsWith("codex")) {
       throw new BatonError(
         "E_USAGE",
         `--rehearse drives codex workers; it cannot be combined with --backend ${flags.backend}`,
       );
     }
+    // A rehearsal's workers are codex over the throw-away configuration, by whichever transport was asked.
     const backend =
-      rehearsal?.backend ??
-      createBackend(flags.backend ?? "codex", { command: flags.command, pty: flags.pty });
-    backend.resolve(); // a missing codex CLI is reported now, not once per worker
+      rehearsal?.backendFor(name) ?? createBackend(name, { command: flags.command, pty: flags.pty });
+    // A missing codex CLI is reported now, not once per worker; the binary and version are named.
+    process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
+    if (flags.command !== undefined && promptInArgv(flags.command))
+      process.stderr.write(
+        "baton: warning: {prompt} puts each prompt in the tool's argv, readable by every local user (/proc/<pid>/cmdline) and limited to 128 KiB; use {prompt_file} or stdin if the tool accepts them\n",
+      );
     const view = flags.json ? undefined : liveView(process.stderr);
     const interactive = !flags.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
     const launch: LaunchOptions = {
@@ -237,7 +254,9 @@ export async function executeRun(
       process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
       controller.abort();
     });
-    const result = await runTask(options, { onUpdate: (v) => view?.update(v) });
+    const result = await keepRunningOnBrokenStdout(() =>
+      runTask(options, { onUpdate: (v) => view?.update(v) }),
+    );
     view?.stop(result);
     if (flags.json) process.stdout.write(`${JSON.stringify(jsonOf(result))}\n`);
     else printSummary(result, rehearsal !== undefined);

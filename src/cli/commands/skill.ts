@@ -22,6 +22,7 @@ import {
   newSkillFromConfig,
   type OutputMode,
   type SkillSource,
+  seedConfigSchema,
   skillConfigSchema,
   validatePackage,
 } from "../../skills/index.ts";
@@ -348,11 +349,28 @@ See docs/skills.md for the config format and the score table.`,
 
   skill
     .command("schema")
-    .description("Print the skill config format as JSON Schema")
-    .addHelpText("after", "\nExample:\n  baton skill schema > skill-config.schema.json")
+    .description("Print the skill config format as JSON Schema (baton's spelling or the seed's)")
+    .addHelpText(
+      "after",
+      `
+--from-config reads either spelling: baton's (agents[].role, phases[].agents, interaction, timeoutMs,
+qualityCriteria) or the seed's codexSkillConfig (agents[].role_file, patterns; phases[].agents_involved,
+interaction_model, quality_criteria, timeout_ms, complexity, context as text). The schema printed is
+anyOf both.
+
+Example:
+  baton skill schema > skill-config.schema.json`,
+    )
     .action(() => {
-      process.stdout.write(
-        `${JSON.stringify(z.toJSONSchema(skillConfigSchema, { io: "input", unrepresentable: "any" }), null, 2)}\n`,
-      );
+      const options = { io: "input", unrepresentable: "any" } as const;
+      const schema = {
+        $schema: "https://json-schema.org/draft/2020-12/schema",
+        title: "baton skill config",
+        anyOf: [
+          { title: "baton spelling", ...z.toJSONSchema(skillConfigSchema, options) },
+          { title: "seed codexSkillConfig spelling", ...z.toJSONSchema(seedConfigSchema, options) },
+        ],
+      };
+      process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
     });
 };

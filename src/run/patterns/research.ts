@@ -7,11 +7,23 @@ export const DEFAULT_ANGLES = [
   "official documentation and primary sources",
   "practical experience and known problems",
   "alternatives and comparisons",
+  "costs, limits and performance",
+  "security and compliance",
+  "history, trends and maintenance",
+  "adoption and migration",
+  "open questions and counter-evidence",
 ];
+
+/** `--workers N` is honoured: the angles given, else baton's own (numbered past the eight above). */
+export function researchAngles(lenses: string[] | undefined, workers: number | undefined): string[] {
+  if (lenses) return lenses.slice(0, workers ?? lenses.length);
+  const count = workers ?? 3;
+  return Array.from({ length: count }, (_, i) => DEFAULT_ANGLES[i] ?? `further sources (${i + 1})`);
+}
 
 /** Pattern E — research → synthesis → next actions: sources gathered in parallel, one decision-ready brief. */
 export const research: Pattern = async (ctx, options) => {
-  const angles = (options.lenses ?? DEFAULT_ANGLES).slice(0, options.workers ?? 4);
+  const angles = researchAngles(options.lenses, options.workers);
   ctx.setPlan([
     `Split the question into ${angles.length} research angles`,
     `Collect sources on each angle in parallel (read-only)`,

@@ -1,0 +1,54 @@
+import { killAllWorkersNow } from "../core/registry.ts";
+import { type BatonMcpOptions, createBatonMcpServer } from "./server.ts";
+import { LineTransport } from "./transport.ts";
+
+export interface StdioOptions extends BatonMcpOptions {
+  /** Longest message accepted from the client; default 10 MiB. */
+  maxMessageBytes?: number;
+}
+
+/**
+ * Serves on stdin/stdout until the client goes away (stdin ends) — then every agent is closed, the
+ * record ended, and the promise resolves with the reason. SIGINT/SIGTERM kill every worker at once and exit 0.
+ */
+export async function serveStdio(options: StdioOptions = {}): Promise<string> {
+  // A stray console.log would corrupt the protocol stream.
+  console.log = console.info = console.debug = console.error;
+  const log = options.log ?? ((line: string) => process.stderr.write(`baton mcp: ${line}\n`));
+  const mcp = createBatonMcpServer({ ...options, log });
+
+  // Registered before the worker registry's own handlers (which exit 130/143), so this exit wins.
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: killing every worker`);
+    killAllWorkersNow();
+    mcp.record.end("completed", `ended by ${signal}`);
+    process.exit(0);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  let resolveGone!: (reason: string) => void;
+  const gone = new Promise<string>((resolve) => {
+    resolveGone = resolve;
+  });
+  process.stdin.once("end", () => resolveGone("the client closed stdin"));
+  process.stdin.once("close", () => resolveGone("stdin closed"));
+  process.stdin.once("error", (error) => resolveGone(`stdin failed: ${error.message}`));
+  process.stdout.once("error", (error) => resolveGone(`stdout failed: ${error.message}`));
+  mcp.server.onclose = () => resolveGone("the connection closed");
+
+  const transport = new LineTransport(process.stdin, process.stdout, {
+    maxMessageBytes: options.maxMessageBytes,
+    log,
+  });
+  await mcp.server.connect(transport);
+  log(`serving on stdio (pid ${process.pid}); recording in ${mcp.record.recorder.dir}`);
+  const reason = await gone;
+  log(`${reason}: closing every agent`);
+  const bounded = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
+  await Promise.race([mcp.close(), bounded]);
+  killAllWorkersNow();
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  return reason;
+}
