@@ -1,10 +1,12 @@
+import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { taggedProcesses } from "../../src/core/process-tree.ts";
 import { parseQueueUrl } from "../../src/fleet/connection.ts";
 import { Fleet } from "../../src/fleet/fleet.ts";
-import { PREFIX, turnsQueue } from "../../src/fleet/protocol.ts";
+import { ALIVE_TTL_MS, HEARTBEAT_MS, PREFIX, turnsQueue } from "../../src/fleet/protocol.ts";
 import { remoteBackend } from "../../src/fleet/remote-backend.ts";
 import { mapTasks } from "../../src/map/map.ts";
 import { readJournal } from "../../src/store/journal.ts";
@@ -14,6 +16,7 @@ import { startRedis, startWorker, type TestRedis, type TestWorker } from "./help
 
 // A real redis-server and three `baton worker` processes, each in its own working directory, stand
 // in for a fleet of machines; the test process is the submitter.
+const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 let redis: TestRedis;
 let workers: TestWorker[] = [];
 let t: ReturnType<typeof mapDir>;
@@ -122,4 +125,33 @@ describe("a map on the fleet", () => {
     await queue.close();
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
   }, 90_000);
+
+  it("baton map --queue: when the submitter is SIGKILLed, the workers stop its turns (no orphans on any machine)", async () => {
+    t.write("hang.csv", "n\n1\n2\n3\n4\n");
+    const child = spawn(
+      process.execPath,
+      [
+        MAIN,
+        "map",
+        "--tasks",
+        "hang.csv",
+        "--prompt",
+        "answer:{n} hang",
+        "--queue",
+        redis.url,
+        "--backend",
+        "command",
+        "--concurrency",
+        "4",
+      ],
+      { cwd: t.dir, env: { ...process.env, BATON_HOME: t.home }, stdio: "ignore" },
+    );
+    const running = () => workers.reduce((n, w) => n + ofWorker(w).length, 0);
+    expect(await eventually(() => running() === 4, 30_000)).toBe(true);
+    child.kill("SIGKILL");
+    const killedAt = Date.now();
+    expect(await eventually(() => running() === 0, 15_000)).toBe(true);
+    // The submitter's heartbeat expires after ALIVE_TTL_MS; each worker checks every HEARTBEAT_MS.
+    expect(Date.now() - killedAt).toBeLessThan(ALIVE_TTL_MS + 3 * HEARTBEAT_MS + 2_000);
+  }, 60_000);
 });
