@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { POOL_DEFAULTS } from "../defaults.ts";
 import { killTreeNow, terminateTree } from "./kill.ts";
 import { WORKER_TAG_VAR } from "./procfs.ts";
@@ -13,8 +13,10 @@ export interface ChildSpec {
   cwd: string;
   /** Default: process.env. The tag variable is always added. */
   env?: NodeJS.ProcessEnv;
-  /** Text written to stdin, which is then closed. Absent: stdin is closed at once. */
+  /** Text written to stdin, which is then closed. Absent: stdin is closed at once (unless `keepStdinOpen`). */
   stdin?: string;
+  /** Leave stdin open for the caller to write to (a long-lived server speaking over its pipes). */
+  keepStdinOpen?: boolean;
   /** Carried by every process of the tree (BATON_WORKER), so re-parented descendants are found too. */
   tag: string;
   /** Whole-run deadline; stops the tree with `timed_out`. 0 or absent: none. */
@@ -42,6 +44,10 @@ export type WatchdogReason = "timed_out" | "stalled" | "cancelled";
 
 export interface SupervisedChild<R extends string> {
   readonly pid: number | undefined;
+  /** The process's start time in clock ticks (0 if unknown): everything it starts is younger. */
+  readonly startTicks: number;
+  /** Open only with `keepStdinOpen`. */
+  readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
   /**
@@ -68,7 +74,7 @@ export function startChild<R extends string>(spec: ChildSpec, hooks: ChildHooks)
       cwd: spec.cwd,
       env: { ...(spec.env ?? process.env), [WORKER_TAG_VAR]: spec.tag },
       detached: true, // own process group: a terminal's Ctrl-C reaches baton, which decides
-      stdio: [spec.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: [spec.stdin === undefined && !spec.keepStdinOpen ? "ignore" : "pipe", "pipe", "pipe"],
     });
   } catch (error) {
     return failedStart(startErrorText(spec, error));
@@ -144,6 +150,8 @@ export function startChild<R extends string>(spec: ChildSpec, hooks: ChildHooks)
 
   return {
     pid,
+    startTicks,
+    stdin: spec.keepStdinOpen ? child.stdin : null,
     stdout: child.stdout,
     stderr: child.stderr,
     stop: (reason, graceMs) => stopTree(reason, graceMs ?? spec.killGraceMs ?? POOL_DEFAULTS.killGraceMs),
@@ -164,6 +172,8 @@ function drained(closedOnce: Promise<void>, isClosed: () => boolean): Promise<vo
 function failedStart<R extends string>(why: string): SupervisedChild<R> {
   return {
     pid: undefined,
+    startTicks: 0,
+    stdin: null,
     stdout: null,
     stderr: null,
     stop: () => Promise.resolve(),
