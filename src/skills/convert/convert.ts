@@ -1,4 +1,4 @@
-import { readdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { BatonError } from "../../errors.ts";
 import { type OutputMode, resolveTarget, type TargetOptions } from "../package/create.ts";
@@ -224,6 +224,7 @@ export async function convertAgentFile(
   const name = assertName(options.name ?? converted.name, "role name");
   const target = await resolveTarget(`${name}.toml`, options);
   const temp = `${target.dir}.baton-tmp-${process.pid}`;
+  await mkdir(dirname(target.dir), { recursive: true });
   await writeFile(temp, converted.toml.replace(/^name = ".*"$/m, `name = "${name}"`), { flag: "wx" });
   await rename(temp, target.dir);
   return { file: target.dir, notes: state.notes };
