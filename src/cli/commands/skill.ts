@@ -229,6 +229,7 @@ async function runConvert(input: string, flags: ConvertFlags): Promise<void> {
 interface DeployFlags {
   scope: DeployScope;
   root?: string;
+  codexSkills?: boolean;
   force?: boolean;
   dryRun?: boolean;
   json?: boolean;
@@ -238,9 +239,11 @@ async function runDeploy(dir: string, flags: DeployFlags): Promise<void> {
   const result = await deploySkill(dir, {
     scope: flags.scope,
     root: flags.root,
+    codexSkillsDir: flags.codexSkills,
     force: flags.force,
     dryRun: flags.dryRun,
   });
+  for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (flags.json) {
     const { report, ...rest } = result;
     process.stdout.write(`${JSON.stringify({ ...rest, score: report.score }, null, 2)}\n`);
@@ -260,8 +263,12 @@ async function runDeploy(dir: string, flags: DeployFlags): Promise<void> {
 
 const DEPLOY_HELP = `
 Where things go:
-  --scope project   <root>/.codex/skills/<name>/ and <root>/.codex/agents/<role>.toml (trusted projects only)
-  --scope user      $CODEX_HOME/skills/<name>/ and $CODEX_HOME/agents/<role>.toml ($CODEX_HOME defaults to ~/.codex)
+  --scope project   <root>/.agents/skills/<name>/ and <root>/.codex/agents/<role>.toml
+                    (codex loads project roles only in projects your codex config trusts: deploy warns otherwise)
+  --scope user      ~/.agents/skills/<name>/ and $CODEX_HOME/agents/<role>.toml ($CODEX_HOME defaults to ~/.codex);
+                    with --codex-skills the skill goes to $CODEX_HOME/skills/<name>/ instead
+A skill named like one codex bundles (skill-creator, skill-installer, openai-docs, imagegen, review-agent)
+is never injected by codex: deploy warns and suggests a name.
 A role whose name is taken by a different file (or is a Codex built-in: default, explorer, worker)
 is installed as <skill>-<role>, and the deployed SKILL.md refers to it by that name.
 The package must pass validation first. An existing, different skill directory needs --force.
@@ -336,11 +343,18 @@ See docs/skills.md for the config format and the score table.`,
     .command("deploy <dir>")
     .description("Install a validated package: SKILL.md into .codex/skills, roles into .codex/agents")
     .addOption(
-      new Option("--scope <scope>", "project (.codex/ under --root) or user ($CODEX_HOME)")
+      new Option(
+        "--scope <scope>",
+        "project (.agents/skills + .codex/agents under --root) or user (~/.agents/skills + $CODEX_HOME/agents)",
+      )
         .choices(["project", "user"])
         .default("project"),
     )
     .option("--root <dir>", "project root for --scope project (default: current directory)")
+    .option(
+      "--codex-skills",
+      "with --scope user: install the skill in $CODEX_HOME/skills instead of ~/.agents/skills",
+    )
     .option("--force", "replace an existing, different skill directory")
     .option("--dry-run", "show what would go where, write nothing")
     .option("--json", "print what went where as JSON")
