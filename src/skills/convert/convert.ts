@@ -131,12 +131,12 @@ export async function convertToPackage(input: string, options: ConvertOptions): 
     );
   }
   const target = await resolveTarget(name, options);
-  // With constructs left (and reported), the package is still written — exit 3 — but validate fails
-  // on it until a person converts them; any other failure keeps it unwritten.
+  // A conversion is always written (nothing of the source is lost); with constructs left or a
+  // failing score it is partial (exit 3) and validate/deploy refuse it until a person finishes it.
   const delivery = await deliverPackage(files, target.dir, {
     overwrite: target.overwrite,
     minScore: options.minScore,
-    tolerate: state.unconverted.length > 0 ? LEFTOVER_RULES : [],
+    always: true,
   });
   return {
     delivery,
@@ -145,9 +145,6 @@ export async function convertToPackage(input: string, options: ConvertOptions): 
     summary: summarize(source, roleRows, state),
   };
 }
-
-/** Auto-fail rules a conversion with reported leftovers may still be written with. */
-const LEFTOVER_RULES = ["task-left", "spawn-without-close"];
 
 function manifestText(source: ClaudeSource, state: ConversionState): string {
   const record = {
