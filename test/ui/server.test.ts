@@ -155,13 +155,28 @@ describe("baton ui server", () => {
       5_000,
     );
     expect(update.atMs - writtenAt).toBeLessThan(1_000);
-    // Only what changed is sent again.
-    expect(Object.keys(JSON.parse(update.data))).not.toContain("run-plan");
+    // Only what changed is sent again: agent-3's block, not agent-1's (finished before) nor the plan.
+    const parts = Object.keys(JSON.parse(update.data));
+    expect(parts).toContain("agent-agent-3");
+    expect(parts).not.toContain("agent-agent-1");
+    expect(parts).not.toContain("run-plan");
     run.finish();
     const end = await feed.next((e) => e.event === "end", 5_000);
     expect(end.data).toBe("the run has ended: partial");
     const last = feed.seen.filter((e) => e.event === "sections").at(-1)!;
     expect(last.data).toContain("queued input dropped");
+  });
+
+  it("the runs list shows a new run without a reload", async () => {
+    writeRunRecord(home, RUN).finish();
+    ui = await startUiServer({ home, pollMs: 50 });
+    const feed = events(ui.port, `/events?token=${ui.token}`);
+    const first = await feed.next((e) => e.event === "sections", 5_000);
+    expect(first.data).toContain(RUN);
+    writeRunRecord(home, "20261201-110000-ffff");
+    const next = await feed.next((e) => e.data.includes("20261201-110000-ffff"), 5_000);
+    expect(JSON.parse(next.data)["run-list"]).toMatch(/Runs \(2\)[\s\S]*20261201-110000-ffff[\s\S]*running/);
+    feed.close();
   });
 
   it("follows a worker's event stream as it is written", async () => {
