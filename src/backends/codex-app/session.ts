@@ -128,7 +128,7 @@ export class CodexAppSession implements BackendSession {
     if (this.#server) return this.#server;
     const generation = ++this.#generation;
     if (generation > 1) {
-      turn.emit({ type: "error", message: `codex app-server restarted (start ${generation} of this pool)` });
+      turn.emit({ type: "error", message: `codex app-server restarted (server ${generation} of this pool)` });
     }
     const starting = AppServer.start(
       { ...this.#spec, tag: `${this.#context.tagPrefix}:codex-app-server:${generation}` },
@@ -140,15 +140,10 @@ export class CodexAppSession implements BackendSession {
           else request.respond(answer);
         },
       },
-      (text) => {
-        for (const t of this.#turns.values()) if (t.server?.pid === server?.pid) t.hooks.onStderr?.(text);
-      },
     );
-    let server: AppServer | undefined;
     this.#server = starting;
     starting.then(
       (started) => {
-        server = started;
         if (this.#server === starting) this.#current = started;
         void started.exited.then((reason) => this.#serverGone(started, reason));
       },
