@@ -37,6 +37,8 @@ export class CodexAppSession implements BackendSession {
   readonly #threads = new Map<string, LoadedThread>();
   /** thread id → its running turn. */
   readonly #turns = new Map<string, ActiveTurn>();
+  /** Why a server was killed for not answering (its exit alone would say only "killed by SIGKILL"). */
+  readonly #hungReason = new WeakMap<AppServer, string>();
 
   constructor(spec: SessionSpec, context: SessionContext) {
     this.#spec = spec;
@@ -175,8 +177,6 @@ export class CodexAppSession implements BackendSession {
     await server.kill();
   }
 
-  readonly #hungReason = new WeakMap<AppServer, string>();
-
   /** From now on no turn goes to `server`: the next one starts a new server and resumes its thread there. */
   #forget(server: AppServer): void {
     if (this.#current === server) {
@@ -188,13 +188,7 @@ export class CodexAppSession implements BackendSession {
   }
 
   #serverGone(server: AppServer, reason: string): void {
-    if (this.#server && this.#closed === false) {
-      void this.#server.then((current) => {
-        if (current === server) this.#server = undefined;
-      });
-    }
-    for (const [agentId, thread] of this.#threads)
-      if (thread.server === server) this.#threads.delete(agentId);
+    this.#forget(server);
     const why = this.#hungReason.get(server) ?? reason;
     for (const turn of [...this.#turns.values()]) {
       if (turn.server !== server) continue;
