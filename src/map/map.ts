@@ -219,5 +219,6 @@ function recordedOptions(o: MapOptions, dir: string, out: string): RecordedMapOp
     sandbox: o.sandbox,
     cwd: o.cwd,
     launch: o.launch,
+    queue: o.queue,
   };
 }
