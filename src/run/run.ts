@@ -140,6 +140,7 @@ export async function runTask(
     stallTimeoutMs: options.stallTimeoutMs ?? 5 * 60_000,
     cwd: options.cwd,
     maxTokens: options.maxTokens,
+    turns: options.turns,
     scratchDir: recorder.agentDir("."),
     onEvent: (event) => {
       recorder.onPoolEvent(event);
@@ -326,6 +327,7 @@ function describeEvent(e: WorkerEvent): string | undefined {
 
 /** The options a resumed run needs again: everything but functions, live handles and where it runs. */
 function recordedOptions(options: RunOptions): Record<string, unknown> {
-  const { backends, signal, ask, backendFor, resumeRunId, home, task, cwd, pattern, ...data } = options;
+  const { backends, signal, ask, backendFor, resumeRunId, home, task, cwd, pattern, turns, ...data } =
+    options;
   return data;
 }

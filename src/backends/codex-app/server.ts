@@ -33,7 +33,8 @@ export class AppServer {
   }
   readonly #stderr = tailBuffer(4_096);
 
-  private constructor(spec: AppServerSpec, handlers: RpcHandlers, onStderr: (text: string) => void) {
+  /** The server's stderr is its log, shared by all threads: kept for the reason it ended, never a turn's output. */
+  private constructor(spec: AppServerSpec, handlers: RpcHandlers) {
     this.#spec = spec;
     this.#child = spawn(spec.file, spec.args, {
       env: { ...spec.env, [WORKER_TAG_VAR]: spec.tag },
@@ -47,7 +48,6 @@ export class AppServer {
     this.#child.stderr!.on("data", (chunk: Buffer) => {
       const text = chunk.toString("utf8");
       this.#stderr.push(text);
-      onStderr(text);
     });
     this.exited = new Promise((resolve) => {
       let spawnError: Error | undefined;
@@ -73,12 +73,8 @@ export class AppServer {
   }
 
   /** Starts the server and completes the handshake; rejects with a `BatonError` that says what to do. */
-  static async start(
-    spec: AppServerSpec,
-    handlers: RpcHandlers,
-    onStderr: (text: string) => void,
-  ): Promise<AppServer> {
-    const server = new AppServer(spec, handlers, onStderr);
+  static async start(spec: AppServerSpec, handlers: RpcHandlers): Promise<AppServer> {
+    const server = new AppServer(spec, handlers);
     try {
       const answer = await Promise.race([
         server.rpc.request("initialize", INITIALIZE_PARAMS, spec.requestTimeoutMs),
