@@ -142,6 +142,7 @@ export async function runTask(
     supervisor: options.supervisor,
     cwd: options.cwd,
     maxTokens: options.maxTokens,
+    turns: options.turns,
     scratchDir: recorder.agentDir("."),
     onEvent: (event) => {
       recorder.onPoolEvent(event);
@@ -329,6 +330,7 @@ function describeEvent(e: WorkerEvent): string | undefined {
 
 /** The options a resumed run needs again: everything but functions, live handles and where it runs. */
 function recordedOptions(options: RunOptions): Record<string, unknown> {
-  const { backends, signal, ask, backendFor, resumeRunId, home, task, cwd, pattern, ...data } = options;
+  const { backends, signal, ask, backendFor, resumeRunId, home, task, cwd, pattern, turns, supervisor, ...data } =
+    options;
   return data;
 }

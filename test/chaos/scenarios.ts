@@ -103,6 +103,8 @@ function researchArgs(r: Run, json = true): string[] {
     n,
     "--concurrency",
     n,
+    // CHAOS_BACKEND=codex-exec|codex-app runs the suite over one codex transport (default: baton's default).
+    ...(process.env.CHAOS_BACKEND ? ["--backend", process.env.CHAOS_BACKEND] : []),
     ...(json ? ["--json"] : []),
   ];
 }

@@ -33,7 +33,8 @@ export class AppServer {
   }
   readonly #stderr = tailBuffer(4_096);
 
-  private constructor(spec: AppServerSpec, handlers: RpcHandlers, onStderr: (text: string) => void) {
+  /** The server's stderr is its log, shared by all threads: kept for the reason it ended, never a turn's output. */
+  private constructor(spec: AppServerSpec, handlers: RpcHandlers) {
     // Whatever it leaves behind outside the threads is swept by the supervisor when it exits.
     this.#child = spec.supervisor.spawn<"killed">({
       file: spec.file,
@@ -48,7 +49,6 @@ export class AppServer {
     this.#child.stderr?.on("data", (chunk: Buffer) => {
       const text = chunk.toString("utf8");
       this.#stderr.push(text);
-      onStderr(text);
     });
     this.exited = this.#child.done.then((exit) => {
       const how = exit.startError
@@ -64,12 +64,8 @@ export class AppServer {
   }
 
   /** Starts the server and completes the handshake; rejects with a `BatonError` that says what to do. */
-  static async start(
-    spec: AppServerSpec,
-    handlers: RpcHandlers,
-    onStderr: (text: string) => void,
-  ): Promise<AppServer> {
-    const server = new AppServer(spec, handlers, onStderr);
+  static async start(spec: AppServerSpec, handlers: RpcHandlers): Promise<AppServer> {
+    const server = new AppServer(spec, handlers);
     try {
       const answer = await Promise.race([
         server.rpc.request("initialize", INITIALIZE_PARAMS, spec.requestTimeoutMs),

@@ -6,6 +6,9 @@ import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import { handleSignals } from "../../core/process/signals.ts";
 import { BatonError } from "../../errors.ts";
+import type { Fleet } from "../../fleet/fleet.ts";
+import { remoteBackend } from "../../fleet/remote-backend.ts";
+import { submitToFleet } from "../../fleet/submit.ts";
 import { checkWorktreeRepo } from "../../git/preflight.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import { type AnswerBook, loadAnswers, type Question } from "../../run/clarify.ts";
@@ -46,6 +49,7 @@ interface RunFlags {
   setup?: string;
   verify?: string;
   resolveConflicts?: boolean;
+  queue?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -140,6 +144,10 @@ branch was not merged; the result was built from the rest), 130 interrupted.`,
     .option("--setup <command>", "run in each new worktree before its writer starts (sh -c), e.g. 'npm ci'")
     .option("--verify <command>", "must pass (sh -c, exit 0) in a rebased worktree before its branch merges")
     .option("--resolve-conflicts", "give a merge conflict to a resolver agent instead of only reporting it")
+    .option(
+      "--queue <url>",
+      "run the worker turns on a fleet: redis://HOST:PORT (baton worker --help, docs/fleet.md)",
+    )
     .addHelpText(
       "after",
       `
@@ -191,6 +199,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
     setupCommand: flags.setup,
     verifyCommand: flags.verify,
     resolveConflicts: flags.resolveConflicts,
+    queue: flags.queue,
   };
   checkRunOptions({ ...options, backends: {} });
   if (options.writers === "worktree")
@@ -211,6 +220,7 @@ export async function executeRun(
   },
 ): Promise<number> {
   let rehearsal: Rehearsal | undefined;
+  let fleet: Fleet | undefined;
   const controller = new AbortController();
   const supervisor = cliSupervisor();
   // The first Ctrl-C stops the workers and keeps partial results; a second kills everything at once.
@@ -223,6 +233,16 @@ export async function executeRun(
   });
   try {
     reapLeftovers();
+    if (given.queue) {
+      // The turns run on `baton worker` machines; this process keeps the record.
+      const submitted = await submitToFleet(
+        given.queue,
+        { backend: flags.backend ?? "codex", rehearse: flags.rehearse },
+        (line) => process.stderr.write(`baton: ${line}\n`),
+      );
+      fleet = submitted.fleet;
+      given = { ...given, queue: submitted.display, turns: fleet.turns };
+    }
     if (flags.rehearse) {
       rehearsal = await startRehearsal(flags.script);
       process.stderr.write(
@@ -238,10 +258,11 @@ export async function executeRun(
       );
     }
     // A rehearsal's workers are codex over the throw-away configuration, by whichever transport was asked.
-    const backend =
-      rehearsal?.backendFor(name) ?? createBackend(name, { command: flags.command, pty: flags.pty });
+    const backend = fleet
+      ? remoteBackend(name)
+      : (rehearsal?.backendFor(name) ?? createBackend(name, { command: flags.command, pty: flags.pty }));
     // A missing codex CLI is reported now, not once per worker; the binary and version are named.
-    process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
+    if (!fleet) process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
     if (flags.command !== undefined && promptInArgv(flags.command))
       process.stderr.write(
         "baton: warning: {prompt} puts each prompt in the tool's argv, readable by every local user (/proc/<pid>/cmdline) and limited to 128 KiB; use {prompt_file} or stdin if the tool accepts them\n",
@@ -272,6 +293,7 @@ export async function executeRun(
     return result.exitCode;
   } finally {
     removeSignalHandlers();
+    await fleet?.close();
     await rehearsal?.close();
   }
 }
