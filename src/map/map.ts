@@ -220,5 +220,6 @@ function recordedOptions(o: MapOptions, dir: string, out: string): RecordedMapOp
     sandbox: o.sandbox,
     cwd: o.cwd,
     launch: o.launch,
+    queue: o.queue,
   };
 }

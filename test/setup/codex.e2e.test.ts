@@ -5,14 +5,22 @@ import { listPids, readEnvVar } from "../../src/core/process-tree.ts";
 import { type ModelServer, parseModelScript, startModelServer } from "../../src/model-server/index.ts";
 import { type CodexTestEnv, makeCodexTestEnv } from "../helpers/codex-home.ts";
 import { eventually } from "../helpers/processes.ts";
-import { baton, runToExit, snapshot } from "./helpers.ts";
+import {
+  AGENT_IDS,
+  baton,
+  LENSES,
+  preambleOf,
+  reviewerMessage,
+  reviewerRules,
+  runToExit,
+  snapshot,
+} from "./helpers.ts";
 
 // `baton setup codex` into a temporary CODEX_HOME, then the real codex CLI (against the scripted model)
 // as the orchestrator: it lists baton's MCP tools, injects the orchestration skill, and a scripted
 // orchestrating model that follows the skill's Pattern A runs a triangulated review through baton.
 
 const NS = "mcp__baton";
-const LENSES = ["correctness", "risks and failure modes", "clarity"];
 
 let server: ModelServer | undefined;
 let t: CodexTestEnv | undefined;
@@ -21,13 +29,6 @@ afterEach(async () => {
   await t?.cleanup();
   server = t = undefined;
 });
-
-/** The worker preamble exactly as the installed skill defines it. */
-function preambleOf(skill: string): string {
-  const match = /const PREAMBLE = `([^`]+)`/.exec(skill);
-  if (!match) throw new Error("the skill has no PREAMBLE");
-  return match[1]!;
-}
 
 interface McpCall {
   tool: string;
@@ -72,36 +73,32 @@ describe("baton setup codex", () => {
 
     const skill = readFileSync(join(t.codexHome, "skills", "baton-orchestration", "SKILL.md"), "utf8");
     const preamble = preambleOf(skill);
-    const worker = (i: number) =>
-      `${preamble}\nTASK: Review notes.md and produce improvements.\nLENS: ${LENSES[i]}\n` +
-      "Goal: find what matters most through this lens, with evidence.\n" +
-      "Scope: read-only; the artefact named in the task and what it depends on.\n" +
-      "Deliverables: findings in your role's Output Format.";
-    const ids = ["agent-1", "agent-2", "agent-3"];
+    const ids = AGENT_IDS;
     await server.close();
     server = await startModelServer({
       port: 0,
       script: parseModelScript({
         rules: [
-          ...LENSES.map((lens) => ({
-            match: `/^CONTEXT: WORKER[\\s\\S]*LENS: ${lens}/`,
-            reply: `Summary: ${lens} finding.\nFindings: notes.md:3 "retry forever" (${lens}).`,
-          })),
+          ...reviewerRules(),
           {
             contains: "ORCH-REVIEW",
             steps: [
-              ...LENSES.map((lens, i) => ({
+              ...LENSES.map((lens) => ({
                 toolCall: {
                   name: "spawn_agent",
                   namespace: NS,
-                  arguments: { agent_type: "baton-reviewer", label: `review: ${lens}`, message: worker(i) },
+                  arguments: {
+                    agent_type: "baton-reviewer",
+                    label: `review: ${lens}`,
+                    message: reviewerMessage(preamble, lens),
+                  },
                 },
               })),
               {
                 toolCall: {
-                  name: "wait_agent",
+                  name: "wait",
                   namespace: NS,
-                  arguments: { targets: ids, timeout_ms: 40_000 },
+                  arguments: { ids, timeout_ms: 40_000 },
                 },
               },
               {
@@ -150,7 +147,7 @@ describe("baton setup codex", () => {
       ["spawn_agent", "completed"],
       ["spawn_agent", "completed"],
       ["spawn_agent", "completed"],
-      ["wait_agent", "completed"],
+      ["wait", "completed"],
       ["close_agent", "completed"],
       ["close_agent", "completed"],
       ["close_agent", "completed"],

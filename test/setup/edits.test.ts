@@ -5,8 +5,9 @@ import { parse as parseToml } from "smol-toml";
 import { afterAll, describe, expect, it } from "vitest";
 import { runSetup } from "../../src/cli/commands/setup.ts";
 import { removeMember, setMember } from "../../src/setup/json-member.ts";
+import { SKILL_SOURCE } from "../../src/setup/skill-source.ts";
 import { removeTable, setTable } from "../../src/setup/toml-table.ts";
-import { snapshot } from "./helpers.ts";
+import { baton, snapshot } from "./helpers.ts";
 
 const PATH = ["mcp_servers", "baton"];
 const TABLE = '[mcp_servers.baton]\ncommand = "baton"\n';
@@ -117,5 +118,15 @@ describe("runSetup: record, backup, idempotence, uninstall", () => {
     expect(undone.uninstall?.find((s) => s.path === file)?.action).toBe("edited");
     expect(readFileSync(file, "utf8")).toBe('[tui]\ntheme = "light"\n');
     expect(snapshot(codexHome)).toEqual({ "config.toml": '[tui]\ntheme = "light"\n' });
+  });
+});
+
+describe("the baton orchestration skill as shipped", () => {
+  it("validates at 90 or more with no auto-fail (`baton skill validate`)", () => {
+    const r = baton(["skill", "validate", SKILL_SOURCE, "--json"], process.env);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { score: number; autoFails: unknown[] };
+    expect(report.autoFails).toEqual([]);
+    expect(report.score).toBeGreaterThanOrEqual(90);
   });
 });

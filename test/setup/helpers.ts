@@ -52,3 +52,31 @@ export function runToExit(
     }),
   );
 }
+
+export const LENSES = ["correctness", "risks and failure modes", "clarity"];
+export const AGENT_IDS = ["agent-1", "agent-2", "agent-3"];
+
+/** The worker preamble exactly as the installed skill defines it. */
+export function preambleOf(skill: string): string {
+  const match = /const PREAMBLE = `([^`]+)`/.exec(skill);
+  if (!match) throw new Error("the skill has no PREAMBLE");
+  return match[1]!;
+}
+
+/** A Pattern A reviewer message as the skill builds it, for notes.md and one lens. */
+export function reviewerMessage(preamble: string, lens: string): string {
+  return (
+    `${preamble}\nTASK: Review notes.md and produce improvements.\nLENS: ${lens}\n` +
+    "Goal: find what matters most through this lens, with evidence.\n" +
+    "Scope: read-only; the artefact named in the task and what it depends on.\n" +
+    "Deliverables: findings in your role's Output Format."
+  );
+}
+
+/** Scripted codex workers: each reviewer answers with a finding naming its lens. */
+export function reviewerRules() {
+  return LENSES.map((lens) => ({
+    match: `/^CONTEXT: WORKER[\\s\\S]*LENS: ${lens}/`,
+    reply: `Summary: ${lens} finding.\nFindings: notes.md:3 "retry forever" (${lens}).`,
+  }));
+}

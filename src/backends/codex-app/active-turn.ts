@@ -21,6 +21,8 @@ export class ActiveTurn {
   /** The tag the thread's commands carry on this server. */
   threadTag: string;
   stopping = false;
+  /** Whether the turn started a command (only then can it have left processes behind). */
+  #ranCommand = false;
   #usage: Usage = ZERO_USAGE;
   #lastError: string | undefined;
   #over = false;
@@ -75,6 +77,7 @@ export class ActiveTurn {
       case "item/started":
       case "item/completed": {
         const item = execShapedItem(p.item as Parameters<typeof execShapedItem>[0]);
+        if (item?.type === "command_execution") this.#ranCommand = true;
         if (item) this.emit({ type: method === "item/started" ? "item.started" : "item.completed", item });
         return;
       }
@@ -119,7 +122,7 @@ export class ActiveTurn {
   fail(message: string): void {
     if (this.#over) return;
     if (!this.stopping) this.emit({ type: "turn.failed", message });
-    this.finish();
+    this.finish(true);
   }
 
   /** Interrupts the turn, asks its commands to stop, and kills what is left after `graceMs`. */
@@ -139,11 +142,13 @@ export class ActiveTurn {
   }
 
   /** Kills whatever the thread's commands left running, then reports the turn as over. Idempotent. */
-  finish(): void {
+  finish(sweep = false): void {
     if (this.#over) return;
     this.#over = true;
     this.#completed();
-    killThread(this.threadTag, this.server?.startTicks ?? 0);
+    // A turn that ran no command has nothing to sweep; a stopped or failed one is swept anyway (a command
+    // may have started just before its item was reported).
+    if (sweep || this.#ranCommand || this.stopping) killThread(this.threadTag, this.server?.startTicks ?? 0);
     this.#resolve();
   }
 

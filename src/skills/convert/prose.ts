@@ -65,6 +65,8 @@ export function convertProseLine(
     state.usesUserRequest = true;
   if (/\$\{CLAUDE_PLUGIN_ROOT\}/.test(line)) state.usesSkillDir = true;
   out = convertProseSpawn(out, where, state);
+  for (const mention of proseText(line).matchAll(/(?:^|[\s(])@agent-([\w-]+)/g))
+    registerRole(state, mention[1]!, where);
   const handoff = proseText(out).match(HANDOFF);
   if (handoff) {
     state.unconverted.push({

@@ -66,7 +66,7 @@ export const SUBSTITUTIONS: SubstitutionRule[] = [
 
 /** "use the Task tool with subagent_type X", "subagent_type: X", "subagent_type=X" in prose. */
 export const PROSE_SPAWN =
-  /\bsubagent_type\s*[=:]\s*\\?(["'`]?)([A-Za-z][\w:.-]*)\1|\bTask tool with (?:the )?subagent_type\s+(["'`]?)([A-Za-z][\w:.-]*)\3/;
+  /\bTask tool with (?:the )?subagent_type\s*(?:[=:]\s*|\s+)\\?(["'`]?)([A-Za-z][\w:.-]*)\1|\bsubagent_type\s*[=:]\s*\\?(["'`]?)([A-Za-z][\w:.-]*)\3/;
 
 /** A `/plugin:command` hand-off in prose: another Claude command, which has no automatic equivalent. */
 export const HANDOFF = /(?:^|\s)`?(\/[a-z][\w-]*:[\w:-]+)`?(?=[\s.,;)]|$)/;
