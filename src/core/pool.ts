@@ -93,7 +93,7 @@ export class Pool {
   readonly #defaultBackend: string;
   readonly #options: PoolOptions;
   readonly #agents = new Map<string, Agent>();
-  readonly #queue: Agent[] = [];
+  readonly #queue: (Agent | undefined)[] = [];
   #queueHead = 0;
   #running = 0;
   #concurrency: number;
@@ -329,7 +329,9 @@ export class Pool {
 
   #pump(): void {
     while (this.#running < this.#effective && this.#queueHead < this.#queue.length) {
-      const agent = this.#queue[this.#queueHead++]!;
+      const agent = this.#queue[this.#queueHead]!;
+      // A taken slot must not keep the agent (and its texts) alive after it is closed and forgotten.
+      this.#queue[this.#queueHead++] = undefined;
       if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
         this.#queue.splice(0, this.#queueHead);
         this.#queueHead = 0;

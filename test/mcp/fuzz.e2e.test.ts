@@ -122,7 +122,7 @@ describe("hostile input", () => {
         );
     }
     // Tool calls with hostile arguments.
-    for (let i = 0; i < 450; i++) {
+    for (let i = 0; i < 520; i++) {
       const tool = r.pick(TOOLS);
       const args: Record<string, unknown> = {};
       for (const key of [
@@ -148,6 +148,8 @@ describe("hostile input", () => {
       if (tool === "spawn_agent" && typeof args.message === "string" && args.message.trim() !== "")
         args.message = "noop";
       if (tool === "wait" || tool === "wait_agent") args.timeout_ms = 0;
+      // Between the hostile calls, now and then real work, at concurrency 1.
+      if (i % 50 === 0) await rpc("tools/call", { name: "spawn_agent", arguments: { message: "sleep:50" } });
       await rpc("tools/call", r.next() < 0.1 ? r.pick(HOSTILE_VALUES) : { name: tool, arguments: args });
     }
     // A message with a NUL in it, as text the agent reads on stdin: it runs.
@@ -160,9 +162,13 @@ describe("hostile input", () => {
     const gone = join(server.state, "gone");
     mkdirSync(gone);
     await rpc("tools/call", { name: "spawn_agent", arguments: { message: "noop", cwd: gone } });
+    expect((await replies.at(-1)!).result).toMatchObject({
+      structuredContent: { agent_id: expect.any(String) },
+    });
     rmSync(gone, { recursive: true });
     // 1 MB: accepted (a prompt of that size goes on stdin). 11 MB: over the limit, answered with an error.
-    await rpc("tools/call", { name: "spawn_agent", arguments: { message: `noop ${"m".repeat(1 << 20)}` } });
+    const oneMb = `noop ${"m".repeat(999_800)}`;
+    await rpc("tools/call", { name: "spawn_agent", arguments: { message: oneMb } });
     const big = JSON.stringify({
       jsonrpc: "2.0",
       method: "tools/call",
@@ -199,10 +205,13 @@ describe("hostile input", () => {
       .map((s) => s.errored);
     expect(errored).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/NUL/),
+        expect.stringMatching(/NUL|null bytes/),
         expect.stringMatching(/working directory|ENOENT|does not exist/),
       ]),
     );
+    // The 1 MB agent completed; its answer is cut at --max-inline, the whole of it a resource.
+    const truncated = Object.values(waited.truncated as Record<string, { bytes: number }>);
+    expect(truncated.map((t) => t.bytes)).toContain(Buffer.byteLength(`reply to: ${oneMb}`));
     // …and no slot is lost: one more agent runs at concurrency 1.
     const last = (await server.callTool("spawn_agent", { message: "noop" })).agent_id as string;
     const after = await server.callTool("wait", { ids: [last], timeout_ms: 20_000 });

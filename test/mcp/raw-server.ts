@@ -17,7 +17,7 @@ export const workersOf = (pid: number) => taggedProcesses((tag) => tag.startsWit
  * `baton mcp` as a child speaking line-delimited JSON-RPC, for tests that must see raw replies and its
  * exit. Its workers are the fake codex; its state lives in a temporary directory. Call stop() at the end.
  */
-export function startRaw(args: string[] = [], options: { answerMs?: number } = {}) {
+export function startRaw(args: string[] = [], options: { answerMs?: number; codexBin?: string } = {}) {
   const state = mkdtempSync(join(tmpdir(), "baton-mcp-state-"));
   const child = spawn(process.execPath, [MAIN, "mcp", ...args], {
     env: {
@@ -67,7 +67,8 @@ export function startRaw(args: string[] = [], options: { answerMs?: number } = {
   /** Writes one raw line (a newline is added). */
   const writeLine = (line: string | Buffer) =>
     new Promise<void>((resolve) => {
-      if (child.stdin!.write(line) && child.stdin!.write("\n")) resolve();
+      child.stdin!.write(line);
+      if (child.stdin!.write("\n")) resolve();
       else child.stdin!.once("drain", () => resolve());
     });
   const request = (method: string, params: Message = {}) => {
