@@ -5,7 +5,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { dispatch } from "./dispatch.ts";
-import { fanout } from "./fanout.ts";
+import { fanout, fanoutShort } from "./fanout.ts";
 import {
   type Benchmark,
   formatLikeTheRepo,
@@ -22,7 +22,7 @@ import { mcp } from "./mcp.ts";
 import { throughput } from "./throughput.ts";
 import { wakeup } from "./wakeup.ts";
 
-const BENCHMARKS: Benchmark[] = [fanout, dispatch, throughput, wakeup, mcp];
+const BENCHMARKS: Benchmark[] = [fanout, fanoutShort, dispatch, throughput, wakeup, mcp];
 
 const HELP = `Usage: npm run bench -- [--quick] [--only <names>] [--cpu-prof]
 

@@ -1,9 +1,20 @@
 // baton's public API. Adding a symbol here makes it public: the burden of proof is on addition.
 export { claudeBackend } from "./backends/claude/backend.ts";
 export { type CodexBackendOptions, codexBackend } from "./backends/codex/backend.ts";
+export { type CodexAppBackendOptions, codexAppBackend } from "./backends/codex-app/backend.ts";
 export { commandBackend } from "./backends/command/backend.ts";
 export { BACKEND_NAMES, createBackend } from "./backends/registry.ts";
-export type { Backend, SandboxMode, TurnRequest, WorkerEvent, WorkerItem } from "./backends/types.ts";
+export type {
+  Backend,
+  BackendSession,
+  ProcessBackend,
+  SandboxMode,
+  SessionBackend,
+  SessionTurn,
+  TurnRequest,
+  WorkerEvent,
+  WorkerItem,
+} from "./backends/types.ts";
 export type { AgentSnapshot, SpawnOptions } from "./core/agent.ts";
 export { Pool, type PoolEvent, type PoolOptions, type RateLimitOptions } from "./core/pool.ts";
 export { reapOrphans } from "./core/reaper/reap.ts";

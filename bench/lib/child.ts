@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { sampleFleet } from "./fleet.ts";
 
 const CHILD_MAIN = fileURLToPath(new URL("./child-main.ts", import.meta.url));
 export const RESULT_MARK = "@@bench-result@@";
@@ -11,6 +12,8 @@ export interface ChildStats {
   peakRssMb: number;
   /** User + system CPU of the child (not of its own children), over its whole life. */
   cpuMs: number;
+  /** With `fleet`: peak summed RSS of the child's workers, in MB. */
+  fleetPeakMb?: number;
 }
 
 export interface ChildOptions {
@@ -22,6 +25,8 @@ export interface ChildOptions {
   profileName?: string;
   /** Extra Node flags for the child, e.g. ["--expose-gc"]. */
   nodeArgs?: string[];
+  /** Also sample the summed RSS of the child's workers (its descendants) and report the peak as `fleetPeakMb`. */
+  fleet?: boolean;
 }
 
 /**
@@ -44,6 +49,7 @@ export function inChild<T>(
     env: { ...(options.env ?? process.env), BENCH_INPUT: JSON.stringify(input) },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const fleet = options.fleet && child.pid !== undefined ? sampleFleet(child.pid) : undefined;
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => {
@@ -58,6 +64,7 @@ export function inChild<T>(
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      const fleetPeakMb = fleet?.stop();
       const line = stdout.split("\n").find((l) => l.startsWith(RESULT_MARK));
       if (code !== 0 || !line) {
         const why = signal
@@ -66,7 +73,8 @@ export function inChild<T>(
         reject(new Error(`bench child ${exportName} (${modulePath}) ${why}\n${stderr.trim()}`));
         return;
       }
-      resolve(JSON.parse(line.slice(RESULT_MARK.length)) as T & ChildStats);
+      const result = JSON.parse(line.slice(RESULT_MARK.length)) as T & ChildStats;
+      resolve(fleetPeakMb === undefined ? result : { ...result, fleetPeakMb });
     });
   });
 }

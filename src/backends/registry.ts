@@ -1,10 +1,12 @@
 import { BatonError } from "../errors.ts";
 import { claudeBackend } from "./claude/backend.ts";
 import { codexBackend } from "./codex/backend.ts";
+import { codexAppBackend } from "./codex-app/backend.ts";
 import { commandBackend } from "./command/backend.ts";
 import type { Backend } from "./types.ts";
 
-export const BACKEND_NAMES = ["codex", "claude", "command"] as const;
+/** `codex` is the default codex transport; `codex-exec` and `codex-app` name one each. */
+export const BACKEND_NAMES = ["codex", "codex-exec", "codex-app", "claude", "command"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendOptions {
@@ -16,6 +18,8 @@ export interface BackendOptions {
   binary?: string;
   /** Environment of the workers; default: baton's own. */
   env?: NodeJS.ProcessEnv;
+  /** For codex: baton's pinned copy before the one on PATH (rehearsals). */
+  preferPinned?: boolean;
   /** For `command`: run the tool on a pseudo-terminal. */
   pty?: boolean;
 }
@@ -27,7 +31,11 @@ export interface BackendOptions {
 export function createBackend(name: string, options: BackendOptions = {}): Backend {
   switch (name) {
     case "codex":
-      return codexBackend({ codexPath: options.binary, env: options.env });
+    case "codex-exec":
+    case "codex-app": {
+      const codex = { codexPath: options.binary, env: options.env, preferPinned: options.preferPinned };
+      return name === "codex-app" ? codexAppBackend(codex) : codexBackend(codex);
+    }
     case "claude":
       return claudeBackend({ claudePath: options.binary, env: options.env });
     case "command":

@@ -160,7 +160,7 @@ export async function workerBinaryLine(
   path: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
-  const cli = backend === "codex" ? CODEX_CLI : backend === "claude" ? CLAUDE_CLI : undefined;
+  const cli = backend.startsWith("codex") ? CODEX_CLI : backend === "claude" ? CLAUDE_CLI : undefined;
   if (!cli) return "";
   const resolved = { path, source: sourceOf(cli, path, env) };
   return `workers: ${describeBinary(cli, resolved, await binaryVersion(path, env))}\n`;

@@ -102,6 +102,8 @@ export interface SessionTurnHooks {
   tag: string;
   onEvent(event: WorkerEvent): void;
   onStderr?(text: string): void;
+  /** A sign of life that is no event (e.g. a streamed delta): keeps the stall watchdog quiet. */
+  onActivity?(): void;
 }
 
 export interface SessionTurn {

@@ -183,6 +183,7 @@ function sessionSource(
       feed.activity();
       feed.stderr(text);
     },
+    onActivity: feed.activity,
   });
   return {
     pid: turn.pid,

@@ -6,7 +6,8 @@ import { OWNER_ID } from "../core/registry.ts";
 import { isBatonError } from "../errors.ts";
 import { openRunRecord } from "../run/record-open.ts";
 import { renderReport } from "../run/report.ts";
-import { type RunStatus, type RunView, toRow } from "../run/run.ts";
+import type { RunStatus, RunView } from "../run/run.ts";
+import { toRow } from "../run/view-rows.ts";
 import { releaseRunLock } from "../store/lock.ts";
 import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { runItem } from "./item.ts";
@@ -219,5 +220,6 @@ function recordedOptions(o: MapOptions, dir: string, out: string): RecordedMapOp
     sandbox: o.sandbox,
     cwd: o.cwd,
     launch: o.launch,
+    queue: o.queue,
   };
 }

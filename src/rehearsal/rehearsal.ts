@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { codexBackend } from "../backends/codex/backend.ts";
+import { createBackend } from "../backends/registry.ts";
 import type { Backend } from "../backends/types.ts";
 import { codexConfigToml, LOCAL_API_KEY_ENV, scriptedModelCatalog } from "../model-server/codex-config.ts";
 import { loadScript } from "../model-server/script.ts";
@@ -17,6 +17,8 @@ export interface Rehearsal {
   server: ModelServer;
   /** A codex backend whose workers talk only to the scripted server (temporary HOME and CODEX_HOME). */
   backend: Backend;
+  /** The same over another codex transport (`codex`, `codex-exec`, `codex-app`). */
+  backendFor(name: string): Backend;
   env: NodeJS.ProcessEnv;
   close(): Promise<void>;
 }
@@ -44,7 +46,8 @@ export async function startRehearsal(scriptFile = DEFAULT_REHEARSAL_SCRIPT): Pro
   return {
     server,
     env,
-    backend: codexBackend({ env, preferPinned: true }),
+    backend: createBackend("codex", { env, preferPinned: true }),
+    backendFor: (name) => createBackend(name, { env, preferPinned: true }),
     async close() {
       await server.close();
       rmSync(root, { recursive: true, force: true });

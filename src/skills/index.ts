@@ -5,6 +5,7 @@
  */
 export { loadSkillConfig, parseSkillConfig } from "./config/load.ts";
 export { type SkillConfig, skillConfigSchema } from "./config/schema.ts";
+export { seedConfigSchema } from "./config/seed.ts";
 export { convertAgentFile, convertToPackage } from "./convert/convert.ts";
 export { identifySource } from "./convert/source.ts";
 export {

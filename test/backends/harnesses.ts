@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { claudeBackend } from "../../src/backends/claude/backend.ts";
 import { codexBackend } from "../../src/backends/codex/backend.ts";
+import { codexAppBackend } from "../../src/backends/codex-app/backend.ts";
 import { commandBackend } from "../../src/backends/command/backend.ts";
 import type { Backend } from "../../src/backends/types.ts";
 import { parseModelScript } from "../../src/model-server/script.ts";
@@ -60,7 +61,7 @@ export interface Harness {
   cleanup(): Promise<void>;
 }
 
-export type BackendUnderTest = "codex" | "claude" | "command";
+export type BackendUnderTest = "codex" | "codex-app" | "claude" | "command";
 
 /** Starts what a backend needs for the suite: the real CLI against the scripted server, or the toy agent. */
 export async function startHarness(name: BackendUnderTest): Promise<Harness> {
@@ -79,10 +80,11 @@ export async function startHarness(name: BackendUnderTest): Promise<Harness> {
     };
   }
   const server = await startModelServer({ script: CONFORMANCE_SCRIPT, idleTimeoutMs: 0 });
-  if (name === "codex") {
+  if (name === "codex" || name === "codex-app") {
     const t = await makeCodexTestEnv({ baseUrl: server.url });
+    const options = { codexPath: t.codexBin, env: t.env };
     return {
-      backend: codexBackend({ codexPath: t.codexBin, env: t.env }),
+      backend: name === "codex" ? codexBackend(options) : codexAppBackend(options),
       reportsUsage: true,
       enforcesSchema: true,
       server,

@@ -100,6 +100,24 @@ describe("input is checked before anything is recorded", () => {
   });
 });
 
+describe("prompts in argv", () => {
+  it("a --command with {prompt} is warned about: argv is readable by every local user", async () => {
+    const h = home("argv");
+    const r = await sh(
+      `baton run "Review x" --pattern review --backend command --command "/bin/false {prompt}" --json`,
+      h,
+    );
+    expect(r.stderr).toMatch(
+      /warning: \{prompt\} puts each prompt in the tool's argv.*\{prompt_file\} or stdin/,
+    );
+    const quiet = await sh(
+      `baton run "Review x" --pattern review --backend command --command "/bin/false" --json`,
+      h,
+    );
+    expect(quiet.stderr).not.toMatch(/warning/);
+  });
+});
+
 describe("pipes and broken records", () => {
   it("a reader that goes away (| head -1) ends the command quietly, on stdout and on stderr", async () => {
     const h = home("pipes");

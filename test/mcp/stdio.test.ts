@@ -96,7 +96,7 @@ describe("baton mcp over stdio", () => {
   it("rejects bad flags with exit 2 and a message naming the flag", () => {
     for (const [args, expected] of [
       [["--concurrency", "0"], "--concurrency must be a whole number from 1 to 64"],
-      [["--backend", "gemini"], "Allowed choices are codex, claude, command"],
+      [["--backend", "gemini"], "Allowed choices are codex, codex-exec, codex-app, claude, command"],
       [["--backend", "command"], "--backend command needs --command"],
       [["--turn-timeout", "soon"], "--turn-timeout"],
       [["--cwd", "/nonexistent/dir"], "--cwd"],

@@ -60,13 +60,16 @@ describe("bad input", () => {
     );
   });
 
-  it("refuses a directory without SKILL.md, and broken frontmatter YAML with its line", async () => {
+  it("refuses a directory without SKILL.md and frontmatter that is not key: value lines; reads unquoted colons as Claude does", async () => {
     await mkdir(join(tmp.dir, "empty"));
     await expect(
       convertToPackage(join(tmp.dir, "empty"), { outDir: join(tmp.dir, "out"), force: false }),
     ).rejects.toThrow(/empty\/SKILL\.md: missing; a Claude skill directory must contain SKILL\.md/);
-    const dir = await skillDir("yaml", "---\nname: yaml\ndescription: unquoted: colon: here\n---\n# Y\n");
-    await expect(convertToPackage(dir, { outDir: join(tmp.dir, "out"), force: false })).rejects.toThrow(
+    const lenient = await skillDir("yaml", "---\nname: yaml\ndescription: unquoted: colon: here\n---\n# Y\n");
+    const converted = await convertToPackage(lenient, { outDir: join(tmp.dir, "out"), force: false });
+    expect(converted.notes.join("\n")).toMatch(/SKILL\.md:3: frontmatter is not strict YAML/);
+    const broken = await skillDir("broken", "---\nname: broken\n[not, a, mapping\n---\n# B\n");
+    await expect(convertToPackage(broken, { outDir: join(tmp.dir, "out"), force: false })).rejects.toThrow(
       /SKILL\.md:3: YAML does not parse/,
     );
   });

@@ -47,12 +47,14 @@ describe("baton skill CLI", () => {
     expect(validated.code).toBe(0);
     expect(JSON.parse(validated.stdout).score).toBe(100);
     const codexHome = join(tmp.dir, "codex-home");
+    const home = join(tmp.dir, "home");
     const deployed = baton(["deploy", join(tmp.dir, "pr-review"), "--scope", "user"], {
       CODEX_HOME: codexHome,
+      HOME: home,
     });
     expect(deployed.code).toBe(0);
     expect(deployed.stdout).toContain(
-      `skill pr-review (score 100) installed → ${join(codexHome, "skills", "pr-review")}`,
+      `skill pr-review (score 100) installed → ${join(home, ".agents", "skills", "pr-review")}`,
     );
     expect(deployed.stdout).toMatch(/role security-reviewer installed → .*agents\/security-reviewer\.toml/);
   });
@@ -109,7 +111,7 @@ describe("baton skill CLI", () => {
     const result = baton(["convert", src, "--out", join(tmp.dir, "out")]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(
-      /NOT CONVERTED .*SKILL\.md:7 \/command hand-off: .* → invoke the converted skill instead \(Codex: \$workflow-execute\)/,
+      /NOT CONVERTED .*SKILL\.md:7 \/command hand-off: .* → another Claude command: convert it too and invoke it as \$workflow-execute/,
     );
     expect(existsSync(join(tmp.dir, "out", "hand-off", "SKILL.md"))).toBe(true);
   });
@@ -137,6 +139,7 @@ describe("baton skill CLI", () => {
       expect(help.stdout).toContain("Example");
     }
     const schema = JSON.parse(baton(["schema"]).stdout);
-    expect(schema.properties.phases.items.properties.interaction).toBeDefined();
+    expect(schema.anyOf[0].properties.phases.items.properties.interaction).toBeDefined();
+    expect(schema.anyOf[1].properties.phases.items.properties.agents_involved).toBeDefined();
   });
 });

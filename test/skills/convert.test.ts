@@ -36,7 +36,7 @@ describe("Claude → Codex conversion", () => {
     const skill = await readFile(join(dir, "SKILL.md"), "utf8");
     expect(scanClaudeConstructs(skill, "SKILL.md")).toEqual([]);
     expect(skill).not.toMatch(
-      /\bTask\(|TaskOutput|resume:|TodoWrite|AskUserQuestion|\$ARGUMENTS|subagent_type/,
+      /\bTask\(|TaskOutput\(|resume:|TodoWrite\(|AskUserQuestion\(|\$ARGUMENTS|subagent_type:/,
     );
     // parallel Task() pair → two spawns and one batch wait loop
     expect(skill).toMatch(
@@ -48,12 +48,13 @@ describe("Claude → Codex conversion", () => {
     expect(skill.indexOf("close_agent({ target: riskTask })\n```", sendAt)).toBeGreaterThan(sendAt);
     // TaskOutput(block, timeout) → wait_agent with that timeout
     expect(skill).toContain("const riskReportWait = wait_agent({ targets: [riskTask], timeout_ms: 600000 })");
-    expect(skill).toContain("update_plan({ plan: [");
-    expect(skill).toContain("request_user_input({");
+    expect(skill).toContain("checklist(["); // no update_plan: codex offers it only when enabled
+    expect(skill).not.toContain("update_plan(");
+    expect(skill).toContain("askUser({");
     expect(skill).toContain(`\${\`Map the modules touched by: \${USER_REQUEST}`);
     expect(skill).toContain("git diff origin/main...HEAD -- src/"); // shell block verbatim
     expect(skill).toMatch(
-      /allowed-tools: spawn_agent wait_agent send_input close_agent request_user_input update_plan exec_command/,
+      /allowed-tools: spawn_agent wait_agent send_input close_agent request_user_input exec_command/,
     );
   });
 

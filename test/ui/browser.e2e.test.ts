@@ -173,6 +173,9 @@ suite("in a real browser (headless chromium)", () => {
       }
       expect(seen["agent-4:queued"] ?? seen["agent-4:running"]).toBeDefined();
       expect(await page.locator("#run-findings tbody tr").count()).toBe(3);
+      // The synthesis agent, spawned after the page was opened, got its own block too.
+      expect(await page.locator("#run-agents > details.agent").count()).toBe(spawned.length);
+      expect(await page.locator("#run-agents-title").textContent()).toBe("Agents (4)");
       await page.screenshot({ path: join(SCREENSHOTS, "live-ended.png"), fullPage: true });
       await stream.close();
       await page.close();

@@ -73,8 +73,17 @@ describe("the HTML report", () => {
     const html = renderHtmlReport(loadRunRecord("20261201-100000-cccc", home));
     expect(html).toContain('data-agent="agent-3" data-state="running"');
     expect(html).toContain("seg seg-running open");
-    expect(html).toContain("The run is still going.");
+    expect(html).toContain(`<section id="run-result" hidden></section>`);
     expect(html).toContain('<span class="badge status-running">running</span>');
+  });
+
+  it("draws a run whose run.json is lost from its journal, and says so", () => {
+    const run = writeRunRecord(home, "20261201-100000-ffff");
+    run.finish();
+    rmSync(join(run.dir, "run.json"));
+    const html = renderHtmlReport(loadRunRecord("20261201-100000-ffff", home));
+    expect(html).toContain("run.json is missing; rebuilt from the journal.");
+    expect(html.split('class="tl-row tl-lane"').length - 1).toBe(3);
   });
 
   it("Markdown: per-worker durations and a short text timeline", () => {

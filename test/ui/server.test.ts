@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { writeJsonAtomic } from "../../src/store/atomic.ts";
 import { startUiServer, type UiServer } from "../../src/ui/server/server.ts";
 import { writeRunRecord } from "./record-fixture.ts";
 
@@ -155,13 +156,38 @@ describe("baton ui server", () => {
       5_000,
     );
     expect(update.atMs - writtenAt).toBeLessThan(1_000);
-    // Only what changed is sent again.
-    expect(Object.keys(JSON.parse(update.data))).not.toContain("run-plan");
+    // Only what changed is sent again: agent-3's block, not agent-1's (finished before) nor the plan.
+    const parts = Object.keys(JSON.parse(update.data));
+    expect(parts).toContain("agent-agent-3");
+    expect(parts).not.toContain("agent-agent-1");
+    expect(parts).not.toContain("run-plan");
     run.finish();
     const end = await feed.next((e) => e.event === "end", 5_000);
     expect(end.data).toBe("the run has ended: partial");
     const last = feed.seen.filter((e) => e.event === "sections").at(-1)!;
     expect(last.data).toContain("queued input dropped");
+  });
+
+  it("tells a live page when a run was abandoned (its owner died) and ends the stream", async () => {
+    const run = writeRunRecord(home, RUN);
+    writeJsonAtomic(join(run.dir, "owner.json"), { pid: 999_999_999, ownerId: "999999999.1" });
+    ui = await startUiServer({ home });
+    const feed = events(ui.port, `/runs/${RUN}/events?token=${ui.token}`);
+    const end = await feed.next((e) => e.event === "end", 5_000);
+    expect(end.data).toBe("the run was abandoned: its owner process is gone");
+    expect(feed.seen[0]!.data).toContain('<span class=\\"badge status-abandoned\\">abandoned</span>');
+  });
+
+  it("the runs list shows a new run without a reload", async () => {
+    writeRunRecord(home, RUN).finish();
+    ui = await startUiServer({ home, pollMs: 50 });
+    const feed = events(ui.port, `/events?token=${ui.token}`);
+    const first = await feed.next((e) => e.event === "sections", 5_000);
+    expect(first.data).toContain(RUN);
+    writeRunRecord(home, "20261201-110000-ffff");
+    const next = await feed.next((e) => e.data.includes("20261201-110000-ffff"), 5_000);
+    expect(JSON.parse(next.data)["run-list"]).toMatch(/Runs \(2\)[\s\S]*20261201-110000-ffff[\s\S]*running/);
+    feed.close();
   });
 
   it("follows a worker's event stream as it is written", async () => {

@@ -95,7 +95,14 @@ export const registerMcp: RegisterCommand = (program: Command) => {
       "Serve the sub-agent lifecycle (spawn_agent, wait, send_input, close_agent, …) to an MCP client (Codex, " +
         "Claude Code, the SDK, the Inspector) on stdin/stdout. Each agent is a worker process run by baton.",
     )
-    .addOption(new Option("--backend <name>", "worker backend").choices(BACKEND_NAMES).default("codex"))
+    .addOption(
+      new Option(
+        "--backend <name>",
+        "the worker CLI: codex (the default codex transport), codex-exec (a process per turn), codex-app (one app-server, a thread per agent), claude, command",
+      )
+        .choices(BACKEND_NAMES)
+        .default("codex"),
+    )
     .option(
       "--command <template>",
       "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",

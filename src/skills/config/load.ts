@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { BatonError } from "../../errors.ts";
 import { readTextSafe } from "../parse/safe-fs.ts";
 import { resolveInteraction, type SkillConfig, skillConfigSchema } from "./schema.ts";
+import { fromSeedConfig, isSeedFormat, seedConfigSchema } from "./seed.ts";
 
 /**
  * Reads a skill config (YAML or JSON) and validates it; every error names file, line and field.
@@ -25,22 +26,68 @@ export function parseSkillConfig(text: string, file: string): SkillConfig {
       { file, line },
     );
   }
-  const result = skillConfigSchema.safeParse(doc.toJS());
+  let value: unknown = doc.toJS();
+  const seedFormat = isSeedFormat(value);
+  if (seedFormat) {
+    const seed = seedConfigSchema.safeParse(value);
+    if (!seed.success)
+      throw configError(file, doc, lineCounter, seed.error.issues, " (the seed's codexSkillConfig spelling)");
+    value = fromSeedConfig(seed.data);
+  }
+  const result = skillConfigSchema.safeParse(value);
   if (!result.success) {
-    const lines = result.error.issues.slice(0, 8).map((issue) => {
-      const line = lineOfPath(doc, lineCounter, issue.path);
-      const where = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-      return `  ${file}:${line} ${where}: ${issue.message}`;
-    });
-    const first = result.error.issues[0];
-    throw new BatonError(
-      "E_CONFIG",
-      `${file} is not a valid skill config:\n${lines.join("\n")}\n` +
-        "Run `baton skill schema` for the expected fields, or see docs/skills.md.",
-      { file, line: first ? lineOfPath(doc, lineCounter, first.path) : 1 },
+    const issues = seedFormat ? result.error.issues.map(toSeedPath) : result.error.issues;
+    throw configError(
+      file,
+      doc,
+      lineCounter,
+      issues,
+      seedFormat ? " (read as the seed's codexSkillConfig spelling)" : "",
     );
   }
   return normalizeConfig(result.data);
+}
+
+type Issue = { path: PropertyKey[]; message: string };
+
+/** The seed's field names for a baton path, so an error names what the file says. */
+const SEED_NAMES: Record<string, string> = {
+  agents: "agents_involved",
+  interaction: "interaction_model",
+  timeoutMs: "timeout_ms",
+  qualityCriteria: "quality_criteria",
+  capabilities: "patterns",
+};
+
+function toSeedPath(issue: Issue): Issue {
+  const inAgents = issue.path[0] === "agents";
+  const path = issue.path.map((key, i) =>
+    typeof key === "string" && i > 0 && (!inAgents || key === "capabilities")
+      ? (SEED_NAMES[key] ?? key)
+      : key,
+  );
+  return { ...issue, path };
+}
+
+function configError(
+  file: string,
+  doc: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+  issues: readonly Issue[],
+  spelling: string,
+): BatonError {
+  const lines = issues.slice(0, 8).map((issue) => {
+    const line = lineOfPath(doc, lineCounter, issue.path);
+    const where = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+    return `  ${file}:${line} ${where}: ${issue.message}`;
+  });
+  const first = issues[0];
+  return new BatonError(
+    "E_CONFIG",
+    `${file} is not a valid skill config${spelling}:\n${lines.join("\n")}\n` +
+      "Run `baton skill schema` for the expected fields (baton's and the seed's spelling), or see docs/skills.md.",
+    { file, line: first ? lineOfPath(doc, lineCounter, first.path) : 1 },
+  );
 }
 
 /** Validates an in-memory config (from text, a prompt or a conversion). */

@@ -4,7 +4,7 @@ import { OUTPUT_FORMAT, outputSectionsIn } from "../render/structured-output.ts"
 import { numbered } from "../render/text.ts";
 import { renderTomlTable } from "../render/toml-text.ts";
 import { preserved } from "../validate/conversion-manifest.ts";
-import { convertProseLine } from "./prose.ts";
+import { convertMarkdown } from "./doc.ts";
 import type { ConversionState } from "./state.ts";
 
 const WRITE_TOOLS = /\b(Write|Edit|MultiEdit|NotebookEdit|Bash)\b/;
@@ -37,10 +37,8 @@ export function convertAgentMarkdown(
     );
   }
   const body = fm.body.trim();
-  const lines = body
-    .split("\n")
-    .map((line, i) => convertProseLine(line, { file, line: fm.bodyStartLine + i }, state));
-  const converted = lines.join("\n");
+  // Prose substitutions only; code in the role body is kept (its calls are reported, not rewritten).
+  const converted = convertMarkdown(file, fm.body, fm.bodyStartLine - 1, state, { calls: false }).trim();
   if (converted === body) state.preserved.push(preserved("body", file, fm.bodyStartLine, body));
   const parts = [converted];
   if ((converted.match(/^\s*(\d+[.)]|Step \d)/gm) ?? []).length < 2) {

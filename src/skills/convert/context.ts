@@ -1,9 +1,9 @@
 import { type Call, lineOf } from "../parse/code-calls.ts";
-import { stringValue } from "../parse/code-lexer.ts";
-import { slugify } from "../parse/names.ts";
+import { stringValue, tokenize } from "../parse/code-lexer.ts";
 import { preserved } from "../validate/conversion-manifest.ts";
 import { indentLines } from "./emit.ts";
 import { convertCodeText } from "./prose.ts";
+import { registerRole } from "./roles.ts";
 import type { ConversionState, Edit } from "./state.ts";
 
 /** Shared helpers of the call converters: where a call is, what it binds, which agents are open. */
@@ -13,14 +13,8 @@ export interface CodeBlockInput {
   index: number;
   code: string;
   startLine: number;
+  lang: string;
 }
-
-/** Claude's built-in subagent types and the Codex built-in agent types that do the same job. */
-const BUILTIN_TYPES: Record<string, string> = {
-  "general-purpose": "worker",
-  Explore: "explorer",
-  explore: "explorer",
-};
 
 export interface Ctx {
   block: CodeBlockInput;
@@ -28,9 +22,18 @@ export interface Ctx {
   edits: Edit[];
 }
 
-/** Replaces the code from `start` to `end` by `lines`, indented like the statement it replaces. */
+/** `if (cond) Task(…)` / `else Task(…)`: a statement guarded without braces. */
+const GUARD = /(?:^|[;{}])\s*(?:if\s*\(.*\)|else(?:\s+if\s*\(.*\))?)\s*$/;
+
+/**
+ * Replaces the code from `start` to `end` by `lines`, indented like the statement it replaces; a
+ * statement guarded by `if (…)` without braces gets them, so every line stays under the guard.
+ */
 export function replaceCode(ctx: Ctx, start: number, end: number, indent: string, lines: string[]): Edit {
-  const edit = { start, end, text: indentLines(lines.join("\n"), indent), indent };
+  const lineStart = ctx.block.code.lastIndexOf("\n", start - 1) + 1;
+  const guarded = lines.length > 1 && GUARD.test(ctx.block.code.slice(lineStart, start));
+  const body = guarded ? ["{", ...lines.flatMap((l) => l.split("\n")).map((l) => `  ${l}`), "}"] : lines;
+  const edit = { start, end, text: indentLines(body.join("\n"), indent), indent };
   ctx.edits.push(edit);
   return edit;
 }
@@ -48,15 +51,23 @@ export function report(ctx: Ctx, call: Call, construct: string, hint: string): v
 export function statementOf(
   code: string,
   call: Call,
-): { start: number; end: number; standalone: boolean; decl: string; indent: string } {
-  const start = call.binding && call.binding.kind === "value" ? call.binding.start : call.start;
-  const lineStart = code.lastIndexOf("\n", start - 1) + 1;
-  const lead = code.slice(lineStart, start);
-  const standalone = /^\s*$/.test(lead) || /[;{}]\s*$/.test(lead);
+): { start: number; end: number; standalone: boolean; decl: string; indent: string; returns: boolean } {
+  let start = call.binding && call.binding.kind === "value" ? call.binding.start : call.start;
+  let lineStart = code.lastIndexOf("\n", start - 1) + 1;
+  let lead = code.slice(lineStart, start);
+  // `return Task({…})`: the statement is the return; its value becomes the agent's result.
+  const returned = call.binding ? null : lead.match(/(?:^|[;{}])\s*(return\s+(?:await\s+)?)$/);
+  if (returned?.[1]) {
+    start -= returned[1].length;
+    lineStart = code.lastIndexOf("\n", start - 1) + 1;
+    lead = code.slice(lineStart, start);
+  }
+  const returns = Boolean(returned);
+  const standalone = /^\s*$/.test(lead) || /[;{}]\s*$/.test(lead) || GUARD.test(lead);
   const end = call.end + (code[call.end] === ";" ? 1 : 0);
   const head = call.binding?.kind === "value" ? code.slice(start, call.start) : "";
   const decl = head.match(/^(const|let|var)\s+/)?.[0] ?? "";
-  return { start, end, standalone, decl, indent: lead.match(/^\s*/)?.[0] ?? "" };
+  return { start, end, standalone, decl, indent: lead.match(/^\s*/)?.[0] ?? "", returns };
 }
 
 /** Role name for a Task call; records the description for the role file. */
@@ -72,12 +83,9 @@ export function roleOf(ctx: Ctx, call: Call): string {
     report(ctx, call, "subagent_type expression", "use a literal agent_type naming one Codex custom agent");
     return "worker";
   }
-  const role = BUILTIN_TYPES[type] ?? slugify(type, "agent");
-  const known = ctx.state.roles.get(role) ?? { claudeType: type, descriptions: [] };
   const description = entry(call, "description");
-  if (description && /^["']/.test(description)) known.descriptions.push(stringValue(description));
-  ctx.state.roles.set(role, known);
-  return role;
+  const text = description && /^["']/.test(description) ? stringValue(description) : undefined;
+  return registerRole(ctx.state, type, { file: ctx.block.file, line: lineAt(ctx, call.start) }, text);
 }
 
 export function resolveTarget(ctx: Ctx, expr: string): string {
@@ -98,6 +106,8 @@ export function track(
     lastUse: { block: ctx.block.index, edit },
     isArray,
     waited,
+    inLoop: insideLoop(ctx.block.code, edit.start),
+    where: { file: ctx.block.file, line: lineAt(ctx, edit.start) },
   });
 }
 
@@ -118,3 +128,16 @@ export function keepPrompt(ctx: Ctx, call: Call, prompt: string): void {
 }
 
 /** Converts the Claude calls of one code block; returns the edits to apply to it. */
+
+/** True when `offset` is inside the body of a for / while loop or a forEach callback. */
+export function insideLoop(code: string, offset: number): boolean {
+  const open: boolean[] = [];
+  for (const token of tokenize(code.slice(0, offset))) {
+    if (token.kind !== "punct") continue;
+    if (token.text === "{") {
+      const head = code.slice(Math.max(0, token.start - 200), token.start);
+      open.push(/(\b(?:for|while)\s*\([^{}]*\)|\.(?:forEach|map)\([^{}]*=>)\s*$/.test(head));
+    } else if (token.text === "}") open.pop();
+  }
+  return open.some(Boolean);
+}

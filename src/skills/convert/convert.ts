@@ -1,19 +1,24 @@
-import { rename, writeFile } from "node:fs/promises";
-import { basename, join, relative } from "node:path";
+import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { BatonError } from "../../errors.ts";
 import { type OutputMode, resolveTarget, type TargetOptions } from "../package/create.ts";
 import { type DeliverResult, deliverPackage } from "../package/deliver.ts";
 import type { PackageFiles } from "../package/write.ts";
-import { joinFrontmatter, splitFrontmatter } from "../parse/frontmatter.ts";
-import { assertName, BUILTIN_ROLES, nameProblem, slugify } from "../parse/names.ts";
+import { joinFrontmatter } from "../parse/frontmatter.ts";
+import { parseMarkdown } from "../parse/markdown.ts";
+import { assertName, nameProblem, slugify } from "../parse/names.ts";
 import { listFilesSafe, readTextSafe } from "../parse/safe-fs.ts";
-import { renderRoleToml } from "../render/role.ts";
 import { MANIFEST_PATH, type Unconverted } from "../validate/conversion-manifest.ts";
 import { convertAgentMarkdown } from "./agent.ts";
+import { reportMissed } from "./completeness.ts";
 import { convertMarkdown } from "./doc.ts";
 import { convertSkillFrontmatter } from "./frontmatter.ts";
+import { sourceFrontmatter } from "./read-source.ts";
+import { type FileReference, findReferences, includeReferences } from "./references.ts";
+import { addRoles, display, proseRoleNames } from "./role-files.ts";
+import { registerRole } from "./roles.ts";
 import { addCodexSections, type RoleRow } from "./sections.ts";
-import { type ClaudeSource, findAgentFile, identifySource } from "./source.ts";
+import { agentDirs, type ClaudeSource, identifySource, pluginRoot } from "./source.ts";
 import { type ConversionState, newConversionState } from "./state.ts";
 
 export interface ConvertOptions extends TargetOptions {
@@ -31,8 +36,6 @@ export interface ConvertResult {
   /** Human lines: what became what. */
   summary: string[];
 }
-
-const display = (path: string) => relative(process.cwd(), path) || ".";
 
 /**
  * Converts a Claude skill directory or command .md into a Codex skill package, validates it and
@@ -53,35 +56,36 @@ export async function convertToPackage(input: string, options: ConvertOptions): 
   const roleRows: RoleRow[] = [];
   const sourceFiles =
     source.type === "claude-skill" ? await listFilesSafe(source.path) : [basename(source.path)];
-  const base = source.type === "claude-skill" ? source.path : join(source.path, "..");
+  const base = source.type === "claude-skill" ? source.path : dirname(source.path);
+  const dirs = await agentDirs(source, options.agentsDirs ?? []);
+  const agentNames = await agentNamesIn(dirs);
+  const refs: FileReference[] = [];
   let entry: string | undefined;
   for (const rel of sourceFiles) {
     const full = join(base, rel);
     const shown = display(full);
     const isEntry = source.type === "claude-command" || rel === "SKILL.md";
-    if (/^agents\/[^/]+\.md$/.test(rel) && !isEntry) {
-      const text = await readTextSafe(full, { root: base });
-      const role = convertAgentMarkdown(splitFrontmatter(text, shown), shown, basename(rel, ".md"), state);
-      files.set(`agents/${role.name}.toml`, role.toml);
-      roleRows.push({
-        name: role.name,
-        file: `agents/${role.name}.toml`,
-        responsibility: roleSummary(role.toml),
-        status: "new",
-      });
-      continue;
-    }
     if (!rel.endsWith(".md")) {
       try {
         files.set(rel, await readTextSafe(full, { root: base }));
       } catch (error) {
-        state.notes.push(`${shown}: not copied (${error instanceof Error ? error.message : String(error)})`);
+        state.unconverted.push({
+          file: shown,
+          line: 1,
+          construct: "file not copied",
+          text: rel,
+          hint: `${error instanceof Error ? error.message : String(error)}; copy it into the package by hand`,
+        });
       }
       continue;
     }
     const text = await readTextSafe(full, { root: base });
-    const fm = splitFrontmatter(text, shown);
-    const body = convertMarkdown(shown, fm.body, fm.bodyStartLine - 1, state);
+    const fm = sourceFrontmatter(text, shown, state);
+    const offset = fm.bodyStartLine - 1;
+    const body = convertMarkdown(shown, fm.body, offset, state);
+    reportMissed(shown, fm.body, offset, state);
+    refs.push(...findReferences(fm.body, shown, offset));
+    nameRolesInProse(fm.body, shown, offset, agentNames, state);
     if (isEntry) {
       entry = body;
       const firstLine =
@@ -97,42 +101,42 @@ export async function convertToPackage(input: string, options: ConvertOptions): 
         state,
         (k) => fm.keyLines.get(k) ?? 1,
       );
+      if (fm.present)
+        state.changes.push({
+          file: shown,
+          line: 1,
+          endLine: offset,
+          what: "frontmatter → Agent Skills frontmatter",
+        });
       files.set("SKILL.md", joinFrontmatter(converted.data, ""));
       if (converted.openaiYaml) files.set("agents/openai.yaml", converted.openaiYaml);
     } else {
-      files.set(rel, fm.present ? joinFrontmatter(fm.data, body) : body);
+      // Other Markdown files keep their frontmatter as written.
+      files.set(rel, text.split("\n").slice(0, offset).concat(body.split("\n")).join("\n"));
     }
   }
-  await addRoles(source, state, files, roleRows, options.agentsDirs ?? [], name);
+  await addRoles(state, files, roleRows, dirs, name);
+  const plugin = await pluginRoot(source);
+  await includeReferences(refs, { base, plugin, sourceDir: (file) => dirname(resolve(file)) }, files, state);
   // The lifecycle table names converted calls by their place in the source skill.
   const prefix = `${display(base)}/`;
   for (const wait of state.waits)
     if (wait.where.startsWith(prefix)) wait.where = wait.where.slice(prefix.length);
   const skillMd = files.get("SKILL.md") ?? "";
   files.set("SKILL.md", skillMd + addCodexSections(entry ?? "", name, roleRows, state));
-  files.set(
-    MANIFEST_PATH,
-    `${JSON.stringify(
-      {
-        schemaVersion: 1,
-        source: { type: source.type, path: display(source.path) },
-        preserved: state.preserved,
-        unconverted: state.unconverted,
-        notes: state.notes,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  files.set(MANIFEST_PATH, manifestText(source, state));
   if (options.mode === "single" && roleRows.some((r) => r.status === "new")) {
     state.notes.push(
       "--mode single: the source has roles, so they are written as agents/*.toml (Codex loads roles only from TOML)",
     );
   }
   const target = await resolveTarget(name, options);
+  // A conversion is always written (nothing of the source is lost); with constructs left or a
+  // failing score it is partial (exit 3) and validate/deploy refuse it until a person finishes it.
   const delivery = await deliverPackage(files, target.dir, {
     overwrite: target.overwrite,
     minScore: options.minScore,
+    always: true,
   });
   return {
     delivery,
@@ -142,79 +146,48 @@ export async function convertToPackage(input: string, options: ConvertOptions): 
   };
 }
 
+function manifestText(source: ClaudeSource, state: ConversionState): string {
+  const record = {
+    schemaVersion: 1,
+    source: { type: source.type, path: display(source.path) },
+    preserved: state.preserved,
+    unconverted: state.unconverted,
+    notes: state.notes,
+    changed: state.changes,
+  };
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+async function agentNamesIn(dirs: string[]): Promise<string[]> {
+  const names = new Set<string>();
+  for (const dir of dirs)
+    for (const file of await readdir(dir).catch(() => [] as string[]))
+      if (file.endsWith(".md")) names.add(file.slice(0, -3));
+  return [...names];
+}
+
+/** Sub-agents named by their agent file's name in prose ("launch 2-3 code-explorer agents"). */
+function nameRolesInProse(
+  body: string,
+  file: string,
+  offset: number,
+  names: string[],
+  state: ConversionState,
+): void {
+  if (names.length === 0) return;
+  const doc = parseMarkdown(body);
+  doc.lines.forEach((line, i) => {
+    if (doc.kinds[i] !== "prose" && doc.kinds[i] !== "heading") return;
+    for (const agent of proseRoleNames(names, line))
+      registerRole(state, agent, { file, line: i + 1 + offset });
+  });
+}
+
 function skillName(raw: string, state: ConversionState): string {
   if (!nameProblem(raw)) return raw;
   const slug = slugify(raw, "skill");
   state.notes.push(`skill name "${raw}" → "${slug}" (a-z, 0-9, hyphens)`);
   return assertName(slug, "skill name");
-}
-
-async function addRoles(
-  source: ClaudeSource,
-  state: ConversionState,
-  files: PackageFiles,
-  rows: RoleRow[],
-  agentsDirs: string[],
-  skill: string,
-): Promise<void> {
-  for (const [role, info] of state.roles) {
-    if (rows.some((r) => r.name === role)) continue;
-    if (BUILTIN_ROLES.includes(role)) {
-      rows.push({
-        name: role,
-        file: "(built-in)",
-        responsibility: `Codex built-in ${role} (Claude ${info.claudeType})`,
-        status: "built-in",
-      });
-      continue;
-    }
-    const agentFile = await findAgentFile(source, info.claudeType, agentsDirs);
-    if (agentFile) {
-      const text = await readTextSafe(agentFile);
-      const converted = convertAgentMarkdown(
-        splitFrontmatter(text, display(agentFile)),
-        display(agentFile),
-        role,
-        state,
-      );
-      files.set(`agents/${role}.toml`, converted.toml.replace(/^name = ".*"$/m, `name = "${role}"`));
-      rows.push({
-        name: role,
-        file: `agents/${role}.toml`,
-        responsibility: roleSummary(converted.toml),
-        status: "new",
-      });
-      continue;
-    }
-    const responsibility =
-      info.descriptions.length > 0
-        ? [...new Set(info.descriptions)].join("; ")
-        : `Tasks the skill gave to Claude's ${info.claudeType}`;
-    state.notes.push(
-      `role ${role}: no Claude agent file for "${info.claudeType}" found; generated from the Task descriptions`,
-    );
-    files.set(
-      `agents/${role}.toml`,
-      renderRoleToml(
-        {
-          name: role,
-          role: `Sub-agent converted from Claude's ${info.claudeType}`,
-          responsibility,
-          capabilities: [...new Set(info.descriptions)],
-          steps: [],
-          always: [],
-          never: [],
-          existing: false,
-        },
-        skill,
-      ),
-    );
-    rows.push({ name: role, file: `agents/${role}.toml`, responsibility, status: "new" });
-  }
-}
-
-function roleSummary(toml: string): string {
-  return toml.match(/^description = "(.*)"$/m)?.[1]?.replace(/\\"/g, '"') ?? "converted Claude agent";
 }
 
 function summarize(source: ClaudeSource, rows: RoleRow[], state: ConversionState): string[] {
@@ -240,7 +213,7 @@ export async function convertAgentFile(
   const state = newConversionState();
   const text = await readTextSafe(source.path);
   const converted = convertAgentMarkdown(
-    splitFrontmatter(text, display(source.path)),
+    sourceFrontmatter(text, display(source.path), state),
     display(source.path),
     source.defaultName,
     state,
@@ -248,6 +221,7 @@ export async function convertAgentFile(
   const name = assertName(options.name ?? converted.name, "role name");
   const target = await resolveTarget(`${name}.toml`, options);
   const temp = `${target.dir}.baton-tmp-${process.pid}`;
+  await mkdir(dirname(target.dir), { recursive: true });
   await writeFile(temp, converted.toml.replace(/^name = ".*"$/m, `name = "${name}"`), { flag: "wx" });
   await rename(temp, target.dir);
   return { file: target.dir, notes: state.notes };

@@ -29,6 +29,16 @@ export function convertResume(ctx: Ctx, call: Call): void {
     return;
   }
   const target = resolveTarget(ctx, rawTarget);
+  if (call.name === "SendMessage" && /^["'`]/.test(target)) {
+    // A name, not an id this skill holds: a worker writing to its coordinator or a teammate.
+    report(
+      ctx,
+      call,
+      "SendMessage() to a coordinator or teammate",
+      "a Codex sub-agent reports through its final message; put this in the Output Format instead",
+    );
+    return;
+  }
   keepPrompt(ctx, call, message);
   const bound = call.binding?.kind === "value" ? call.binding.name : undefined;
   const base = /^[A-Za-z_$][\w$]*$/.test(target) ? target : "resumed";

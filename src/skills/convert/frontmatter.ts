@@ -6,7 +6,8 @@ const TOOL_MAP: Record<string, string[]> = {
   Agent: ["spawn_agent", "wait_agent", "send_input", "close_agent"],
   TaskOutput: ["wait_agent"],
   SendMessage: ["send_input"],
-  TodoWrite: ["update_plan"],
+  TodoWrite: [],
+  TaskStop: ["close_agent"],
   AskUserQuestion: ["request_user_input"],
   Read: ["exec_command"],
   Glob: ["exec_command"],
@@ -65,7 +66,12 @@ export function convertSkillFrontmatter(
     typeof source.description === "string" && source.description.trim()
       ? source.description
       : fallbackDescription;
-  let description = raw.replace(/[<>]/g, "").replace(/\s+/g, " ").trim().slice(0, 1000);
+  let description = raw
+    .replace(/\$ARGUMENTS\b/g, "the user's request")
+    .replace(/[<>]/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 1000);
   if (!/\bwhen\b/i.test(description))
     description = `${description.replace(/\.?$/, ".")} Use when the user asks for ${name}.`;
   const data: Record<string, unknown> = { name, description: description.slice(0, 1024) };

@@ -1,35 +1,52 @@
 import type { Call } from "../parse/code-calls.ts";
-import { type Ctx, entry, lineAt, report } from "./context.ts";
+import { type Ctx, entry, lineAt, replaceCode, report, resolveTarget, statementOf } from "./context.ts";
 
-/** TodoWrite → update_plan, AskUserQuestion → request_user_input / asking directly. */
+/**
+ * TodoWrite → `checklist(…)` (a checklist in the reply: codex offers `update_plan` only when
+ * `[tools] update_plan` is enabled); AskUserQuestion → one ask-the-user step; TaskStop → close_agent.
+ */
 
 export function convertTodo(ctx: Ctx, call: Call): void {
   const todos = entry(call, "todos");
-  if (todos === undefined) {
-    report(ctx, call, "TodoWrite", "update_plan({ plan: [{ step, status }] })");
+  const stmt = statementOf(ctx.block.code, call);
+  if (todos === undefined || !stmt.standalone || call.binding) {
+    report(ctx, call, "TodoWrite()", "keep the plan as a checklist in the reply");
     return;
   }
-  const plan = todos.startsWith("[")
-    ? todos
-        .replace(/\bcontent\s*:/g, "step:")
-        .replace(/,\s*activeForm\s*:\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|[\w$.]+)/g, "")
-    : `${todos}.map((t) => ({ step: t.content, status: t.status }))`;
-  ctx.edits.push({ start: call.start, end: call.end, text: `update_plan({ plan: ${plan} })` });
+  ctx.state.usesChecklist = true;
+  replaceCode(ctx, stmt.start, stmt.end, stmt.indent, [`checklist(${todos})`]);
 }
 
 export function convertAsk(ctx: Ctx, call: Call): void {
-  const code = ctx.block.code;
-  const lineStart = code.lastIndexOf("\n", (call.binding?.start ?? call.start) - 1) + 1;
-  const indent = code.slice(lineStart).match(/^\s*/)?.[0] ?? "";
-  ctx.edits.push({
-    start: lineStart,
-    end: lineStart,
-    text: `${indent}// Ask the user directly: request_user_input in Plan mode; otherwise put these questions in your reply and wait for the answer.\n`,
-  });
-  ctx.edits.push({ start: call.start, end: call.start + call.name.length, text: "request_user_input" });
-  if (/multiSelect\s*:\s*true/.test(call.args)) {
+  const stmt = statementOf(ctx.block.code, call);
+  if (!stmt.standalone || call.form === "other") {
+    report(ctx, call, "AskUserQuestion()", "ask the user directly and wait for the answer");
+    return;
+  }
+  const bound = call.binding?.kind === "value" ? call.binding.name : undefined;
+  const head = bound ? `${stmt.decl}${bound} = ` : "";
+  const args = ctx.block.code.slice(call.openParen + 1, call.end - 1);
+  ctx.state.usesAsk = true;
+  replaceCode(ctx, stmt.start, stmt.end, stmt.indent, [
+    "// Ask the user: put these questions (with their options) in your reply, stop, and go on with the answer.",
+    "// In Plan mode Codex offers request_user_input for the same questions.",
+    `${head}askUser(${args})`,
+  ]);
+  if (/multiSelect\s*[:=]\s*true/.test(call.args)) {
     ctx.state.notes.push(
       `${ctx.block.file}:${lineAt(ctx, call.start)}: multiSelect questions become free-text answers (Codex has no multi-select)`,
     );
   }
+}
+
+export function convertStop(ctx: Ctx, call: Call): void {
+  const stmt = statementOf(ctx.block.code, call);
+  const raw = entry(call, "task_id") ?? entry(call, "id") ?? entry(call, "shell_id");
+  if (!raw || !stmt.standalone || call.binding) {
+    report(ctx, call, "TaskStop()", "close_agent({ target: id })");
+    return;
+  }
+  const target = resolveTarget(ctx, raw);
+  replaceCode(ctx, stmt.start, stmt.end, stmt.indent, [`close_agent({ target: ${target} })`]);
+  ctx.state.agents.delete(target);
 }

@@ -1,81 +1,147 @@
+import { HANDOFF, PROSE_SPAWN, proseText } from "../parse/claude-constructs.ts";
 import { tokenize } from "../parse/code-lexer.ts";
+import { inlineCodeSpans } from "../parse/markdown.ts";
+import { registerRole } from "./roles.ts";
 import type { ConversionState } from "./state.ts";
 
 type Rewrite = [RegExp, string | ((...m: string[]) => string)];
 
-/** Prose rewrites: Claude tool names and placeholders → what a Codex skill says instead. */
-const PROSE_REWRITES: Rewrite[] = [
-  [/`?\$ARGUMENTS`?/g, "the user's request"],
-  [/(^|[^\w$\\])\$([1-9])(?!\d)/g, (_m, pre, n) => `${pre}argument ${n} of the user's request`],
-  [/\$\{CLAUDE_PLUGIN_ROOT\}\//g, ""],
-  [/\$\{CLAUDE_PLUGIN_ROOT\}/g, "the skill directory"],
-  [/(^|\s)!`([^`]+)`/g, (_m, pre, cmd) => `${pre}(run \`${cmd}\` first and use its output)`],
+/**
+ * Prose rewrites: only what Claude substitutes before the model reads the text ($ARGUMENTS, $1,
+ * ${CLAUDE_PLUGIN_ROOT}, !`cmd`, @agent-x) and spawn instructions that name a subagent_type.
+ * Tool names mentioned in prose (TodoWrite, TaskOutput, …) are kept as written and explained once
+ * in a "Claude Code terms" section, so no sentence changes meaning.
+ */
+const SUBSTITUTE: Rewrite[] = [
+  [/`\$ARGUMENTS`|\$ARGUMENTS\b/g, "the user's request"],
+  [
+    /`\$([1-9])`|(^|[^\w$\\{])\$([1-9])(?![\d\w])/g,
+    (_m, a, pre, b) => `${pre ?? ""}argument ${a ?? b} of the user's request`,
+  ],
+  [/\$\{CLAUDE_PLUGIN_ROOT\}/g, "$SKILL_DIR"],
   [/(^|[\s(])@agent-([\w-]+)/g, (_m, pre, name) => `${pre}the \`${name}\` agent`],
-  [/`?TodoWrite`?/g, "`update_plan`"],
-  [/`?AskUserQuestion`?/g, "a direct question to the user"],
-  [/`?TaskOutput(\(\))?`?/g, "`wait_agent`"],
-  [/`?SendMessage(\(\))?`?/g, "`send_input`"],
-  [/\bTask tool\b/g, "`spawn_agent` tool"],
-  [/\bTask agents\b/g, "sub-agents"],
-  [/\bTask agent\b/g, "sub-agent"],
-  [/`Task\(\)`/g, "`spawn_agent()`"],
-  [/\bsubagent_type\b/g, "agent_type"],
-  [/\brun_in_background\b/g, "background spawn"],
-  [/\bCLAUDE\.md\b/g, "AGENTS.md"],
 ];
 
-const HANDOFF = /(?:^|\s)`?(\/[a-z][\w-]*:[\w:-]+)`?/;
+/** Claude tool names worth explaining when a converted skill still mentions them. */
+export const TERMS: Record<string, string> = {
+  "Task tool": "`spawn_agent` (then `wait_agent` with a timeout, and `close_agent` after the last read)",
+  Task: "`spawn_agent` (then `wait_agent` with a timeout, and `close_agent` after the last read)",
+  Agent: "`spawn_agent` (then `wait_agent` with a timeout, and `close_agent` after the last read)",
+  subagent_type: "`agent_type`: the name of a Codex custom agent (a role in `agents/*.toml`)",
+  run_in_background: "spawn now, `wait_agent` later; close the agent after its result is read",
+  TaskOutput: "`wait_agent({ targets: [id], timeout_ms })` on the agent, which is still open",
+  SendMessage: "`send_input({ target: id, message })` to an open agent, then `wait_agent`",
+  TaskStop: "`close_agent({ target: id })`",
+  TodoWrite:
+    "keep the plan as a checklist in your reply (`update_plan` exists only where `[tools] update_plan` is enabled)",
+  AskUserQuestion: "ask the user directly in your reply and wait for the answer",
+};
+const TERM_PATTERN =
+  /\b(Task tool|TaskOutput|SendMessage|TaskStop|TodoWrite|AskUserQuestion|subagent_type|run_in_background)\b/g;
 
-/** Converts one prose line; reports hand-offs to Claude slash commands, which have no automatic equivalent. */
+/** Records the Claude tool names a line outside code mentions (prose, tables, quotes). */
+export function noteMentions(line: string, state: ConversionState): void {
+  for (const match of line.matchAll(TERM_PATTERN)) state.mentions.add(match[1]!);
+}
+
+/**
+ * Converts one prose line (not a table row, quote or code): substitutions outside inline code,
+ * `!`cmd``, spawn instructions naming a subagent_type (→ agent_type of a role), and reports
+ * `/plugin:command` hand-offs.
+ */
 export function convertProseLine(
   line: string,
   where: { file: string; line: number },
   state: ConversionState,
 ): string {
-  let out = line;
-  if (/\$ARGUMENTS/.test(line)) state.usesUserRequest = true;
-  for (const [pattern, replacement] of PROSE_REWRITES) {
-    out = out.replace(pattern, replacement as string);
-  }
-  const handoff = out.match(HANDOFF);
+  noteMentions(line, state);
+  let out = mapOutsideCode(line, (text) => {
+    let next = text;
+    for (const [pattern, replacement] of SUBSTITUTE) next = next.replace(pattern, replacement as string);
+    return next;
+  });
+  out = out.replace(/(^|\s)!`([^`]+)`/g, (_m, pre, cmd) => `${pre}(run \`${cmd}\` first and use its output)`);
+  if (/\$ARGUMENTS|`\$[1-9]`|(^|[^\w$\\{])\$[1-9](?![\d\w])/.test(proseText(line)))
+    state.usesUserRequest = true;
+  if (/\$\{CLAUDE_PLUGIN_ROOT\}/.test(line)) state.usesSkillDir = true;
+  out = convertProseSpawn(out, where, state);
+  for (const mention of proseText(line).matchAll(/(?:^|[\s(])@agent-([\w-]+)/g))
+    registerRole(state, mention[1]!, where);
+  const handoff = proseText(out).match(HANDOFF);
   if (handoff) {
     state.unconverted.push({
       file: where.file,
       line: where.line,
       construct: "/command hand-off",
       text: line.trim().slice(0, 160),
-      hint: `invoke the converted skill instead (Codex: $${handoff[1]!.slice(1).replace(/:/g, "-")})`,
+      hint: `another Claude command: convert it too and invoke it as $${handoff[1]!.slice(1).replace(/:/g, "-")}`,
     });
   }
+  if (out !== line) state.changes.push({ ...where, endLine: where.line, what: "prose substitution" });
   return out;
 }
 
+/** `Task tool with subagent_type="x"` / `subagent_type: x` → `spawn_agent` with `agent_type: "<role>"`. */
+function convertProseSpawn(
+  line: string,
+  where: { file: string; line: number },
+  state: ConversionState,
+): string {
+  if (!PROSE_SPAWN.test(line)) return line;
+  const global = new RegExp(PROSE_SPAWN.source, "g");
+  return line
+    .replace(global, (match, _q1, type1, _q2, type2) => {
+      const type = (type1 ?? type2) as string | undefined;
+      if (!type) return match;
+      const role = registerRole(state, type, where);
+      return match.startsWith("Task tool")
+        ? `\`spawn_agent\` tool with \`agent_type: "${role}"\``
+        : `agent_type: "${role}"`;
+    })
+    .replace(/\b(?:the )?Task tool with (`spawn_agent` tool)/g, "$1");
+}
+
+/** Applies `fn` to the parts of a prose line outside inline code spans (spans that are only `$ARGUMENTS`/`$N` included). */
+function mapOutsideCode(line: string, fn: (text: string) => string): string {
+  let out = "";
+  let at = 0;
+  for (const [start, end] of inlineCodeSpans(line)) {
+    const span = line.slice(start, end);
+    if (/^`\$(ARGUMENTS|[1-9])`$/.test(span)) continue;
+    out += fn(line.slice(at, start)) + span;
+    at = end;
+  }
+  return out + fn(line.slice(at));
+}
+
+const SHELL_LANGS = /^(bash|sh|shell|zsh|console|shell-session|fish)$/;
+const SCRIPT_LANGS = /^(js|javascript|ts|typescript|jsx|tsx|mjs)$/;
+
 /**
- * Code-level rewrites that are not calls: $ARGUMENTS (→ USER_REQUEST), ${CLAUDE_PLUGIN_ROOT}, CLAUDE.md.
- * Strings stay strings: inside a template the request is interpolated.
+ * Code-level substitutions: $ARGUMENTS → USER_REQUEST (interpolated in JS templates, `$USER_REQUEST`
+ * elsewhere) and ${CLAUDE_PLUGIN_ROOT} → $SKILL_DIR. Nothing else in code is touched.
  */
 export function convertCodeText(code: string, lang: string, state: ConversionState): string {
-  let out = code
-    .replace(/\$\{CLAUDE_PLUGIN_ROOT\}\//g, "./")
-    .replace(/\$\{CLAUDE_PLUGIN_ROOT\}/g, ".")
-    .replace(/\bCLAUDE\.md\b/g, "AGENTS.md");
+  let out = code;
+  if (/\$\{CLAUDE_PLUGIN_ROOT\}/.test(out)) {
+    state.usesSkillDir = true;
+    out = out.replace(/\$\{CLAUDE_PLUGIN_ROOT\}/g, SCRIPT_LANGS.test(lang) ? `\${SKILL_DIR}` : "$SKILL_DIR");
+  }
   if (!out.includes("$ARGUMENTS")) return out;
   state.usesUserRequest = true;
-  if (/^(bash|sh|shell|zsh|console)$/.test(lang)) return out.replace(/\$ARGUMENTS\b/g, '"$USER_REQUEST"');
+  if (SHELL_LANGS.test(lang)) return out.replace(/"\$ARGUMENTS"|\$ARGUMENTS\b/g, '"$USER_REQUEST"');
+  if (!SCRIPT_LANGS.test(lang)) return out.replace(/\$ARGUMENTS\b/g, "$USER_REQUEST");
   let result = "";
   for (const token of tokenize(out)) {
     if (!token.text.includes("$ARGUMENTS")) {
       result += token.text;
       continue;
     }
-    const quote = token.text[0];
     if (token.kind === "string" && token.text.slice(1, -1) === "$ARGUMENTS") result += "USER_REQUEST";
-    else if (token.kind === "string" && quote === "`")
+    else if (token.kind === "string" && token.text.startsWith("`"))
       result += token.text.replace(/\$ARGUMENTS\b/g, `\${USER_REQUEST}`);
-    else if (token.kind === "string")
-      result += token.text.replace(/\$ARGUMENTS\b/g, `${quote} + USER_REQUEST + ${quote}`);
+    else if (token.kind === "string") result += token.text.replace(/\$ARGUMENTS\b/g, "$USER_REQUEST");
     else result += token.text.replace(/\$ARGUMENTS\b/g, "USER_REQUEST");
   }
-  out = result;
-  return out;
+  return result;
 }

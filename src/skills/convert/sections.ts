@@ -2,6 +2,7 @@ import { findSections, parseMarkdown } from "../parse/markdown.ts";
 import { BUILTIN_ROLES } from "../parse/names.ts";
 import { errorHandlingSection, LIFECYCLE_RULES } from "../render/lifecycle.ts";
 import { cell } from "../render/text.ts";
+import { TERMS } from "./prose.ts";
 import type { ConversionState } from "./state.ts";
 
 export interface RoleRow {
@@ -35,9 +36,21 @@ export function addCodexSections(
       `\`USER_REQUEST\` is the user's message after \`$${name}\`:\n\n\`\`\`javascript\nconst USER_REQUEST = userMessage.replace(/^\\$${name}\\s*/, "")\n\`\`\``,
     );
   }
-  intro.push(
-    "Pseudo-code helper: `fail(what, reason)` = close every open agent, report what failed and why, stop.",
-  );
+  if (state.usesSkillDir) {
+    intro.push(
+      "`$SKILL_DIR` is the directory this SKILL.md was loaded from (Codex shows its path with the skill); files the skill names are there.",
+    );
+  }
+  const helpers = ["`fail(what, reason)` = close every open agent, report what failed and why, stop"];
+  if (state.usesChecklist)
+    helpers.push(
+      "`checklist(items)` = show the items as a Markdown checklist (`- [ ]` / `- [x]`) in your reply and keep it current",
+    );
+  if (state.usesAsk)
+    helpers.push(
+      "`askUser(questions)` = put the questions, with their options, in your reply; stop and go on with the answer",
+    );
+  intro.push(`Pseudo-code helpers: ${helpers.join("; ")}.`);
   const h1 = md.headings.find((h) => h.level === 1);
   const lines = body.split("\n");
   const insertAt = h1 ? h1.line : 0;
@@ -47,12 +60,16 @@ export function addCodexSections(
   if (!has(/agent registry/i)) appended.push(registry(roles));
   if (!has(/lifecycle/i)) appended.push(lifecycle(state));
   if (!has(/error handling/i)) appended.push(errorHandlingSection());
+  if (state.mentions.size > 0) appended.push(terms(state.mentions));
   return `${lines.join("\n").trimEnd()}\n\n${appended.join("\n\n")}\n`;
 }
 
 function architecture(name: string, roles: RoleRow[]): string {
   const rows = roles.map((r) => `  ├─ spawn_agent(${r.name}) → wait_agent(timeout_ms) → close_agent`);
-  if (rows.length === 0) rows.push("  ├─ runs its steps itself (no sub-agents)");
+  if (rows.length === 0)
+    rows.push(
+      "  ├─ (the source names no sub-agent role; any it asks for: spawn_agent → wait_agent → close_agent)",
+    );
   return `## Architecture\n\`\`\`text\n$${name} <request>\n  │\n  ▼\nOrchestrator (this SKILL.md)\n${rows.join("\n")}\n  ▼\nMerged result (every agent closed)\n\`\`\``;
 }
 
@@ -69,4 +86,10 @@ function lifecycle(state: ConversionState): string {
 ${rows.join("\n") || "| (no waits) | | |"}
 
 ${LIFECYCLE_RULES}`;
+}
+
+/** The Claude tool names the text still mentions, and what each means in Codex. */
+function terms(mentions: Set<string>): string {
+  const rows = [...mentions].sort().map((term) => `| ${term} | ${TERMS[term] ?? ""} |`);
+  return `## Claude Code terms in this skill\nThe text above was written for Claude Code; where it mentions these tools, use the Codex equivalent.\n\n| Claude Code | In Codex |\n|---|---|\n${rows.join("\n")}`;
 }

@@ -74,24 +74,59 @@ export async function identifySource(input: string): Promise<ClaudeSource> {
   return { type: "claude-command", path, root: dirname(path), defaultName: name };
 }
 
-/** Looks for a Claude subagent file for `type`: agents/ in the skill, then .claude/agents/ upwards. */
-export async function findAgentFile(
-  source: ClaudeSource,
-  type: string,
-  extraDirs: string[],
-): Promise<string | undefined> {
-  const candidates = [
-    ...extraDirs.map((d) => join(d, `${type}.md`)),
-    join(source.root, "agents", `${type}.md`),
-  ];
+/**
+ * The directories Claude would find subagents in for this source, nearest first: `--agents-dir`,
+ * the skill's own `agents/`, the plugin's `agents/` (a plugin root holds `commands/`, `skills/`,
+ * `agents/` or `.claude-plugin/`), and `.claude/agents/` upwards.
+ */
+export async function agentDirs(source: ClaudeSource, extraDirs: string[]): Promise<string[]> {
+  const dirs = [...extraDirs.map((d) => resolve(d)), join(source.root, "agents")];
   let dir = source.root;
   for (let depth = 0; depth < 6; depth++) {
-    candidates.push(join(dir, ".claude", "agents", `${type}.md`));
-    if (basename(dir) === ".claude") candidates.push(join(dir, "agents", `${type}.md`));
+    if (
+      (await exists(join(dir, ".claude-plugin"))) ||
+      (await exists(join(dir, "commands"))) ||
+      (await exists(join(dir, "skills")))
+    )
+      dirs.push(join(dir, "agents"));
+    dirs.push(join(dir, ".claude", "agents"));
+    if (basename(dir) === ".claude") dirs.push(join(dir, "agents"));
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  for (const candidate of candidates) if (await exists(candidate)) return candidate;
+  const found: string[] = [];
+  for (const d of dirs) if (!found.includes(d) && (await exists(d))) found.push(d);
+  return found;
+}
+
+/** The plugin (or .claude) directory a source belongs to: where `${CLAUDE_PLUGIN_ROOT}` points. */
+export async function pluginRoot(source: ClaudeSource): Promise<string> {
+  let dir = source.root;
+  for (let depth = 0; depth < 4; depth++) {
+    if (await exists(join(dir, ".claude-plugin"))) return dir;
+    if (["commands", "skills", "agents"].includes(basename(dir))) return dirname(dir);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return source.type === "claude-skill" ? source.path : source.root;
+}
+
+/**
+ * Looks for a Claude subagent file for `type` in `dirs`. `plugin:agent` and `<plugin>-agent`
+ * (plugin-prefixed names) find `agent.md` too.
+ */
+export async function findAgentFile(type: string, dirs: string[]): Promise<string | undefined> {
+  const plain = type.replace(/^[\w-]+:/, "");
+  for (const dir of dirs) {
+    const names = [type, plain];
+    const plugin = basename(dirname(dir));
+    if (plain.startsWith(`${plugin}-`)) names.push(plain.slice(plugin.length + 1));
+    for (const name of names) {
+      const candidate = join(dir, `${name}.md`);
+      if (await exists(candidate)) return candidate;
+    }
+  }
   return undefined;
 }

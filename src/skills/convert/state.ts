@@ -1,4 +1,4 @@
-import type { Preserved, Unconverted } from "../validate/conversion-manifest.ts";
+import type { Change, Preserved, Unconverted } from "../validate/conversion-manifest.ts";
 
 /** A text edit on one code block: replace [start, end) with `text`. */
 export interface Edit {
@@ -7,6 +7,8 @@ export interface Edit {
   text: string;
   /** Indentation of the statement, for lines appended later. */
   indent?: string;
+  /** What the edit converted, for the change record. */
+  what?: string;
 }
 
 export interface TrackedAgent {
@@ -19,12 +21,16 @@ export interface TrackedAgent {
   isArray: boolean;
   /** False for background spawns nobody waited on yet. */
   waited: boolean;
+  /** The spawn sits in a loop body (its id changes on every pass). */
+  inLoop: boolean;
+  /** Where it was spawned, for reports. */
+  where: { file: string; line: number };
 }
 
 /** Everything learnt while converting one skill: roles used, agents to close, what was not converted. */
 export interface ConversionState {
-  /** role name → what the Claude calls said about it. */
-  roles: Map<string, { claudeType: string; descriptions: string[] }>;
+  /** role name → what the Claude calls said about it, and where it was first named. */
+  roles: Map<string, { claudeType: string; descriptions: string[]; where: { file: string; line: number } }>;
   /** Agents of the file being converted, keyed by id variable. */
   agents: Map<string, TrackedAgent>;
   /** Expressions that stand for an agent id (`explore.agentId` → `exploreAgent`). */
@@ -36,6 +42,14 @@ export interface ConversionState {
   /** file:line → timeout_ms of each converted wait, for the Lifecycle table. */
   waits: Array<{ where: string; role: string; timeoutMs: number }>;
   usesUserRequest: boolean;
+  /** $SKILL_DIR (for ${CLAUDE_PLUGIN_ROOT}) and checklist() (for TodoWrite) are used and need defining. */
+  usesSkillDir: boolean;
+  usesChecklist: boolean;
+  usesAsk: boolean;
+  /** Source lines rewritten, for the record and the unchanged-lines invariant. */
+  changes: Change[];
+  /** Claude tool names mentioned in prose, tables or quotes (kept as written, explained once). */
+  mentions: Set<string>;
 }
 
 export function newConversionState(): ConversionState {
@@ -49,6 +63,11 @@ export function newConversionState(): ConversionState {
     preserved: [],
     waits: [],
     usesUserRequest: false,
+    usesSkillDir: false,
+    usesChecklist: false,
+    usesAsk: false,
+    changes: [],
+    mentions: new Set(),
   };
 }
 

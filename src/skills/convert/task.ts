@@ -120,9 +120,18 @@ export function convertTask(ctx: Ctx, call: Call): void {
       timeoutMs: FOREGROUND_TIMEOUT_MS,
     });
     if (bound) lines.push(`${stmt.decl}${bound} = ${waitVar}.status[${idVar}].completed`);
+    if (stmt.returns) {
+      const result = freshName(ctx.state, `${idVar}Result`);
+      lines.push(
+        `const ${result} = ${waitVar}.status[${idVar}]?.completed`,
+        `close_agent({ target: ${idVar} })`,
+        `return ${result}`,
+      );
+    }
   }
+  if (background && stmt.returns) lines.push(`return ${idVar}`);
   const edit = replaceCode(ctx, stmt.start, stmt.end, stmt.indent, lines);
-  track(ctx, idVar, spawn.role, edit, !background);
+  if (background || !stmt.returns) track(ctx, idVar, spawn.role, edit, !background);
 }
 
 export function convertGroup(ctx: Ctx, group: Call[]): void {

@@ -10,13 +10,18 @@ export interface DeliverResult {
 
 /**
  * Writes a package to a staging directory, validates it there, and moves it to `targetDir` only
- * when it scores at least `minScore` (never below the seed's 70) with no auto-fail.
+ * when it scores at least `minScore` (never below the seed's 70) with no auto-fail, or `always`.
  * Nothing is left behind when it is refused.
  */
 export async function deliverPackage(
   files: PackageFiles,
   targetDir: string,
-  options: { overwrite: boolean; minScore?: number },
+  options: {
+    overwrite: boolean;
+    minScore?: number | undefined;
+    /** Write even when validation fails (a conversion: the report says what is left); the report still fails. */
+    always?: boolean;
+  },
 ): Promise<DeliverResult> {
   const minScore = Math.max(DEFAULT_MIN_SCORE, options.minScore ?? DEFAULT_MIN_SCORE);
   const staging = await stageFiles(targetDir, files);
@@ -28,7 +33,7 @@ export async function deliverPackage(
     throw error;
   }
   report.dir = targetDir;
-  if (!report.passed) {
+  if (!report.passed && !options.always) {
     await discardStaged(staging);
     return { dir: targetDir, delivered: false, report };
   }

@@ -26,8 +26,10 @@ export interface Call {
   openParen: number;
   end: number;
   args: string;
-  /** Top-level entries when the first argument is an object literal. */
+  /** Top-level entries of an object-literal argument (`{ a: 1 }`) or of keyword arguments (`a=1`). */
   entries: ArgEntry[] | undefined;
+  /** How the arguments are written: `Task({ … })`, `Task(a="…", …)` (Python-like), or anything else. */
+  form: "object" | "keyword" | "other";
   binding: Binding | undefined;
   /** Nesting depth of the call among other calls (0 = top level). */
   member: boolean;
@@ -52,13 +54,18 @@ export function findCalls(code: string, names: readonly string[]): Call[] {
     const close = tokens[closeIndex];
     const end = close ? close.end : code.length;
     const inner = tokens.slice(index + 2, close ? closeIndex : tokens.length);
+    const object = objectEntries(code, inner);
+    const keyword = object
+      ? undefined
+      : (keywordEntries(code, inner) ?? positionalEntries(code, inner, token.text));
     calls.push({
       name: token.text,
       start: token.start,
       openParen: next.start,
       end,
       args: code.slice(next.end, close ? close.start : code.length),
-      entries: objectEntries(code, inner),
+      entries: object ?? keyword,
+      form: object ? "object" : keyword ? "keyword" : "other",
       binding: bindingBefore(code, prev?.text === "." ? memberStart(tokens, index) : token.start),
       member: prev?.text === "." || prev?.text === "?.",
     });
@@ -126,6 +133,70 @@ function objectEntries(code: string, inner: Token[]): ArgEntry[] | undefined {
   });
   flush(body.length);
   return entries;
+}
+
+/** `name="x", prompt=\`…\`` — keyword arguments, as in the Python-like pseudo-code of many skills. */
+function keywordEntries(code: string, inner: Token[]): ArgEntry[] | undefined {
+  const entries: ArgEntry[] = [];
+  let depth = 0;
+  let partStart = 0;
+  let other = false;
+  const flush = (endIndex: number) => {
+    const part = inner.slice(partStart, endIndex);
+    if (part.length === 0) return;
+    const [key, eq, first] = part;
+    if (key?.kind === "ident" && eq?.text === "=" && first) {
+      const last = part[part.length - 1]!;
+      entries.push({
+        key: key.text,
+        value: code.slice(first.start, last.end),
+        valueStart: first.start,
+        valueEnd: last.end,
+        keyStart: key.start,
+      });
+    } else other = true;
+  };
+  inner.forEach((t, i) => {
+    if (t.kind === "punct" && OPEN.has(t.text)) depth++;
+    else if (t.kind === "punct" && CLOSE.has(t.text)) depth--;
+    else if (t.text === "," && depth === 0) {
+      flush(i);
+      partStart = i + 1;
+    }
+  });
+  flush(inner.length);
+  return entries.length > 0 && !other ? entries : undefined;
+}
+
+/** `Task(agent-name, \`prompt\`)`: the positional shorthand some skills use for spawns. */
+function positionalEntries(code: string, inner: Token[], name: string): ArgEntry[] | undefined {
+  if (name !== "Task" && name !== "Agent") return undefined;
+  const comma = inner.findIndex((t) => t.text === ",");
+  if (comma <= 0) return undefined;
+  const head = inner.slice(0, comma);
+  const rest = inner.slice(comma + 1);
+  const typeOk =
+    (head.length === 1 && head[0]!.kind === "string") ||
+    head.every((t, i) => (i % 2 === 0 ? t.kind === "ident" : t.text === "-"));
+  const prompt = rest[0];
+  if (!typeOk || !prompt || rest.length !== 1 || !["string", "ident"].includes(prompt.kind)) return undefined;
+  const typeText = code.slice(head[0]!.start, head[head.length - 1]!.end);
+  return [
+    {
+      key: "subagent_type",
+      value: head[0]!.kind === "string" ? typeText : JSON.stringify(typeText),
+      valueStart: head[0]!.start,
+      valueEnd: head[head.length - 1]!.end,
+      keyStart: head[0]!.start,
+    },
+    {
+      key: "prompt",
+      value: prompt.text,
+      valueStart: prompt.start,
+      valueEnd: prompt.end,
+      keyStart: prompt.start,
+    },
+  ];
 }
 
 const DECL = String.raw`(?:const|let|var)\s+`;

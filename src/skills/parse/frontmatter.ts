@@ -78,3 +78,49 @@ export function joinFrontmatter(data: Record<string, unknown>, body: string): st
   const yamlText = stringify(data, { lineWidth: 0 }).trimEnd();
   return `---\n${yamlText}\n---\n\n${body.replace(/^\n+/, "")}`;
 }
+
+/**
+ * Frontmatter as Claude Code reads it: when strict YAML fails on the unquoted colons real skills
+ * and agents are full of (`description: Use when: …`), each `key: value` line is taken as written.
+ * Returns the YAML error's line in `lenientAt` so the caller can say so; anything that is not
+ * `key: value` lines (with indented continuations) still fails as before.
+ */
+export function splitFrontmatterLenient(text: string, file: string): Frontmatter & { lenientAt?: number } {
+  try {
+    return splitFrontmatter(text, file);
+  } catch (error) {
+    const match = text.match(/^---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/);
+    if (!match || !(error instanceof BatonError)) throw error;
+    const data: Record<string, unknown> = {};
+    const keyLines = new Map<string, number>();
+    let last: string | undefined;
+    for (const [i, line] of (match[1] ?? "").split(/\r?\n/).entries()) {
+      const pair = line.match(/^([A-Za-z][\w-]*):[ \t]*(.*)$/);
+      if (pair) {
+        last = pair[1]!;
+        data[last] = unquote(pair[2]!.trim());
+        keyLines.set(last, i + 2);
+      } else if (last && (/^\s/.test(line) || line.trim() === "")) {
+        const item = line.trim().replace(/^-\s+/, "");
+        const previous = data[last];
+        if (item === "") continue;
+        data[last] = /^\s*-\s/.test(line)
+          ? [...(Array.isArray(previous) ? previous : previous ? [previous] : []), unquote(item)]
+          : `${String(previous ?? "")} ${item}`.trim();
+      } else throw error;
+    }
+    const consumed = match[0];
+    return {
+      data,
+      keyLines,
+      body: text.slice(consumed.length),
+      bodyStartLine: consumed.split("\n").length,
+      present: true,
+      lenientAt: error.details?.line ?? 1,
+    };
+  }
+}
+
+function unquote(value: string): string {
+  return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
+}

@@ -9,15 +9,24 @@ export interface Heading {
 
 export interface CodeBlock {
   lang: string;
+  /** The whole info string after the fence (`js title="x"`). */
+  info: string;
   text: string;
   /** 1-based line of the first content line (the one after the opening fence). */
   startLine: number;
+  /** Indentation of the opening fence (fences inside list items are indented). */
+  indent: string;
 }
+
+/** What a line of a Markdown file is, for deciding which rewrites may touch it. */
+export type LineKind = "blank" | "heading" | "prose" | "table" | "quote" | "fence" | "code" | "html";
 
 export interface MarkdownDoc {
   lines: string[];
   headings: Heading[];
   codeBlocks: CodeBlock[];
+  /** kinds[i] is the kind of line i + 1. */
+  kinds: LineKind[];
 }
 
 export interface Section {
@@ -29,35 +38,82 @@ export interface Section {
   codeBlocks: CodeBlock[];
 }
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([\w+#.-]*)/;
+// Fences are accepted at any indentation: skills written by people and models nest them in lists.
+const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^`]*)$/;
 
+/**
+ * Parses Markdown into headings, fenced code blocks (with their info string) and a kind per line
+ * (prose, table row, block quote, heading, fence, code, HTML comment).
+ */
 export function parseMarkdown(text: string): MarkdownDoc {
   const lines = text.split(/\r?\n/);
   const headings: Heading[] = [];
   const codeBlocks: CodeBlock[] = [];
-  let open: { fence: string; lang: string; start: number; body: string[] } | undefined;
+  const kinds: LineKind[] = [];
+  let open:
+    | { fence: string; lang: string; info: string; indent: string; start: number; body: string[] }
+    | undefined;
+  let inComment = false;
   lines.forEach((line, index) => {
     const lineNo = index + 1;
     if (open) {
-      const close = line.match(/^ {0,3}(`{3,}|~{3,})\s*$/);
+      const close = line.match(/^\s*(`{3,}|~{3,})\s*$/);
       if (close?.[1] && close[1][0] === open.fence[0] && close[1].length >= open.fence.length) {
-        codeBlocks.push({ lang: open.lang, text: open.body.join("\n"), startLine: open.start });
+        codeBlocks.push({
+          lang: open.lang,
+          info: open.info,
+          text: open.body.join("\n"),
+          startLine: open.start,
+          indent: open.indent,
+        });
         open = undefined;
+        kinds.push("fence");
       } else {
         open.body.push(line);
+        kinds.push("code");
       }
       return;
     }
+    if (inComment || /^\s*<!--/.test(line)) {
+      inComment = !line.includes("-->");
+      kinds.push("html");
+      return;
+    }
     const fence = line.match(FENCE);
-    if (fence?.[1]) {
-      open = { fence: fence[1], lang: (fence[2] ?? "").toLowerCase(), start: lineNo + 1, body: [] };
+    if (fence?.[2]) {
+      const info = (fence[3] ?? "").trim();
+      const lang = (info.match(/^[\w+#.-]*/)?.[0] ?? "").toLowerCase();
+      open = { fence: fence[2], lang, info, indent: fence[1] ?? "", start: lineNo + 1, body: [] };
+      kinds.push("fence");
       return;
     }
     const heading = line.match(/^(#{1,6})\s+(.*?)\s*#*\s*$/);
-    if (heading?.[1]) headings.push({ level: heading[1].length, text: heading[2] ?? "", line: lineNo });
+    if (heading?.[1]) {
+      headings.push({ level: heading[1].length, text: heading[2] ?? "", line: lineNo });
+      kinds.push("heading");
+    } else if (line.trim() === "") kinds.push("blank");
+    else if (/^\s*\|/.test(line) || /^\s*:?-{3,}:?\s*\|/.test(line)) kinds.push("table");
+    else if (/^\s*>/.test(line)) kinds.push("quote");
+    else kinds.push("prose");
   });
-  if (open) codeBlocks.push({ lang: open.lang, text: open.body.join("\n"), startLine: open.start });
-  return { lines, headings, codeBlocks };
+  if (open) {
+    codeBlocks.push({
+      lang: open.lang,
+      info: open.info,
+      text: open.body.join("\n"),
+      startLine: open.start,
+      indent: open.indent,
+    });
+  }
+  return { lines, headings, codeBlocks, kinds };
+}
+
+/** Spans of inline code (`…`) in a prose line, as [start, end) offsets including the backticks. */
+export function inlineCodeSpans(line: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  const pattern = /(`+)[^`]*?\1/g;
+  for (const match of line.matchAll(pattern)) spans.push([match.index, match.index + match[0].length]);
+  return spans;
 }
 
 /** The sections whose heading matches `pattern`; each runs to the next heading of the same or higher level. */
@@ -105,15 +161,11 @@ export function parseTable(text: string): string[][] {
   return rows;
 }
 
-/** Line numbers (1-based) of `text` that are outside fenced code blocks. */
+/** Line numbers (1-based) outside fenced code blocks (prose, headings, tables, quotes, blanks). */
 export function proseLineNumbers(doc: MarkdownDoc): Set<number> {
-  const inCode = new Set<number>();
-  for (const block of doc.codeBlocks) {
-    const count = block.text.split("\n").length;
-    // the fences themselves count as code too
-    for (let l = block.startLine - 1; l <= block.startLine + count; l++) inCode.add(l);
-  }
   const prose = new Set<number>();
-  for (let l = 1; l <= doc.lines.length; l++) if (!inCode.has(l)) prose.add(l);
+  doc.kinds.forEach((kind, i) => {
+    if (kind !== "code" && kind !== "fence") prose.add(i + 1);
+  });
   return prose;
 }

@@ -1,4 +1,4 @@
-import { scanClaudeConstructs, scanPlainText } from "../parse/claude-constructs.ts";
+import { scanClaudeConstructs } from "../parse/claude-constructs.ts";
 import { BUILTIN_ROLES } from "../parse/names.ts";
 import type { CheckContext } from "./check-types.ts";
 import { analyzeFile, type FileCode } from "./code-analysis.ts";
@@ -9,7 +9,9 @@ export function buildCheckContext(pkg: SkillPackage): CheckContext {
   const calls = files.flatMap((f) => f.calls);
   const constructs = [
     ...pkg.docs.flatMap((doc) => scanClaudeConstructs(doc.text, doc.file, doc.md)),
-    ...pkg.roles.filter((r) => r.source === "toml").flatMap((r) => scanPlainText(r.instructions, r.file)),
+    ...pkg.roles
+      .filter((r) => r.source === "toml")
+      .flatMap((r) => scanClaudeConstructs(r.instructions, `${r.file} developer_instructions`)),
   ];
   const knownRoles = new Set<string>([...BUILTIN_ROLES, ...pkg.roles.map((r) => r.name)]);
   for (const row of pkg.registry ?? []) if (/exist|built/.test(row.status)) knownRoles.add(row.agent);

@@ -26,12 +26,23 @@ export const unconvertedSchema = z.strictObject({
 });
 export type Unconverted = z.infer<typeof unconvertedSchema>;
 
+/** A span of source lines the conversion rewrote, and into what. */
+export const changeSchema = z.strictObject({
+  file: z.string(),
+  line: z.number().int(),
+  endLine: z.number().int(),
+  what: z.string(),
+});
+export type Change = z.infer<typeof changeSchema>;
+
 export const manifestSchema = z.strictObject({
   schemaVersion: z.literal(1),
   source: z.strictObject({ type: z.string(), path: z.string() }),
   preserved: z.array(preservedSchema),
   unconverted: z.array(unconvertedSchema),
   notes: z.array(z.string()).default([]),
+  /** Every source line that is not in the package unchanged is covered by a change or an unconverted entry. */
+  changed: z.array(changeSchema).default([]),
 });
 export type ConversionManifest = z.infer<typeof manifestSchema>;
 export type Preserved = z.infer<typeof preservedSchema>;

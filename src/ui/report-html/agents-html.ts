@@ -2,7 +2,7 @@ import type { Lane } from "../../run/timeline.ts";
 import { laneOutcome } from "../../run/timeline-text.ts";
 import { formatDurationMs } from "../../util/duration.ts";
 import { formatTokens } from "../render.ts";
-import { esc, exactTime, prettyText, section } from "./html.ts";
+import { esc, exactTime, prettyText } from "./html.ts";
 import type { AgentFiles, RunRecord } from "./record.ts";
 
 export interface AgentLinks {
@@ -42,15 +42,28 @@ function agentHtml(lane: Lane, files: AgentFiles | undefined, links: AgentLinks)
   const stream = links.stream
     ? ` <a class="stream" href="${esc(links.stream(lane.agentId))}">follow its event stream</a>`
     : "";
-  return `<details class="agent" id="agent-${esc(lane.agentId)}"><summary><b>${esc(lane.agentId)}</b> <span class="role">${esc(lane.role)}</span> ${esc(lane.label)} <span class="state state-${esc(outcome.split(" ")[0])}">${esc(outcome)}</span> <span class="muted">${lane.turns} turn${lane.turns === 1 ? "" : "s"} · ${esc(formatDurationMs(lane.runningMs))} · ${esc(tokens)} tokens</span></summary>
+  return `<details class="agent" id="agent-${esc(lane.agentId)}" data-parent="run-agents"><summary><b>${esc(lane.agentId)}</b> <span class="role">${esc(lane.role)}</span> ${esc(lane.label)} <span class="state state-${esc(outcome.split(" ")[0])}">${esc(outcome)}</span> <span class="muted">${lane.turns} turn${lane.turns === 1 ? "" : "s"} · ${esc(formatDurationMs(lane.runningMs))} · ${esc(tokens)} tokens</span></summary>
 <div class="agent-body">${lane.error ? `<p class="error">${esc(lane.error)}</p>` : ""}${usageLine(lane, files)}${stream}${turnsTable(lane)}${final}${prompts}</div></details>`;
+}
+
+/**
+ * The agents' part of the page as pieces a live page replaces one by one (keyed by element id, in
+ * page order): a run of a thousand agents resends only those that changed.
+ */
+export function agentParts(record: RunRecord, links: AgentLinks = {}): Record<string, string> {
+  const lanes = record.timeline.lanes;
+  const parts: Record<string, string> = {
+    "run-agents-title": `<h2 id="run-agents-title">Agents (${lanes.length})</h2>`,
+    "run-agents-none": lanes.length
+      ? `<p id="run-agents-none" hidden></p>`
+      : `<p id="run-agents-none" class="muted">No agents yet.</p>`,
+  };
+  for (const lane of lanes)
+    parts[`agent-${lane.agentId}`] = agentHtml(lane, record.agents.get(lane.agentId), links);
+  return parts;
 }
 
 /** Per agent, collapsed: usage, turns, final message and prompts. */
 export function renderAgents(record: RunRecord, links: AgentLinks = {}): string {
-  const lanes = record.timeline.lanes;
-  const body = lanes.length
-    ? lanes.map((l) => agentHtml(l, record.agents.get(l.agentId), links)).join("")
-    : `<p class="muted">No agents yet.</p>`;
-  return section("run-agents", `Agents (${lanes.length})`, body);
+  return `<section id="run-agents">${Object.values(agentParts(record, links)).join("")}</section>`;
 }

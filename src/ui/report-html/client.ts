@@ -45,7 +45,7 @@ export const CLIENT_SCRIPT = `
       template.innerHTML = html;
       const next = template.content.firstElementChild;
       if (old && next) old.replaceWith(next);
-      else if (next) document.querySelector("main footer")?.before(next);
+      else if (next) (document.getElementById(next.dataset.parent) ?? document.querySelector("main")).append(next);
     }
     for (const d of document.querySelectorAll("details")) if (opened.has(keyOf(d))) d.open = opened.get(keyOf(d));
     sortFindings();

@@ -1,4 +1,4 @@
-import { type AgentLinks, renderAgents } from "./agents-html.ts";
+import { type AgentLinks, agentParts, renderAgents } from "./agents-html.ts";
 import { CLIENT_SCRIPT } from "./client.ts";
 import { esc, exactTime } from "./html.ts";
 import type { RunRecord } from "./record.ts";
@@ -26,6 +26,12 @@ export function reportSections(record: RunRecord, links: AgentLinks = {}): Recor
     "run-writers": renderWriters(record),
     "run-agents": renderAgents(record, links),
   };
+}
+
+/** What a live page receives: the sections, with each agent's block on its own. */
+export function liveParts(record: RunRecord, links: AgentLinks): Record<string, string> {
+  const { "run-agents": _whole, ...sections } = reportSections(record, links);
+  return { ...sections, ...agentParts(record, links) };
 }
 
 export interface DocumentOptions {

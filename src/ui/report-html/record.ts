@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { RunView } from "../../run/run.ts";
 import { buildTimeline, type Timeline } from "../../run/timeline.ts";
@@ -20,6 +20,8 @@ export interface RunRecord {
   view: RunView;
   /** Says running, but its owner process is gone. */
   stale: boolean;
+  /** Why `run.json` could not be used and the view was rebuilt from the journal, if it was. */
+  rebuilt?: string;
   journal: JournalEntry[];
   timeline: Timeline;
   agents: Map<string, AgentFiles>;
@@ -31,9 +33,27 @@ export interface RunRecord {
 /** Prompts are shown up to this size; the whole text stays in the record. */
 export const PROMPT_SHOWN_CHARS = 20_000;
 
+/** Agent files read before, by agent id; a live page reads an agent's files again only when they changed. */
+export type AgentFilesCache = Map<string, { key: string; files: AgentFiles }>;
+
+/** Size and change time of a file, `-` when there is none. */
+export function fileStamp(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return "-";
+  }
+}
+
 /** Reads a run through the store's readers: `run.json` for the result, the journal for everything that happened. */
-export function loadRunRecord(runId: string, home?: string, nowMs = Date.now()): RunRecord {
-  const { view, stale } = readRun(runId, home);
+export function loadRunRecord(
+  runId: string,
+  home?: string,
+  nowMs = Date.now(),
+  cache: AgentFilesCache = new Map(),
+): RunRecord {
+  const { view, stale, rebuilt } = readRun(runId, home);
   const dir = runDir(runId, home);
   const file = join(dir, "journal.jsonl");
   const journal = existsSync(file) ? readJournal(file).entries : [];
@@ -41,10 +61,20 @@ export function loadRunRecord(runId: string, home?: string, nowMs = Date.now()):
   const last = journal.at(-1);
   const timeline = buildTimeline(journal, view.endedAt ?? (stale && last ? Date.parse(last.at) : nowMs));
   const agents = new Map<string, AgentFiles>();
-  for (const lane of timeline.lanes)
-    agents.set(lane.agentId, readAgentFiles(join(dir, "agents", lane.agentId), lane.turns));
+  for (const lane of timeline.lanes) {
+    const agentDir = join(dir, "agents", lane.agentId);
+    // A running worker's events grow all the time; its cost is known only when its turn ends.
+    const events = lane.state === "running" ? "running" : fileStamp(join(agentDir, "events.jsonl"));
+    const key = `${lane.turns}|${fileStamp(join(agentDir, "final.md"))}|${events}`;
+    let known = cache.get(lane.agentId);
+    if (known?.key !== key) {
+      known = { key, files: readAgentFiles(agentDir, lane.turns) };
+      cache.set(lane.agentId, known);
+    }
+    agents.set(lane.agentId, known.files);
+  }
   const started = journal.find((e) => e.type === "run.started");
-  return { view, stale, journal, timeline, agents, rehearsal: isRehearsal(started?.options), nowMs };
+  return { view, stale, rebuilt, journal, timeline, agents, rehearsal: isRehearsal(started?.options), nowMs };
 }
 
 /** `run.started` records how the workers were made; a rehearsal's talk to a scripted model. */

@@ -23,7 +23,7 @@ a{color:#1d4ed8;text-decoration:none}a:hover{text-decoration:underline}
 .error{color:var(--bad)}
 .summary{font-size:15px;margin:0 0 6px}.next{margin:0}
 ol.plan{margin:0;padding-left:22px}.step{margin:2px 0}
-.step-state{display:inline-block;min-width:86px;font-size:11px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
+.step-state{display:inline-block;min-width:104px;font-size:11px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
 .step-completed .step-state{color:var(--ok)}.step-in_progress .step-state{color:var(--live);font-weight:700}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}
 th{font-size:12px;color:var(--muted);font-weight:600}
@@ -48,7 +48,7 @@ table.findings td div{color:var(--muted);font-size:13px;margin-top:2px}
 .tl-lane .tl-track{height:40px}
 .tick{position:absolute;top:5px;transform:translateX(-50%);font-size:11px;color:var(--muted);white-space:nowrap}
 .tick:first-child{transform:none}
-.deadline-label{color:var(--bad);font-weight:600}.off-scale{position:absolute;right:2px;top:5px;font-size:11px;color:var(--bad)}
+.deadline-label{color:var(--bad);font-weight:600}.off-scale{font-size:11px;color:var(--bad)}
 .seg{position:absolute;top:11px;height:18px;min-width:3px;border-radius:3px}
 .seg-queued{background:repeating-linear-gradient(135deg,#cbd5e1 0 4px,#e2e8f0 4px 8px);top:15px;height:10px}
 .seg-backoff{background:repeating-linear-gradient(135deg,var(--back) 0 4px,#fed7aa 4px 8px);top:15px;height:10px}

@@ -37,16 +37,25 @@ function axis(t: Timeline, scale: Scale, deadlineOnScale: boolean): string {
   const grid: string[] = [];
   for (let at = 0; at <= scale.spanMs + 1; at += step) {
     const left = scale.pct(scale.startMs + at);
-    ticks.push(`<span class="tick" style="left:${left}">${at === 0 ? "0s" : esc(offset(at))}</span>`);
     grid.push(`<span style="left:${left}"></span>`);
+    // The deadline's own label takes the place of a tick next to it.
+    const nearDeadline =
+      deadlineOnScale && Math.abs(scale.startMs + at - t.deadlineMs!) < scale.spanMs * 0.07;
+    if (nearDeadline) continue;
+    ticks.push(`<span class="tick" style="left:${left}">${at === 0 ? "0s" : esc(offset(at))}</span>`);
   }
   const deadline =
     t.deadlineMs === undefined
       ? ""
       : deadlineOnScale
         ? `<span class="tick deadline-label" style="left:${scale.pct(t.deadlineMs)}" title="run deadline ${esc(exactTime(t.deadlineMs))}">deadline</span>`
-        : `<span class="off-scale" title="run deadline ${esc(exactTime(t.deadlineMs))}">deadline ${esc(offset(t.deadlineMs - t.startMs))} →</span>`;
-  return `<div class="tl-grid">${grid.join("")}</div><div class="tl-row tl-axis"><div class="tl-name"></div><div class="tl-track">${ticks.join("")}${deadline}</div><div class="tl-out"></div></div>`;
+        : "";
+  // A deadline beyond the drawn span is named at the end of the axis.
+  const later =
+    t.deadlineMs !== undefined && !deadlineOnScale
+      ? `<span class="off-scale" title="run deadline ${esc(exactTime(t.deadlineMs))}">deadline ${esc(offset(t.deadlineMs - t.startMs))} →</span>`
+      : "";
+  return `<div class="tl-grid">${grid.join("")}</div><div class="tl-row tl-axis"><div class="tl-name"></div><div class="tl-track">${ticks.join("")}${deadline}</div><div class="tl-out">${later}</div></div>`;
 }
 
 function segmentHtml(lane: Lane, s: Segment, t: Timeline, scale: Scale): string {

@@ -1,25 +1,17 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { isBatonError } from "../../errors.ts";
 import { runDir } from "../../store/paths.ts";
 import { listRunIds } from "../../store/runs.ts";
 import type { AgentLinks } from "../report-html/agents-html.ts";
-import { reportSections } from "../report-html/page.ts";
-import { loadRunRecord, type RunRecord } from "../report-html/record.ts";
+import { liveParts } from "../report-html/page.ts";
+import { type AgentFilesCache, fileStamp, loadRunRecord, type RunRecord } from "../report-html/record.ts";
 import { describeEventLine } from "./event-line.ts";
 import type { SseStream } from "./sse.ts";
 
 /** Size and change time of each file, as one string: a change of any of them is a change of the run. */
 export function filesSignature(files: string[]): string {
-  return files
-    .map((file) => {
-      try {
-        const s = statSync(file);
-        return `${s.size}:${s.mtimeMs}`;
-      } catch {
-        return "-";
-      }
-    })
-    .join("|");
+  return files.map(fileStamp).join("|");
 }
 
 /** A run whose record says running for this long after `run.json` said otherwise is taken as ended. */
@@ -38,6 +30,7 @@ export function runFeed(runId: string, home: string | undefined, links: AgentLin
   const dir = runDir(runId, home);
   const files = [join(dir, "journal.jsonl"), join(dir, "run.json")];
   const sent = new Map<string, string>();
+  const cache: AgentFilesCache = new Map();
   let signature = "";
   let lastSentMs = 0;
   let settledSince: number | undefined;
@@ -49,12 +42,14 @@ export function runFeed(runId: string, home: string | undefined, links: AgentLin
     lastSentMs = now;
     let record: RunRecord;
     try {
-      record = loadRunRecord(runId, home, now);
-    } catch {
-      return true; // a record between two writes; the next poll reads it again
+      record = loadRunRecord(runId, home, now, cache);
+    } catch (error) {
+      if (!isBatonError(error, "E_NOT_FOUND")) return true; // between two writes: read again next time
+      sse.send("end", "the run's record is gone");
+      return false;
     }
     const changed: Record<string, string> = {};
-    for (const [id, html] of Object.entries(reportSections(record, links))) {
+    for (const [id, html] of Object.entries(liveParts(record, links))) {
       if (sent.get(id) === html) continue;
       sent.set(id, html);
       changed[id] = html;
@@ -118,6 +113,7 @@ export function agentFeed(runId: string, agentId: string, home: string | undefin
   const dir = runDir(runId, home);
   const events = join(dir, "agents", agentId, "events.jsonl");
   const position = { offset: 0 };
+  const cache: AgentFilesCache = new Map();
   let journalSignature = "";
   let ended = false;
   return (sse: SseStream): boolean => {
@@ -132,7 +128,7 @@ export function agentFeed(runId: string, agentId: string, home: string | undefin
       journalSignature = next;
       try {
         // One more read after the end: the last lines reach the file just before `run.ended`.
-        ended = over(loadRunRecord(runId, home));
+        ended = over(loadRunRecord(runId, home, Date.now(), cache));
       } catch {
         // read again at the next poll
       }

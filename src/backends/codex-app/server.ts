@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { killTreeNow, WORKER_TAG_VAR } from "../../core/process-tree.ts";
+import { registerWorker, unregisterWorker } from "../../core/registry.ts";
+import { BatonError } from "../../errors.ts";
+import { tailBuffer } from "../../util/lines.ts";
+import { INITIALIZE_PARAMS, InitializeResult, PINNED_CODEX_VERSION, versionOfUserAgent } from "./protocol.ts";
+import { type RpcHandlers, RpcPeer } from "./rpc.ts";
+
+export interface AppServerSpec {
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** The process tag of the server (and of whatever it starts outside a thread). */
+  tag: string;
+  /** A request without an answer for this long means the server hangs. */
+  requestTimeoutMs: number;
+  /** Accept a codex whose version differs from the pinned one. */
+  anyVersion: boolean;
+}
+
+/** One running `codex app-server`: its JSON-RPC peer, its exit, and a kill of its whole tree. */
+export class AppServer {
+  readonly pid: number;
+  readonly rpc: RpcPeer;
+  /** Resolves with a sentence saying how the server ended. */
+  readonly exited: Promise<string>;
+  readonly #child: ChildProcess;
+  readonly #spec: AppServerSpec;
+  readonly #startTicks: number;
+  /** The server's start time in clock ticks: every process it starts is younger. */
+  get startTicks(): number {
+    return this.#startTicks;
+  }
+  readonly #stderr = tailBuffer(4_096);
+
+  /** The server's stderr is its log, shared by all threads: kept for the reason it ended, never a turn's output. */
+  private constructor(spec: AppServerSpec, handlers: RpcHandlers) {
+    this.#spec = spec;
+    this.#child = spawn(spec.file, spec.args, {
+      env: { ...spec.env, [WORKER_TAG_VAR]: spec.tag },
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const pid = this.#child.pid;
+    this.pid = pid ?? -1;
+    this.#startTicks = pid === undefined ? 0 : registerWorker(pid, spec.tag);
+    this.rpc = new RpcPeer(this.#child.stdout!, this.#child.stdin!, handlers);
+    this.#child.stderr!.on("data", (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      this.#stderr.push(text);
+    });
+    this.exited = new Promise((resolve) => {
+      let spawnError: Error | undefined;
+      this.#child.on("error", (error) => {
+        spawnError = error;
+      });
+      this.#child.on("close", (code, signal) => {
+        if (pid !== undefined) {
+          killTreeNow(pid, spec.tag, this.#startTicks); // whatever it left behind outside the threads
+          unregisterWorker(pid);
+        }
+        const how = spawnError
+          ? `could not be started (${spawnError.message})`
+          : signal
+            ? `was killed by ${signal}`
+            : `exited with code ${code}`;
+        const detail = lastMeaningfulLine(this.#stderr.text());
+        const reason = `codex app-server ${how}${detail ? `: ${detail}` : ""}`;
+        this.rpc.closeAll(new Error(reason));
+        resolve(reason);
+      });
+    });
+  }
+
+  /** Starts the server and completes the handshake; rejects with a `BatonError` that says what to do. */
+  static async start(spec: AppServerSpec, handlers: RpcHandlers): Promise<AppServer> {
+    const server = new AppServer(spec, handlers);
+    try {
+      const answer = await Promise.race([
+        server.rpc.request("initialize", INITIALIZE_PARAMS, spec.requestTimeoutMs),
+        server.exited.then((reason) => Promise.reject(new Error(reason))),
+      ]);
+      const { userAgent } = InitializeResult.parse(answer);
+      const version = versionOfUserAgent(userAgent);
+      if (!spec.anyVersion && version !== PINNED_CODEX_VERSION) {
+        throw new BatonError(
+          "E_BACKEND",
+          `the codex-app backend speaks the app-server protocol of codex ${PINNED_CODEX_VERSION}, but ` +
+            `${spec.file} is codex ${version ?? `of unknown version ("${userAgent}")`}. ` +
+            `Use --backend codex-exec (any codex version), or install @openai/codex@${PINNED_CODEX_VERSION}.`,
+        );
+      }
+      server.rpc.notify("initialized");
+      return server;
+    } catch (error) {
+      await server.kill();
+      if (error instanceof BatonError) throw error;
+      throw new BatonError("E_BACKEND", `codex app-server did not start: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Kills the server and everything it started; resolves once it has exited. */
+  async kill(): Promise<void> {
+    if (this.pid > 0) killTreeNow(this.pid, this.#spec.tag, this.#startTicks);
+    await this.exited;
+  }
+}
+
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+function lastMeaningfulLine(text: string): string {
+  const lines = text
+    .split("\n")
+    .map((l) => l.replace(ANSI_COLOUR, "").trim())
+    .filter((l) => l !== "" && !/CODEX_HOME|PATH aliases|helper binaries|bubblewrap/i.test(l));
+  return (lines.at(-1) ?? "").slice(0, 300);
+}
