@@ -30,10 +30,10 @@ describe("bounded memory", () => {
     stop = server.stop;
     await server.initialize();
     const pid = server.child.pid!;
-    const message = `${"0123456789abcdef".repeat(3_200)}`; // 51 200 bytes
+    const message = "0123456789abcdef".repeat(3_200); // 51 200 bytes
     let done = 0;
     const cycle = async () => {
-      const { agent_id: id } = await server.callTool("spawn_agent", { message });
+      const id = (await server.callTool("spawn_agent", { message })).agent_id as string;
       const waited = await server.callTool("wait", { ids: [id], timeout_ms: 30_000 });
       expect(waited.end_reasons).toEqual({ [id]: "completed" });
       await server.callTool("close_agent", { id });
