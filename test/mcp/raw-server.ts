@@ -50,7 +50,7 @@ export function startRaw(args: string[] = [], options: { answerMs?: number; code
   });
   const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let nextId = 1;
-  const answerMs = options.answerMs ?? 10_000;
+  const answerMs = options.answerMs ?? 30_000;
   /** Waits for the reply to `id`. */
   const reply = (id: number | string, what: string) =>
     new Promise<Message>((resolve, reject) => {
