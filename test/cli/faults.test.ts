@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readProc } from "../../src/core/process-tree.ts";
+import { readProc } from "../../src/core/process/procfs.ts";
 import { researchAngles } from "../../src/run/patterns/research.ts";
 import { writeJsonAtomic } from "../../src/store/atomic.ts";
 import { createRunRecord } from "../../src/store/create.ts";

@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { taggedProcesses } from "../../src/core/process-tree.ts";
+import { taggedProcesses } from "../../src/core/process/procfs.ts";
 import { parseQueueUrl } from "../../src/fleet/connection.ts";
 import { Fleet } from "../../src/fleet/fleet.ts";
 import { ALIVE_TTL_MS, HEARTBEAT_MS, PREFIX, turnsQueue } from "../../src/fleet/protocol.ts";
@@ -153,5 +154,40 @@ describe("a map on the fleet", () => {
     expect(await eventually(() => running() === 0, 15_000)).toBe(true);
     // The submitter's heartbeat expires after ALIVE_TTL_MS; each worker checks every HEARTBEAT_MS.
     expect(Date.now() - killedAt).toBeLessThan(ALIVE_TTL_MS + 3 * HEARTBEAT_MS + 2_000);
+  }, 60_000);
+
+  it("baton run --queue: a pattern's workers run on the fleet and the record stays with the submitter", async () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        MAIN,
+        "run",
+        "Review the fixture",
+        "--pattern",
+        "review",
+        "--lenses",
+        "a,b",
+        "--backend",
+        "command",
+        "--queue",
+        redis.url,
+        "--json",
+      ],
+      { cwd: t.dir, env: { ...process.env, BATON_HOME: t.home }, encoding: "utf8", timeout: 60_000 },
+    );
+    expect(r.status).toBe(0);
+    const view = JSON.parse(r.stdout) as {
+      status: string;
+      dir: string;
+      agents: Array<{ id: string; endReason: string }>;
+    };
+    expect(view.status).toBe("completed");
+    expect(view.agents.length).toBeGreaterThanOrEqual(2);
+    const names = new Set(workers.map((w) => w.name));
+    for (const agent of view.agents) {
+      const events = readFileSync(join(view.dir, "agents", agent.id, "events.jsonl"), "utf8");
+      const started = /"fleet":"started","worker":"([^"]+)"/.exec(events);
+      expect(started && names.has(started[1]!)).toBe(true);
+    }
   }, 60_000);
 });
