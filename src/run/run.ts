@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { EXIT } from "../cli/exit-codes.ts";
+import { RUN_DEFAULTS } from "../core/defaults.ts";
 import { Pool } from "../core/pool.ts";
-import { OWNER_ID } from "../core/registry.ts";
+import { ownerId } from "../core/process/owner.ts";
 import { isBatonError } from "../errors.ts";
 import { checkWorktreeRepo } from "../git/preflight.ts";
 import { addMerges, ParallelWriters, recordSaver } from "../git/writers.ts";
@@ -73,7 +74,7 @@ export async function runTask(
   const home = options.home ?? batonHome();
   const runId = options.resumeRunId ?? newRunId();
   const requested = options.pattern ?? "auto";
-  const owner = { pid: process.pid, ownerId: OWNER_ID };
+  const owner = { pid: process.pid, ownerId: ownerId() };
   const view: RunView = {
     runId,
     dir: runDir(runId, home),
@@ -118,9 +119,10 @@ export async function runTask(
   };
   const pool = new Pool({
     backends: options.backends,
-    concurrency: options.concurrency ?? 4,
-    turnTimeoutMs: options.timeoutMs ?? 10 * 60_000,
-    stallTimeoutMs: options.stallTimeoutMs ?? 5 * 60_000,
+    concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency,
+    turnTimeoutMs: options.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
+    stallTimeoutMs: options.stallTimeoutMs ?? RUN_DEFAULTS.stallTimeoutMs,
+    supervisor: options.supervisor,
     cwd: options.cwd,
     maxTokens: options.maxTokens,
     turns: options.turns,
@@ -150,6 +152,7 @@ export async function runTask(
       resolveConflicts: options.resolveConflicts,
       commandTimeoutMs: options.timeoutMs,
       signal: commands.signal,
+      supervisor: pool.supervisor,
       journal: (entry) => recorder.journal.append(entry),
       saveFile: recordSaver((id) => recorder.agentDir(id)),
     });
@@ -259,7 +262,19 @@ export async function runTask(
 
 /** The options a resumed run needs again: everything but functions, live handles and where it runs. */
 function recordedOptions(options: RunOptions): Record<string, unknown> {
-  const { backends, signal, ask, backendFor, resumeRunId, home, task, cwd, pattern, turns, ...data } =
-    options;
+  const {
+    backends,
+    signal,
+    ask,
+    backendFor,
+    resumeRunId,
+    home,
+    task,
+    cwd,
+    pattern,
+    turns,
+    supervisor,
+    ...data
+  } = options;
   return data;
 }

@@ -1,7 +1,7 @@
 import { linkSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { ownerAlive } from "../core/reaper/owner.ts";
+import { ownerAlive } from "../core/process/owner.ts";
 import { BatonError } from "../errors.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 

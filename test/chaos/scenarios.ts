@@ -6,8 +6,8 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readProc } from "../../src/core/process-tree.ts";
-import { ownerAlive } from "../../src/core/reaper/owner.ts";
+import { ownerAlive } from "../../src/core/process/owner.ts";
+import { readProc } from "../../src/core/process/procfs.ts";
 import { createRunRecord } from "../../src/store/create.ts";
 import { Journal } from "../../src/store/journal.ts";
 import {

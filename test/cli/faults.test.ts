@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readProc } from "../../src/core/process-tree.ts";
+import { readProc } from "../../src/core/process/procfs.ts";
 import { researchAngles } from "../../src/run/patterns/research.ts";
 import { writeJsonAtomic } from "../../src/store/atomic.ts";
 import { createRunRecord } from "../../src/store/create.ts";
 import { Journal } from "../../src/store/journal.ts";
+import { type Finished, finished } from "../helpers/processes.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 let root: string;
@@ -21,30 +22,18 @@ afterEach(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-interface Done {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 /** Runs a shell line with `baton` meaning this checkout's CLI. */
-function sh(line: string, home: string, closeStderr = false): Promise<Done> {
+function sh(line: string, home: string, closeStderr = false): Promise<Finished> {
   const child = spawn("sh", ["-c", line.replaceAll("baton ", `"${process.execPath}" "${MAIN}" `)], {
     cwd: root,
     env: { ...process.env, BATON_HOME: home, BATON_NO_REAP: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr!.on("data", (d) => {
-    stderr += d;
-  });
+  const done = finished(child);
   // A reader that went away: the next write to stderr fails with EPIPE.
   if (closeStderr) child.stderr!.destroy();
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return done;
 }
 
 const home = (name: string) => join(root, name);

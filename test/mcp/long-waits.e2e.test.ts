@@ -6,7 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult, JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { listPids, readEnvVar, taggedProcesses } from "../../src/core/process-tree.ts";
+import { listPids, readEnvVar, taggedProcesses } from "../../src/core/process/procfs.ts";
 import { parseModelScript, startModelServer } from "../../src/model-server/index.ts";
 import { makeClaudeTestEnv } from "../backends/claude-env.ts";
 import { makeCodexTestEnv } from "../helpers/codex-home.ts";

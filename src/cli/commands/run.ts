@@ -3,7 +3,7 @@ import { type Command, Option } from "commander";
 import { promptInArgv } from "../../backends/command/backend.ts";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import { workerBinaryLine } from "../../backends/resolve-binary.ts";
-import { setGracefulSignalHandler } from "../../core/registry.ts";
+import { handleSignals } from "../../core/process/signals.ts";
 import { BatonError } from "../../errors.ts";
 import type { Fleet } from "../../fleet/fleet.ts";
 import { remoteBackend } from "../../fleet/remote-backend.ts";
@@ -19,7 +19,9 @@ import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { checkDirectory, parseList, parseWhole } from "../parse.ts";
 import { keepRunningOnBrokenStdout } from "../pipes.ts";
+import { reapLeftovers } from "../reap.ts";
 import { askOnTerminal, printSummary } from "../run-terminal.ts";
+import { cliSupervisor } from "../supervisor.ts";
 
 interface RunFlags {
   pattern: string;
@@ -220,7 +222,17 @@ export async function executeRun(
   let rehearsal: Rehearsal | undefined;
   let fleet: Fleet | undefined;
   const controller = new AbortController();
+  const supervisor = cliSupervisor();
+  // The first Ctrl-C stops the workers and keeps partial results; a second kills everything at once.
+  const removeSignalHandlers = handleSignals({
+    killAll: () => supervisor.killAll(),
+    graceful: () => {
+      process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
+      controller.abort();
+    },
+  });
   try {
+    reapLeftovers();
     if (given.queue) {
       // The turns run on `baton worker` machines; this process keeps the record.
       const submitted = await submitToFleet(
@@ -269,12 +281,9 @@ export async function executeRun(
       launch,
       backends: backend,
       signal: controller.signal,
+      supervisor,
       ask: interactive ? (q) => askOnTerminal(q, view) : undefined,
     };
-    setGracefulSignalHandler(() => {
-      process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
-      controller.abort();
-    });
     const result = await keepRunningOnBrokenStdout(() =>
       runTask(options, { onUpdate: (v) => view?.update(v) }),
     );
@@ -283,7 +292,7 @@ export async function executeRun(
     else printSummary(result, rehearsal !== undefined);
     return result.exitCode;
   } finally {
-    setGracefulSignalHandler(undefined);
+    removeSignalHandlers();
     await fleet?.close();
     await rehearsal?.close();
   }
