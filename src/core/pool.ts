@@ -377,6 +377,7 @@ export class Pool {
         instructions: o.instructions,
         model: o.model,
         reasoningEffort: o.reasoningEffort,
+        webSearch: o.webSearch,
         scratchDir,
       },
       {

@@ -52,6 +52,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Continue this killed run in its own directory; its finished workers are not run again. */
   resumeRunId?: string;
+  /** Research workers (Pattern E) get the backend's web search tool; `false` (`--no-web`) turns it off. */
+  web?: boolean;
   /** Pattern D: the section workers edit files (writers, each with its section as its scope). */
   write?: boolean;
   /**
