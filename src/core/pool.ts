@@ -50,7 +50,16 @@ export interface RateLimitOptions {
 }
 
 export type PoolEvent =
-  | { type: "agent.spawned"; agentId: string; label: string; role: string; backend: string; message: string }
+  | {
+      type: "agent.spawned";
+      agentId: string;
+      label: string;
+      role: string;
+      backend: string;
+      message: string;
+      /** The agent's working directory (where `baton attach` resumes its conversation). */
+      cwd: string;
+    }
   | { type: "turn.started"; agentId: string; turn: number; pid?: number; prompt: string }
   | { type: "worker.event"; agentId: string; turn: number; event: WorkerEvent }
   | { type: "worker.stderr"; agentId: string; turn: number; text: string }
@@ -172,6 +181,7 @@ export class Pool {
       role: options.role ?? "worker",
       backend,
       message: options.message,
+      cwd: options.cwd ?? this.#options.cwd ?? process.cwd(),
     });
     this.#enqueue(agent);
     return id;
