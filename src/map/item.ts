@@ -54,33 +54,30 @@ export async function runItem(
     });
     try {
       let outcome = await finish(ctx.pool, agentId);
+      let stage = "";
       if (outcome.endReason === "completed") {
         if (!ctx.schema) return row({ status: "ok", answer: outcome.answer });
         let checked = ctx.schema.check(outcome.answer);
         if (!checked.ok) {
           ctx.pool.sendInput(agentId, repairPrompt(checked.reason, ctx.schema.json));
           outcome = await finish(ctx.pool, agentId);
-          if (outcome.endReason !== "completed")
-            return STOPPED.has(outcome.endReason)
-              ? undefined
-              : row({
-                  status: "failed",
-                  endReason: outcome.endReason,
-                  error: `repair turn: ${outcome.error}`,
-                });
-          checked = ctx.schema.check(outcome.answer);
-          if (!checked.ok)
-            return row({
-              status: "failed",
-              endReason: "invalid",
-              error: `${checked.reason} (after one repair turn)`,
-            });
+          stage = "repair turn: ";
+          if (outcome.endReason === "completed") {
+            checked = ctx.schema.check(outcome.answer);
+            if (!checked.ok)
+              return row({
+                status: "failed",
+                endReason: "invalid",
+                error: `${checked.reason} (after one repair turn)`,
+              });
+          }
         }
-        return row({ status: "ok", result: checked.value });
+        if (checked.ok) return row({ status: "ok", result: checked.value });
       }
       if (STOPPED.has(outcome.endReason)) return undefined;
+      // A failed turn (or repair turn: e.g. the fleet worker holding its conversation died) starts afresh.
       if (!RETRIED.has(outcome.endReason) || attempt > ctx.retries)
-        return row({ status: "failed", endReason: outcome.endReason, error: outcome.error });
+        return row({ status: "failed", endReason: outcome.endReason, error: `${stage}${outcome.error}` });
       spent = addUsage(spent, ctx.pool.get(agentId)?.usage ?? ZERO_USAGE);
     } finally {
       await ctx.pool.close(agentId);

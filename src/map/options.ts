@@ -29,8 +29,12 @@ export interface MapOptions {
   backends: Backend | Record<string, Backend>;
   /** How the CLI built `backends` (backend, command, pty, rehearsal), recorded so a resume builds it again. */
   launch?: LaunchOptions;
+  /** The fleet's Redis (`--queue`, without its password): recorded so a resume dispatches there again. */
+  queue?: string;
   /** Runs turns somewhere else than here, e.g. on a worker fleet (src/fleet); default: local processes. */
   turns?: PoolOptions["turns"];
+  /** Owns every worker process of the map. Default: the map's pool makes its own. */
+  supervisor?: PoolOptions["supervisor"];
   cwd?: string;
   /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
   home?: string;

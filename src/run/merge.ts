@@ -5,7 +5,8 @@ export interface MergedFinding extends Finding {
   reportedBy: string[];
 }
 
-const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+/** Most severe first: findings are ranked by it, reports sort by it. */
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const STOP = new Set([
   "the",
   "a",
@@ -73,7 +74,7 @@ export function mergeFindings(reports: Array<{ from: string; findings: Finding[]
         continue;
       }
       if (!same.reportedBy.includes(from)) same.reportedBy.push(from);
-      if (RANK[finding.severity] < RANK[same.severity]) same.severity = finding.severity;
+      if (SEVERITY_RANK[finding.severity] < SEVERITY_RANK[same.severity]) same.severity = finding.severity;
       if (!same.location && finding.location) same.location = finding.location;
       same.evidence = joinDistinct(same.evidence, finding.evidence);
       same.recommendation = joinDistinct(same.recommendation, finding.recommendation);
@@ -83,7 +84,7 @@ export function mergeFindings(reports: Array<{ from: string; findings: Finding[]
     .map((m, index) => ({ m, index }))
     .sort(
       (x, y) =>
-        RANK[x.m.severity] - RANK[y.m.severity] ||
+        SEVERITY_RANK[x.m.severity] - SEVERITY_RANK[y.m.severity] ||
         y.m.reportedBy.length - x.m.reportedBy.length ||
         x.index - y.index,
     )

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readProc, taggedProcesses } from "../../src/core/process-tree.ts";
+import { readProc, taggedProcesses } from "../../src/core/process/procfs.ts";
 import { parseModelScript } from "../../src/model-server/script.ts";
 import { type ModelServer, startModelServer } from "../../src/model-server/server.ts";
 import { type JournalEntry, readJournal } from "../../src/store/journal.ts";

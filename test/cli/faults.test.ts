@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readProc } from "../../src/core/process-tree.ts";
+import { readProc } from "../../src/core/process/procfs.ts";
 import { researchAngles } from "../../src/run/patterns/research.ts";
 import { writeJsonAtomic } from "../../src/store/atomic.ts";
 import { createRunRecord } from "../../src/store/create.ts";
@@ -97,6 +97,24 @@ describe("input is checked before anything is recorded", () => {
     expect(researchAngles(undefined, 8)).toHaveLength(8);
     expect(new Set(researchAngles(undefined, 12)).size).toBe(12);
     expect(researchAngles(undefined, undefined)).toHaveLength(3);
+  });
+});
+
+describe("prompts in argv", () => {
+  it("a --command with {prompt} is warned about: argv is readable by every local user", async () => {
+    const h = home("argv");
+    const r = await sh(
+      `baton run "Review x" --pattern review --backend command --command "/bin/false {prompt}" --json`,
+      h,
+    );
+    expect(r.stderr).toMatch(
+      /warning: \{prompt\} puts each prompt in the tool's argv.*\{prompt_file\} or stdin/,
+    );
+    const quiet = await sh(
+      `baton run "Review x" --pattern review --backend command --command "/bin/false" --json`,
+      h,
+    );
+    expect(quiet.stderr).not.toMatch(/warning/);
   });
 });
 

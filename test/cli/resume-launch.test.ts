@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { readProc, taggedProcesses } from "../../src/core/process-tree.ts";
+import { readProc, taggedProcesses } from "../../src/core/process/procfs.ts";
 import { DEFAULT_REHEARSAL_SCRIPT } from "../../src/rehearsal/rehearsal.ts";
 import { type JournalEntry, readJournal } from "../../src/store/journal.ts";
 import { TOY_AGENT } from "../backends/harnesses.ts";

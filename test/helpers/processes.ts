@@ -1,10 +1,10 @@
-import { taggedProcesses } from "../../src/core/process-tree.ts";
-import { OWNER_ID } from "../../src/core/registry.ts";
+import { ownerId } from "../../src/core/process/owner.ts";
+import { taggedProcesses } from "../../src/core/process/procfs.ts";
 
 /** Live processes (any depth, any session) that belong to this agent of this process. */
 export function processesOfAgent(agentId: string): number[] {
   // Tags are `<owner>:<pool>:<agent>:<turn>`.
-  return taggedProcesses((t) => t.startsWith(`${OWNER_ID}:`) && t.split(":")[2] === agentId).map(
+  return taggedProcesses((t) => t.startsWith(`${ownerId()}:`) && t.split(":")[2] === agentId).map(
     (p) => p.pid,
   );
 }

@@ -47,12 +47,14 @@ describe("baton skill CLI", () => {
     expect(validated.code).toBe(0);
     expect(JSON.parse(validated.stdout).score).toBe(100);
     const codexHome = join(tmp.dir, "codex-home");
+    const home = join(tmp.dir, "home");
     const deployed = baton(["deploy", join(tmp.dir, "pr-review"), "--scope", "user"], {
       CODEX_HOME: codexHome,
+      HOME: home,
     });
     expect(deployed.code).toBe(0);
     expect(deployed.stdout).toContain(
-      `skill pr-review (score 100) installed → ${join(codexHome, "skills", "pr-review")}`,
+      `skill pr-review (score 100) installed → ${join(home, ".agents", "skills", "pr-review")}`,
     );
     expect(deployed.stdout).toMatch(/role security-reviewer installed → .*agents\/security-reviewer\.toml/);
   });

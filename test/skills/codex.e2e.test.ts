@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { appendFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ModelServer, parseModelScript, startModelServer } from "../../src/model-server/index.ts";
@@ -28,9 +29,9 @@ afterEach(async () => {
 });
 
 /** One `codex exec` turn, stdin closed, killed if it outlives RUN_TIMEOUT_MS. */
-async function codexExec(prompt: string): Promise<{ code: number | null; stderr: string }> {
+async function codexExec(prompt: string, cwd: string): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(env.codexBin, ["exec", "--json", "--skip-git-repo-check", "-s", "read-only", prompt], {
-    cwd: env.home,
+    cwd,
     env: env.env,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -69,45 +70,60 @@ function agentTypeDescription(body: unknown): string {
   return spawnAgent?.parameters.properties.agent_type?.description ?? "";
 }
 
-describe("deployed packages in the real codex CLI", () => {
-  it("a package generated from a config: listed, injected on $code-review, roles offered to spawn_agent", async () => {
-    const pkg = await writeRendered(await reviewConfig(), tmp.dir);
-    await deploySkill(pkg, { scope: "user", codexHome: env.codexHome });
-    const run = await codexExec("$code-review do it");
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).not.toMatch(/SKILL\.md|agents\/.*\.toml/); // codex reports files it skips on stderr
-    const body = server.requests[0]!.body;
-    const developer = texts(body, "developer").join("\n");
-    expect(developer).toMatch(
-      /<skills_instructions>[\s\S]*- code-review: Reviews a change with three parallel reviewers/,
+/** The generated package (code-review) and the converted one (feature-review), deployed at `scope`. */
+async function deployBoth(scope: "user" | "project"): Promise<string> {
+  const generated = await writeRendered(await reviewConfig(), join(tmp.dir, "generated"));
+  const converted = await convertToPackage(join(CLAUDE_PROJECT, "skills", "feature-review"), {
+    outDir: join(tmp.dir, "converted"),
+    force: false,
+  });
+  expect(converted.delivery.delivered).toBe(true);
+  const project = join(tmp.dir, "project");
+  await mkdir(project, { recursive: true });
+  if (scope === "project") {
+    // Codex loads project roles only in trusted projects: trust it the way codex records it.
+    await appendFile(
+      join(env.codexHome, "config.toml"),
+      `\n[projects."${project}"]\ntrust_level = "trusted"\n`,
     );
-    const injected = texts(body, "user").find((t) => t.startsWith("<skill>\n<name>code-review</name>"));
-    expect(injected).toBeDefined();
-    expect(injected).toContain("## Agent Registry");
-    expect(injected).toContain('agent_type: "security-reviewer"');
-    const roles = agentTypeDescription(body);
-    for (const role of ["security-reviewer", "correctness-reviewer", "synthesizer"]) {
-      expect(roles).toContain(`${role}: {`);
-    }
-    expect(roles).toContain("Security reviewer for application code. Used by the code-review skill");
-  });
+  }
+  for (const pkg of [generated, converted.delivery.dir]) {
+    const result = await deploySkill(pkg, { scope, root: project, codexHome: env.codexHome, home: env.home });
+    expect(result.warnings).toEqual([]);
+    expect(result.skillDir).toBe(
+      scope === "user"
+        ? join(env.home, ".agents", "skills", result.skill)
+        : join(project, ".agents", "skills", result.skill),
+    );
+  }
+  return project;
+}
 
-  it("a package converted from a Claude skill: injected on $feature-review with its converted roles", async () => {
-    const converted = await convertToPackage(join(CLAUDE_PROJECT, "skills", "feature-review"), {
-      outDir: tmp.dir,
-      force: false,
+describe("deployed packages in the real codex CLI", () => {
+  for (const scope of ["user", "project"] as const) {
+    it(`--scope ${scope}: a generated and a converted package are listed, injected, and their roles offered to spawn_agent`, async () => {
+      const cwd = await deployBoth(scope);
+      const run = await codexExec("$code-review $feature-review do it", cwd);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).not.toMatch(/SKILL\.md|agents\/.*\.toml|malformed/); // codex reports files it skips on stderr
+      const body = server.requests[0]!.body;
+      const developer = texts(body, "developer").join("\n");
+      expect(developer).toMatch(
+        /<skills_instructions>[\s\S]*- code-review: Reviews a change with three parallel reviewers/,
+      );
+      expect(developer).toContain("- feature-review: Reviews a feature branch");
+      const user = texts(body, "user");
+      const generated = user.find((t) => t.startsWith("<skill>\n<name>code-review</name>"));
+      expect(generated).toContain("## Agent Registry");
+      expect(generated).toContain('agent_type: "security-reviewer"');
+      const converted = user.find((t) => t.startsWith("<skill>\n<name>feature-review</name>"));
+      expect(converted).toContain("send_input({ target: riskTask");
+      const roles = agentTypeDescription(body);
+      for (const role of ["security-reviewer", "correctness-reviewer", "synthesizer", "risk-reviewer"]) {
+        expect(roles).toContain(`${role}: {`);
+      }
+      expect(roles).toContain("Security reviewer for application code. Used by the code-review skill");
+      expect(roles).toContain("code-explorer: {\nExplores code paths and maps architecture.");
     });
-    expect(converted.delivery.delivered).toBe(true);
-    await deploySkill(converted.delivery.dir, { scope: "user", codexHome: env.codexHome });
-    const run = await codexExec("$feature-review do it");
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).not.toMatch(/SKILL\.md|agents\/.*\.toml/); // codex reports files it skips on stderr
-    const body = server.requests[0]!.body;
-    expect(texts(body, "developer").join("\n")).toContain("- feature-review: Reviews a feature branch");
-    const injected = texts(body, "user").find((t) => t.startsWith("<skill>\n<name>feature-review</name>"));
-    expect(injected).toContain("send_input({ target: riskTask");
-    const roles = agentTypeDescription(body);
-    expect(roles).toContain("code-explorer: {\nExplores code paths and maps architecture.");
-    expect(roles).toContain("risk-reviewer: {");
-  });
+  }
 });

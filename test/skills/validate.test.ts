@@ -115,3 +115,64 @@ describe("validation of deliberately broken packages", () => {
     expect(text).toMatch(/Score \d+\/100 \(minimum 70\), \d auto-fail: FAILED/);
   });
 });
+
+describe("a validator that cannot be fooled", () => {
+  it("auto-fails a role TOML codex would skip, and a spawn of a role that does not exist", async () => {
+    const tmp = await tempDir();
+    try {
+      const pkg = await writeRendered(await reviewConfig(), tmp.dir);
+      expect((await validatePackage(pkg)).passed).toBe(true);
+      await writeFile(
+        join(pkg, "agents", "synthesizer.toml"),
+        'name = "synthesizer"\ndescription = "x"\n[broken\n',
+      );
+      const broken = await validatePackage(pkg);
+      expect(autoFailed(broken)).toContain("role-invalid");
+      expect(broken.passed).toBe(false);
+      await writeFile(
+        join(pkg, "agents", "synthesizer.toml"),
+        'name = "synthesizer"\ndescription = "only two keys"\n',
+      );
+      expect(autoFailed(await validatePackage(pkg))).toContain("role-invalid");
+      await rm(join(pkg, "agents", "synthesizer.toml"));
+      const unknown = await validatePackage(pkg);
+      expect(unknown.autoFails.find((a) => a.id === "unknown-role")?.reason).toMatch(
+        /agent_type synthesizer: no such role/,
+      );
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
+  it("auto-fails leftover calls in keyword form, YAML Task: blocks and prose subagent_type, but not mentions", async () => {
+    const tmp = await tempDir();
+    try {
+      const pkg = await writeRendered(await reviewConfig(), tmp.dir);
+      const skill = join(pkg, "SKILL.md");
+      const original = await readFile(skill, "utf8");
+      const cases = [
+        '```python\nTask(subagent_type="x", prompt="y")\n```',
+        "```\nTask:\n  subagent_type: x\n  prompt: |\n    y\n```",
+        'Use the Task tool with subagent_type="x".',
+        "```js\nif (a) AskUserQuestion({ questions: [] })\n```",
+        "```js\nTaskStop({ task_id: id })\n```",
+      ];
+      for (const extra of cases) {
+        await writeFile(skill, `${original}\n${extra}\n`);
+        expect(autoFailed(await validatePackage(pkg)), extra).toContain("task-left");
+      }
+      const mentions = [
+        "| `Task({ subagent_type, prompt })` | starts an agent |",
+        "Claude used `TaskOutput({ task_id })` for this.",
+        "> `Agent({ prompt })` was the old way.",
+        "BAD:\n\n```js\nTask({ prompt: 'vague' })\n```",
+      ];
+      for (const extra of mentions) {
+        await writeFile(skill, `${original}\n${extra}\n`);
+        expect(autoFailed(await validatePackage(pkg)), extra).not.toContain("task-left");
+      }
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});

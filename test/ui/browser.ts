@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium } from "playwright-core";
+import { eventually } from "../helpers/processes.ts";
 
 /** Debian's chromium (`.ci/run` installs it); nothing here downloads a browser. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -38,7 +39,22 @@ export async function openBrowser(): Promise<{ context: BrowserContext; close():
     context,
     async close() {
       await context.close();
+      // Every chromium process carries its profile in its command line: none may be left (its
+      // helpers get a moment to exit after the browser did).
+      const alive = () =>
+        readdirSync("/proc")
+          .filter((pid) => /^\d+$/.test(pid))
+          .filter((pid) => {
+            try {
+              return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(profile);
+            } catch {
+              return false;
+            }
+          });
+      await eventually(() => alive().length === 0, 5_000);
+      const left = alive();
       rmSync(profile, { recursive: true, force: true });
+      if (left.length) throw new Error(`chromium processes left after close: ${left.join(", ")}`);
     },
   };
 }

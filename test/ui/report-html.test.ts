@@ -77,6 +77,15 @@ describe("the HTML report", () => {
     expect(html).toContain('<span class="badge status-running">running</span>');
   });
 
+  it("draws a run whose run.json is lost from its journal, and says so", () => {
+    const run = writeRunRecord(home, "20261201-100000-ffff");
+    run.finish();
+    rmSync(join(run.dir, "run.json"));
+    const html = renderHtmlReport(loadRunRecord("20261201-100000-ffff", home));
+    expect(html).toContain("run.json is missing; rebuilt from the journal.");
+    expect(html.split('class="tl-row tl-lane"').length - 1).toBe(3);
+  });
+
   it("Markdown: per-worker durations and a short text timeline", () => {
     const run = writeRunRecord(home, "20261201-100000-dddd");
     const text = renderReport(run.finish());

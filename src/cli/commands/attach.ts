@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { terminateTree } from "../../core/process-tree.ts";
+import { terminateTree } from "../../core/process/kill.ts";
 import { BatonError } from "../../errors.ts";
 import { type AttachPlan, planAttach, turnInProgress } from "../../run/attach.ts";
 import { readJournal } from "../../store/journal.ts";

@@ -10,6 +10,7 @@ export type RegisterCommand = (program: Command) => void;
 export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   run: async () => (await import("./run.ts")).registerRun,
   map: async () => (await import("./map.ts")).registerMap,
+  worker: async () => (await import("./worker.ts")).registerWorker,
   status: async () => (await import("./status.ts")).registerStatus,
   logs: async () => (await import("./logs.ts")).registerLogs,
   report: async () => (await import("./report.ts")).registerReport,

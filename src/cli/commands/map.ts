@@ -2,8 +2,11 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
-import { setGracefulSignalHandler } from "../../core/registry.ts";
+import type { Backend } from "../../backends/types.ts";
+import { handleSignals } from "../../core/process/signals.ts";
 import { BatonError } from "../../errors.ts";
+import type { Fleet } from "../../fleet/fleet.ts";
+import { submitToFleet } from "../../fleet/submit.ts";
 import { type MapView, mapTasks } from "../../map/map.ts";
 import type { MapOptions } from "../../map/options.ts";
 import { loadOutputSchema } from "../../map/output-schema.ts";
@@ -15,6 +18,8 @@ import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import type { LaunchOptions } from "../../run/options.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { parseWhole } from "../parse.ts";
+import { reapLeftovers } from "../reap.ts";
+import { cliSupervisor } from "../supervisor.ts";
 
 interface MapFlags {
   tasks?: string;
@@ -38,6 +43,7 @@ interface MapFlags {
   script?: string;
   cwd?: string;
   write?: boolean;
+  queue?: string;
 }
 
 export function registerMap(program: Command): void {
@@ -96,6 +102,10 @@ not done (budget), 130 interrupted.`,
     .option("--script <file>", "the model script for --rehearse (default: examples/rehearsal.yaml)")
     .option("-C, --cwd <dir>", "working directory of the agents (default: here)")
     .option("--write", "agents may edit files (sandbox workspace-write); default read-only")
+    .option(
+      "--queue <url>",
+      "run the turns on a worker fleet: redis://HOST:PORT (see baton worker --help, docs/fleet.md)",
+    )
     .addHelpText(
       "after",
       `
@@ -118,27 +128,44 @@ async function mapCommand(flags: MapFlags): Promise<number> {
 }
 
 /** Runs (or resumes) a map with the terminal around it: rehearsal, progress, Ctrl-C, summary or JSON. */
-async function executeMap(options: Omit<MapOptions, "backends">, flags: { json?: boolean }): Promise<number> {
+async function executeMap(given: Omit<MapOptions, "backends">, flags: { json?: boolean }): Promise<number> {
   let rehearsal: Rehearsal | undefined;
+  let fleet: Fleet | undefined;
+  let options = given;
   const controller = new AbortController();
+  const supervisor = cliSupervisor();
+  const removeSignalHandlers = handleSignals({
+    killAll: () => supervisor.killAll(),
+    graceful: () => {
+      process.stderr.write("\nbaton: stopping the map (Ctrl-C again to kill at once)…\n");
+      controller.abort();
+    },
+  });
   try {
+    reapLeftovers();
     const launch = options.launch ?? { backend: "codex" };
     if (launch.rehearse && launch.backend !== "codex")
       throw new BatonError(
         "E_USAGE",
         `--rehearse drives codex workers; it cannot be combined with --backend ${launch.backend}`,
       );
-    if (launch.rehearse) rehearsal = await startRehearsal(launch.script);
-    const backend =
-      rehearsal?.backend ?? createBackend(launch.backend, { command: launch.command, pty: launch.pty });
-    backend.resolve();
+    let backend: Backend;
+    if (options.queue) {
+      const submitted = await submitToFleet(options.queue, launch, (line) =>
+        process.stderr.write(`baton: ${line}\n`),
+      );
+      fleet = submitted.fleet;
+      backend = submitted.backend;
+      options = { ...options, queue: submitted.display, turns: fleet.turns };
+    } else {
+      if (launch.rehearse) rehearsal = await startRehearsal(launch.script);
+      backend =
+        rehearsal?.backend ?? createBackend(launch.backend, { command: launch.command, pty: launch.pty });
+      backend.resolve();
+    }
     const view = flags.json ? undefined : progressView(process.stderr);
-    setGracefulSignalHandler(() => {
-      process.stderr.write("\nbaton: stopping the map (Ctrl-C again to kill at once)…\n");
-      controller.abort();
-    });
     const result = await mapTasks(
-      { ...options, backends: backend, signal: controller.signal },
+      { ...options, backends: backend, signal: controller.signal, supervisor },
       {
         onStart: (v) => {
           if (!flags.json) process.stderr.write(`map ${v.runId}: ${v.map.total} items → ${v.map.out}\n`);
@@ -152,7 +179,8 @@ async function executeMap(options: Omit<MapOptions, "backends">, flags: { json?:
     else printSummary(result);
     return result.exitCode;
   } finally {
-    setGracefulSignalHandler(undefined);
+    removeSignalHandlers();
+    await fleet?.close();
     await rehearsal?.close();
   }
 }
@@ -179,6 +207,7 @@ function newOptions(flags: MapFlags): Omit<MapOptions, "backends"> {
     sandbox: flags.write ? "workspace-write" : undefined,
     cwd: flags.cwd,
     launch: launchOf(flags),
+    queue: flags.queue,
   };
 }
 
@@ -206,6 +235,7 @@ function resumeOptions(flags: MapFlags): Omit<MapOptions, "backends"> {
     ...recorded,
     concurrency: flags.concurrency ?? recorded.concurrency,
     maxTokens: flags.maxTokens ?? recorded.maxTokens,
+    queue: flags.queue ?? recorded.queue,
     // The recorded launch (backend, command, rehearsal) unless the flags name another backend.
     launch: flags.backend || flags.command ? launchOf(flags) : recorded.launch,
     resumeRunId: flags.resume,

@@ -12,10 +12,7 @@ export function registerReport(program: Command): void {
     .command("report")
     .summary("print a readable report of a run (Markdown, or one HTML file with a timeline)")
     .description(
-      "Print a run's report: result, next step, merged findings, plan, per-worker durations and a text\n" +
-        "timeline, as Markdown. With --html: one self-contained HTML file (no network, no external assets)\n" +
-        "with a timeline lane per agent, a sortable findings table and each agent's prompt, final message\n" +
-        "and usage, readable offline and attachable to a pull request. For a live view use baton ui.",
+      "Print a run's report as Markdown: result, next step, merged findings, plan, per-worker durations and a text timeline. With --html: one self-contained HTML file (no network, no external assets) with a timeline lane per agent, a sortable findings table and each agent's prompt, final message and usage, readable offline and attachable to a pull request. For a live view of a running run, use baton ui.",
     )
     .argument("[run-id]", "a run id (default: the newest run)")
     .option("--html", "write HTML instead of Markdown")

@@ -55,17 +55,18 @@ written and the report says why. An existing <out>/<name> is never replaced sile
 
 Examples:
   baton skill new code-review --from-text "A 3-agent parallel code review: security, tests, synthesis" --yes
-  baton skill new code-review --from-config review.skill.yaml --out .codex/skills
+  baton skill new code-review --from-config review.skill.yaml --out .agents/skills
   baton skill new code-review --from-text "..." --emit-config > review.skill.yaml   # edit, then --from-config
   baton skill new plan --from-prompt ~/.codex/prompts/plan.md --mode single`;
 
 const VALIDATE_HELP = `
 Checks (score = sum of passed points): structural 30, pattern 40, content 30, plus auto-fail rules
-(no SKILL.md, Task() left, no agent registry, spawn without close_agent, role text inline, frontmatter
-breaking the Agent Skills rules). Exit 0 only when score >= --min-score and nothing auto-fails.
+(no SKILL.md; a Claude call left in any form, a YAML Task: block or a prose subagent_type; no agent
+registry; spawn without close_agent; a role TOML codex would skip; a spawn of a role that does not
+exist; role text inline; frontmatter breaking the Agent Skills rules). Exit 0 only when score >= --min-score and nothing auto-fails.
 
 Examples:
-  baton skill validate .codex/skills/code-review
+  baton skill validate .agents/skills/code-review
   baton skill validate ./code-review --json --min-score 85 | jq .checks`;
 
 function parseMinScore(text: string): number {
@@ -110,9 +111,11 @@ export function printDelivery(
   } else {
     process.stderr.write(`${formatReport(result.report)}\n`);
     process.stdout.write(
-      result.delivered
+      result.delivered && result.report.passed
         ? `Wrote ${result.dir} (score ${result.report.score}). Deploy it: baton skill deploy ${result.dir}\n`
-        : `Not written: the package scored ${result.report.score} (minimum ${result.report.minScore})${result.report.autoFails.length > 0 ? " with auto-fail rules broken" : ""}. Fix the input and run again.\n`,
+        : result.delivered
+          ? `Wrote ${result.dir} (score ${result.report.score}), but it does not pass validation yet: convert what is listed above, then run baton skill validate ${result.dir}\n`
+          : `Not written: the package scored ${result.report.score} (minimum ${result.report.minScore})${result.report.autoFails.length > 0 ? " with auto-fail rules broken" : ""}. Fix the input and run again.\n`,
     );
   }
   process.exitCode = result.delivered ? EXIT.ok : EXIT.failed;
@@ -141,7 +144,7 @@ async function runNew(rawName: string, flags: NewFlags): Promise<void> {
         unconverted: result.unconverted,
         notes: result.notes,
       });
-      if (result.delivery.delivered && result.unconverted.length > 0) process.exitCode = EXIT.partial;
+      if (result.unconverted.length > 0 || !result.delivery.report.passed) process.exitCode = EXIT.partial;
       if (!flags.json) for (const line of result.summary) process.stderr.write(`${line}\n`);
       return;
     }
@@ -175,15 +178,21 @@ interface ConvertFlags {
 }
 
 const CONVERT_HELP = `
-What converts (the seed's rules; prompts, commands and code blocks are kept verbatim):
-  Task()/Agent() → spawn_agent + wait_agent (timeout_ms, timed_out check) + close_agent after last use
-  several Task() in a row → spawns + one batch wait_agent loop      run_in_background → spawn now, wait later
-  resume: id / SendMessage() → send_input + wait_agent                TaskOutput() → wait_agent
-  subagent_type → agent_type of a Codex custom agent (.claude/agents/NAME.md → agents/NAME.toml)
-  TodoWrite → update_plan   AskUserQuestion → ask directly / request_user_input   $ARGUMENTS → USER_REQUEST
-  allowed-tools "A, B" → space-separated Codex tool names
-Anything not converted is reported with file and line, and recorded in references/conversion.json;
-the package is still written when it scores >= 70, and the exit code is then 3 (partial).
+What converts (read on the Markdown structure: calls only in code, substitutions only in prose;
+prompts, shell blocks, tables, quotes, Markdown-fenced examples and counter-examples stay verbatim):
+  Task()/Agent() in object, keyword (a="…") or positional form, and YAML "Task:" blocks
+      → spawn_agent + wait_agent (timeout_ms, timed_out check) + close_agent after the last read
+  several Task() in a row → spawns + one batch wait_agent      run_in_background → spawn now, wait later
+  TaskOutput() → wait_agent on the same, still-open id         resume: / SendMessage() to it → send_input
+  TaskStop() → close_agent        AskUserQuestion() → one ask-the-user step    TodoWrite() → a checklist
+  subagent_type (code, YAML or prose) → agent_type; NAME.md from --agents-dir, the skill's or plugin's
+      agents/, or .claude/agents/ → agents/NAME.toml; an unknown type is reported
+  $ARGUMENTS, $1, !\`cmd\`, @agent-x, \${CLAUDE_PLUGIN_ROOT} (files it names are copied in)
+Tool names merely mentioned in prose are kept and explained in a "Claude Code terms" section.
+Anything not converted is reported with file and line and recorded in references/conversion.json
+(with every source line that was rewritten). The package is always written. Exit 0: nothing left and
+it validates. Exit 3: something is left for you, or it scores below --min-score (the report says
+which; validate and deploy refuse it until it is fixed). Exit 1/2: unreadable input or bad usage.
 A Claude agent .md converts to a Codex role file <out>/<name>.toml instead of a skill.
 
 Examples:
@@ -220,7 +229,7 @@ async function runConvert(input: string, flags: ConvertFlags): Promise<void> {
       notes: result.notes,
     });
     // Delivered, with constructs left for a person to convert: partial.
-    if (result.delivery.delivered && result.unconverted.length > 0) process.exitCode = EXIT.partial;
+    if (result.unconverted.length > 0 || !result.delivery.report.passed) process.exitCode = EXIT.partial;
   } finally {
     asker?.close();
   }
@@ -229,6 +238,7 @@ async function runConvert(input: string, flags: ConvertFlags): Promise<void> {
 interface DeployFlags {
   scope: DeployScope;
   root?: string;
+  codexSkills?: boolean;
   force?: boolean;
   dryRun?: boolean;
   json?: boolean;
@@ -238,9 +248,11 @@ async function runDeploy(dir: string, flags: DeployFlags): Promise<void> {
   const result = await deploySkill(dir, {
     scope: flags.scope,
     root: flags.root,
+    codexSkillsDir: flags.codexSkills,
     force: flags.force,
     dryRun: flags.dryRun,
   });
+  for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (flags.json) {
     const { report, ...rest } = result;
     process.stdout.write(`${JSON.stringify({ ...rest, score: report.score }, null, 2)}\n`);
@@ -260,8 +272,12 @@ async function runDeploy(dir: string, flags: DeployFlags): Promise<void> {
 
 const DEPLOY_HELP = `
 Where things go:
-  --scope project   <root>/.codex/skills/<name>/ and <root>/.codex/agents/<role>.toml (trusted projects only)
-  --scope user      $CODEX_HOME/skills/<name>/ and $CODEX_HOME/agents/<role>.toml ($CODEX_HOME defaults to ~/.codex)
+  --scope project   <root>/.agents/skills/<name>/ and <root>/.codex/agents/<role>.toml
+                    (codex loads project roles only in projects your codex config trusts: deploy warns otherwise)
+  --scope user      ~/.agents/skills/<name>/ and $CODEX_HOME/agents/<role>.toml ($CODEX_HOME defaults to ~/.codex);
+                    with --codex-skills the skill goes to $CODEX_HOME/skills/<name>/ instead
+A skill named like one codex bundles (skill-creator, skill-installer, openai-docs, imagegen, review-agent)
+is never injected by codex: deploy warns and suggests a name.
 A role whose name is taken by a different file (or is a Codex built-in: default, explorer, worker)
 is installed as <skill>-<role>, and the deployed SKILL.md refers to it by that name.
 The package must pass validation first. An existing, different skill directory needs --force.
@@ -334,13 +350,20 @@ See docs/skills.md for the config format and the score table.`,
 
   skill
     .command("deploy <dir>")
-    .description("Install a validated package: SKILL.md into .codex/skills, roles into .codex/agents")
+    .description("Install a validated package: SKILL.md into .agents/skills, roles into .codex/agents")
     .addOption(
-      new Option("--scope <scope>", "project (.codex/ under --root) or user ($CODEX_HOME)")
+      new Option(
+        "--scope <scope>",
+        "project (.agents/skills + .codex/agents under --root) or user (~/.agents/skills + $CODEX_HOME/agents)",
+      )
         .choices(["project", "user"])
         .default("project"),
     )
     .option("--root <dir>", "project root for --scope project (default: current directory)")
+    .option(
+      "--codex-skills",
+      "with --scope user: install the skill in $CODEX_HOME/skills instead of ~/.agents/skills",
+    )
     .option("--force", "replace an existing, different skill directory")
     .option("--dry-run", "show what would go where, write nothing")
     .option("--json", "print what went where as JSON")

@@ -7,10 +7,12 @@ import { parseWhole } from "../parse.ts";
 /** Opens the address in the desktop's browser; says so when there is none, never fails the server. */
 function openInBrowser(url: string): void {
   execFile("xdg-open", [url], { timeout: 10_000 }, (error) => {
-    if (error)
-      process.stderr.write(
-        `baton ui: could not open a browser (${error.message}); open the address above yourself\n`,
-      );
+    if (!error) return;
+    const why =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "xdg-open is not installed"
+        : "xdg-open found none";
+    process.stderr.write(`baton ui: could not open a browser (${why}); open the address above yourself\n`);
   }).unref();
 }
 
@@ -19,10 +21,7 @@ export function registerUi(program: Command): void {
     .command("ui")
     .summary("a read-only local web view of the runs here, live while they run")
     .description(
-      "Serve the runs in this directory ($BATON_HOME or ./.baton) on 127.0.0.1: a list of runs, each run's\n" +
-        "report with its timeline, updated live over server-sent events while the run goes on, and each\n" +
-        "worker's event stream. Read-only; no external assets. The printed address carries a random\n" +
-        "access token: requests without it get 401. Stops on Ctrl-C.",
+      "Serve the runs in this directory ($BATON_HOME or ./.baton) on 127.0.0.1: a list of runs, each run's report with its timeline, updated live over server-sent events while the run goes on, and each worker's event stream. Read-only; no external assets. The printed address carries a random access token: requests without it get 401. Stops on Ctrl-C.",
     )
     .option("--port <n>", "port on 127.0.0.1 (default: any free port)", parseWhole("--port", 0, 65_535))
     .option("--open", "open the address in the desktop's browser (xdg-open)")

@@ -1,4 +1,4 @@
-import { readdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { BatonError } from "../../errors.ts";
 import { type OutputMode, resolveTarget, type TargetOptions } from "../package/create.ts";
@@ -131,12 +131,12 @@ export async function convertToPackage(input: string, options: ConvertOptions): 
     );
   }
   const target = await resolveTarget(name, options);
-  // With constructs left (and reported), the package is still written — exit 3 — but validate fails
-  // on it until a person converts them; any other failure keeps it unwritten.
+  // A conversion is always written (nothing of the source is lost); with constructs left or a
+  // failing score it is partial (exit 3) and validate/deploy refuse it until a person finishes it.
   const delivery = await deliverPackage(files, target.dir, {
     overwrite: target.overwrite,
     minScore: options.minScore,
-    tolerate: state.unconverted.length > 0 ? LEFTOVER_RULES : [],
+    always: true,
   });
   return {
     delivery,
@@ -145,9 +145,6 @@ export async function convertToPackage(input: string, options: ConvertOptions): 
     summary: summarize(source, roleRows, state),
   };
 }
-
-/** Auto-fail rules a conversion with reported leftovers may still be written with. */
-const LEFTOVER_RULES = ["task-left", "spawn-without-close"];
 
 function manifestText(source: ClaudeSource, state: ConversionState): string {
   const record = {
@@ -224,6 +221,7 @@ export async function convertAgentFile(
   const name = assertName(options.name ?? converted.name, "role name");
   const target = await resolveTarget(`${name}.toml`, options);
   const temp = `${target.dir}.baton-tmp-${process.pid}`;
+  await mkdir(dirname(target.dir), { recursive: true });
   await writeFile(temp, converted.toml.replace(/^name = ".*"$/m, `name = "${name}"`), { flag: "wx" });
   await rename(temp, target.dir);
   return { file: target.dir, notes: state.notes };

@@ -10,8 +10,7 @@ export interface DeliverResult {
 
 /**
  * Writes a package to a staging directory, validates it there, and moves it to `targetDir` only
- * when it scores at least `minScore` (never below the seed's 70) with no auto-fail (save those in
- * `tolerate`; the report still says the package fails).
+ * when it scores at least `minScore` (never below the seed's 70) with no auto-fail, or `always`.
  * Nothing is left behind when it is refused.
  */
 export async function deliverPackage(
@@ -20,8 +19,8 @@ export async function deliverPackage(
   options: {
     overwrite: boolean;
     minScore?: number | undefined;
-    /** Auto-fail rule ids that do not stop delivery (a conversion that reports what it left). */
-    tolerate?: readonly string[];
+    /** Write even when validation fails (a conversion: the report says what is left); the report still fails. */
+    always?: boolean;
   },
 ): Promise<DeliverResult> {
   const minScore = Math.max(DEFAULT_MIN_SCORE, options.minScore ?? DEFAULT_MIN_SCORE);
@@ -34,9 +33,7 @@ export async function deliverPackage(
     throw error;
   }
   report.dir = targetDir;
-  const tolerated = options.tolerate ?? [];
-  const blocking = report.autoFails.filter((a) => !tolerated.includes(a.id));
-  if (report.score < minScore || blocking.length > 0) {
+  if (!report.passed && !options.always) {
     await discardStaged(staging);
     return { dir: targetDir, delivered: false, report };
   }

@@ -6,6 +6,7 @@ import { BUILTIN_ROLES, nameProblem } from "../parse/names.ts";
 import { exists, readTextSafe } from "../parse/safe-fs.ts";
 import { readPackage } from "../validate/package-read.ts";
 import { type ValidationReport, validatePackage } from "../validate/validate.ts";
+import { bundledSkills, codexHomeOf, isTrustedProject, suggestName } from "./codex-env.ts";
 import { commitStaged, type PackageFiles, stageFiles } from "./write.ts";
 
 export type DeployScope = "project" | "user";
@@ -14,8 +15,12 @@ export interface DeployOptions {
   scope: DeployScope;
   /** Project root for --scope project (default: the current directory). */
   root?: string | undefined;
-  /** For --scope user (default: $CODEX_HOME or ~/.codex). */
+  /** Where roles go for --scope user and whose config.toml says which projects are trusted (default: $CODEX_HOME or ~/.codex). */
   codexHome?: string | undefined;
+  /** The user's home for --scope user: the skill goes to ~/.agents/skills (default: os.homedir()). */
+  home?: string | undefined;
+  /** --scope user: put the skill in $CODEX_HOME/skills (codex's older location) instead of ~/.agents/skills. */
+  codexSkillsDir?: boolean | undefined;
   force?: boolean | undefined;
   dryRun?: boolean | undefined;
 }
@@ -36,19 +41,30 @@ export interface DeployResult {
   roles: RoleDeployment[];
   report: ValidationReport;
   dryRun: boolean;
-}
-
-export function deployDirs(options: DeployOptions): { skills: string; agents: string } {
-  const base =
-    options.scope === "user"
-      ? resolve(options.codexHome ?? process.env.CODEX_HOME ?? join(homedir(), ".codex"))
-      : join(resolve(options.root ?? process.cwd()), ".codex");
-  return { skills: join(base, "skills"), agents: join(base, "agents") };
+  /** Things that would keep codex from using what was deployed (untrusted project, bundled name). */
+  warnings: string[];
 }
 
 /**
- * Installs a validated package: the skill into .codex/skills/<name> (or $CODEX_HOME/skills), each
- * role into .codex/agents (or $CODEX_HOME/agents). A role name taken by a different file is
+ * Where a deploy writes: the skill in the shared Agent Skills location (`<root>/.agents/skills`,
+ * `~/.agents/skills`; or `$CODEX_HOME/skills` when asked), roles where codex reads custom agents
+ * (`<root>/.codex/agents`, `$CODEX_HOME/agents`).
+ */
+export function deployDirs(options: DeployOptions): { skills: string; agents: string } {
+  const codexHome = codexHomeOf(options.codexHome);
+  if (options.scope === "user") {
+    const skills = options.codexSkillsDir
+      ? join(codexHome, "skills")
+      : join(resolve(options.home ?? homedir()), ".agents", "skills");
+    return { skills, agents: join(codexHome, "agents") };
+  }
+  const root = resolve(options.root ?? process.cwd());
+  return { skills: join(root, ".agents", "skills"), agents: join(root, ".codex", "agents") };
+}
+
+/**
+ * Installs a validated package: the skill into .agents/skills/<name> (or ~/.agents/skills), each
+ * role into .codex/agents (or $CODEX_HOME/agents), with warnings when codex would not use them. A role name taken by a different file is
  * deployed as <skill>-<role> and the skill's references follow; nothing is overwritten silently.
  * @example await deploySkill("./code-review", { scope: "user" })
  */
@@ -127,7 +143,30 @@ export async function deploySkill(dir: string, options: DeployOptions): Promise<
     if (skillAction !== "unchanged")
       await commitStaged(await stageFiles(skillDir, deployed), skillDir, skillAction === "replaced");
   }
-  return { skill, skillDir, skillAction, roles, report, dryRun: options.dryRun === true };
+  const warnings = await deployWarnings(skill, roles.length, options);
+  return { skill, skillDir, skillAction, roles, report, dryRun: options.dryRun === true, warnings };
+}
+
+async function deployWarnings(skill: string, roleCount: number, options: DeployOptions): Promise<string[]> {
+  const warnings: string[] = [];
+  const codexHome = codexHomeOf(options.codexHome);
+  const bundled = await bundledSkills(codexHome);
+  if (bundled.includes(skill)) {
+    warnings.push(
+      `"${skill}" is also the name of a skill codex bundles: codex keeps its own and never injects this one. ` +
+        `Rename it (e.g. baton skill convert … --name ${suggestName(skill, bundled)}, or rename the directory and the frontmatter name) and deploy again.`,
+    );
+  }
+  if (options.scope === "project" && roleCount > 0) {
+    const root = resolve(options.root ?? process.cwd());
+    if (!(await isTrustedProject(root, codexHome))) {
+      warnings.push(
+        `codex loads ${join(root, ".codex", "agents")}/*.toml only in projects it trusts, and ${join(codexHome, "config.toml")} does not trust ${root}: ` +
+          `trust it when codex asks on its first run there, add [projects."${root}"] trust_level = "trusted" to that file, or deploy with --scope user.`,
+      );
+    }
+  }
+  return warnings;
 }
 
 /** True when `path` exists with content other than `content`. */

@@ -30,7 +30,7 @@ export const CLAUDE_TOOLS: Record<string, string> = {
 };
 const CALL_NAMES = Object.keys(CLAUDE_TOOLS);
 
-const SHELL = /^(bash|sh|shell|zsh|console|shell-session|powershell|ps1|fish)$/;
+export const SHELL = /^(bash|sh|shell|zsh|console|shell-session|powershell|ps1|fish)$/;
 /** Diagrams and plain text: a `Task(x)` there is a label, not a call. */
 export const NOT_CODE = /^(text|txt|plaintext|plain|mermaid|diagram|ascii)$/;
 /** A Markdown fence quotes a whole document (an example command or agent file): nothing in it is the skill's own. */
@@ -66,7 +66,7 @@ export const SUBSTITUTIONS: SubstitutionRule[] = [
 
 /** "use the Task tool with subagent_type X", "subagent_type: X", "subagent_type=X" in prose. */
 export const PROSE_SPAWN =
-  /\bsubagent_type\s*[=:]\s*\\?(["'`]?)([A-Za-z][\w:.-]*)\1|\bTask tool with (?:the )?subagent_type\s+(["'`]?)([A-Za-z][\w:.-]*)\3/;
+  /\bTask tool with (?:the )?subagent_type\s*(?:[=:]\s*|\s+)\\?(["'`]?)([A-Za-z][\w:.-]*)\1|\bsubagent_type\s*[=:]\s*\\?(["'`]?)([A-Za-z][\w:.-]*)\3/;
 
 /** A `/plugin:command` hand-off in prose: another Claude command, which has no automatic equivalent. */
 export const HANDOFF = /(?:^|\s)`?(\/[a-z][\w-]*:[\w:-]+)`?(?=[\s.,;)]|$)/;

@@ -38,7 +38,7 @@ export interface ValidationReport {
 
 /**
  * Validates a package directory: every weighted check and auto-fail rule, computed on the parsed files.
- * @example const report = await validatePackage(".codex/skills/code-review"); report.score // 94
+ * @example const report = await validatePackage(".agents/skills/code-review"); report.score // 94
  */
 export async function validatePackage(
   dir: string,

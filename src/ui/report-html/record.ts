@@ -20,6 +20,8 @@ export interface RunRecord {
   view: RunView;
   /** Says running, but its owner process is gone. */
   stale: boolean;
+  /** Why `run.json` could not be used and the view was rebuilt from the journal, if it was. */
+  rebuilt?: string;
   journal: JournalEntry[];
   timeline: Timeline;
   agents: Map<string, AgentFiles>;
@@ -51,7 +53,7 @@ export function loadRunRecord(
   nowMs = Date.now(),
   cache: AgentFilesCache = new Map(),
 ): RunRecord {
-  const { view, stale } = readRun(runId, home);
+  const { view, stale, rebuilt } = readRun(runId, home);
   const dir = runDir(runId, home);
   const file = join(dir, "journal.jsonl");
   const journal = existsSync(file) ? readJournal(file).entries : [];
@@ -72,7 +74,7 @@ export function loadRunRecord(
     agents.set(lane.agentId, known.files);
   }
   const started = journal.find((e) => e.type === "run.started");
-  return { view, stale, journal, timeline, agents, rehearsal: isRehearsal(started?.options), nowMs };
+  return { view, stale, rebuilt, journal, timeline, agents, rehearsal: isRehearsal(started?.options), nowMs };
 }
 
 /** `run.started` records how the workers were made; a rehearsal's talk to a scripted model. */

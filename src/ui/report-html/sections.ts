@@ -1,10 +1,9 @@
 import { addUsage, ZERO_USAGE } from "../../core/usage.ts";
+import { SEVERITY_RANK } from "../../run/merge.ts";
 import { formatDurationMs } from "../../util/duration.ts";
 import { formatTokens } from "../render.ts";
 import { esc, exactTime, section } from "./html.ts";
 import type { RunRecord } from "./record.ts";
-
-const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 /** The run's status as shown: a run that says running but whose owner is gone is abandoned. */
 export function shownStatus(record: RunRecord): string {
@@ -34,7 +33,10 @@ export function renderHeader(record: RunRecord): string {
     `<span class="badge status-${esc(status)}">${esc(status)}</span>`,
     record.rehearsal ? `<span class="badge rehearsal">rehearsal: scripted model, no tokens spent</span>` : "",
   ].join(" ");
-  const error = view.error ? `<p class="error"><b>Error:</b> ${esc(view.error)}</p>` : "";
+  const error = [
+    view.error ? `<p class="error"><b>Error:</b> ${esc(view.error)}</p>` : "",
+    record.rebuilt ? `<p class="muted">${esc(record.rebuilt)}.</p>` : "",
+  ].join("");
   return `<header id="run-header"><p class="run-id">baton run <code>${esc(view.runId)}</code> ${badges}</p>
 <h1>${esc(view.task)}</h1>
 <dl class="facts">${facts.map(([k, v]) => `<div><dt>${k}</dt><dd>${esc(v)}</dd></div>`).join("")}</dl>${error}</header>`;
@@ -54,6 +56,14 @@ export function renderResult(record: RunRecord): string {
     r.verification
       ? `<p><b>Verification:</b> ${r.verification.passed ? "passed" : "FAILED"} — ${esc(r.verification.summary)}</p>`
       : "",
+    list(
+      "Options",
+      (r.options ?? []).map((o) => `${o.label}: ${o.summary}`),
+    ),
+    list(
+      "Sections",
+      (r.sections ?? []).map((x) => `${x.label}: ${x.summary}`),
+    ),
     list("Warnings", r.warnings),
     list("Open questions", r.openQuestions),
     list("Tests", r.tests),

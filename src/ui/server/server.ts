@@ -113,7 +113,7 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
     try {
       route(req, res);
     } catch (error) {
-      const status = isBatonError(error, "E_NOT_FOUND") ? 404 : 500;
+      const status = isBatonError(error, "E_NOT_FOUND") ? 404 : error instanceof URIError ? 400 : 500;
       if (!res.headersSent) reply(res, status, "text/plain", `${(error as Error).message}\n`);
       else res.end();
     }

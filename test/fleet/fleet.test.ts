@@ -1,0 +1,193 @@
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { taggedProcesses } from "../../src/core/process/procfs.ts";
+import { parseQueueUrl } from "../../src/fleet/connection.ts";
+import { Fleet } from "../../src/fleet/fleet.ts";
+import { ALIVE_TTL_MS, HEARTBEAT_MS, PREFIX, turnsQueue } from "../../src/fleet/protocol.ts";
+import { remoteBackend } from "../../src/fleet/remote-backend.ts";
+import { mapTasks } from "../../src/map/map.ts";
+import { readJournal } from "../../src/store/journal.ts";
+import { eventually } from "../helpers/processes.ts";
+import { agentRuns, jsonLines, mapDir, OK_SCHEMA } from "../map/helpers.ts";
+import { startRedis, startWorker, type TestRedis, type TestWorker } from "./helpers.ts";
+
+// A real redis-server and three `baton worker` processes, each in its own working directory, stand
+// in for a fleet of machines; the test process is the submitter.
+const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+let redis: TestRedis;
+let workers: TestWorker[] = [];
+let t: ReturnType<typeof mapDir>;
+
+const ofWorker = (w: TestWorker) => taggedProcesses((tag) => tag.startsWith(`${w.pid}.`));
+
+beforeAll(async () => {
+  redis = await startRedis();
+  t = mapDir();
+  workers = await Promise.all(
+    ["w1", "w2", "w3"].map((name) => startWorker(redis.url, name, t.state, ["--concurrency", "2"])),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  for (const w of workers) expect(ofWorker(w)).toEqual([]);
+  await redis?.stop();
+});
+
+async function withFleet<T>(run: (fleet: Fleet) => Promise<T>): Promise<T> {
+  const fleet = await Fleet.connect({ connection: parseQueueUrl(redis.url), lockDurationMs: 1_500 });
+  try {
+    return await run(fleet);
+  } finally {
+    await fleet.close();
+  }
+}
+
+describe("a map on the fleet", () => {
+  it("survives a SIGKILLed worker: every item done once, its turns re-run elsewhere, no orphans", async () => {
+    const items = Array.from({ length: 24 }, (_, i) => ({ key: `k${i}`, mode: i === 1 ? "prose" : "" }));
+    let killed: TestWorker | undefined;
+    const view = await withFleet((fleet) =>
+      mapTasks(
+        {
+          tasks: items,
+          idField: "key",
+          prompt: "answer:{key} sleep:400 {mode}",
+          outputSchema: OK_SCHEMA,
+          concurrency: 6,
+          backends: remoteBackend("command"),
+          turns: fleet.turns,
+          cwd: t.dir,
+          home: t.home,
+        },
+        {
+          onItem: (_row, p) => {
+            // Mid-map, with every worker busy: w1 dies with its turns in flight.
+            if (p.done === 6 && !killed) {
+              killed = workers[0]!;
+              expect(ofWorker(killed).length).toBeGreaterThan(0);
+              killed.child.kill("SIGKILL");
+            }
+          },
+        },
+      ),
+    );
+    expect(killed).toBeDefined();
+    expect(view.exitCode).toBe(0);
+    const rows = jsonLines(view.map.out);
+    expect(rows).toHaveLength(24);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(24);
+    expect(rows.every((r) => r.status === "ok")).toBe(true);
+    // The turns w1 held ran again on w2 / w3, and the record says so.
+    expect(agentRuns(t.state).length).toBeGreaterThan(24 + 1);
+    const events = readJournal(join(view.dir, "journal.jsonl")).entries;
+    expect(events.filter((e) => e.type === "turn.ended" && e.endReason !== "completed")).toEqual([]);
+    // The killed worker's agent processes were reaped by its sidecar.
+    expect(await eventually(() => ofWorker(killed!).length === 0, 5_000)).toBe(true);
+    workers[0] = await startWorker(redis.url, "w1b", t.state, ["--concurrency", "2"]);
+  }, 90_000);
+
+  it("a cancel from the submitter stops the turns on every worker and empties the queue", async () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({ key: `h${i}` }));
+    const controller = new AbortController();
+    const before = agentRuns(t.state).length;
+    const started = Date.now();
+    const view = await withFleet((fleet) => {
+      const mapped = mapTasks({
+        tasks: items,
+        idField: "key",
+        prompt: "answer:{key} hang",
+        concurrency: 6,
+        backends: remoteBackend("command"),
+        turns: fleet.turns,
+        cwd: t.dir,
+        home: t.home,
+        signal: controller.signal,
+      });
+      void eventually(() => workers.every((w) => ofWorker(w).length === 2), 30_000).then(() =>
+        controller.abort(),
+      );
+      return mapped;
+    });
+    expect(view.exitCode).toBe(130);
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(view.map.done).toBe(0);
+    for (const w of workers) expect(await eventually(() => ofWorker(w).length === 0, 5_000)).toBe(true);
+    expect(agentRuns(t.state).length - before).toBe(6); // nothing started after the cancel
+    const queue = new Queue(turnsQueue("command"), {
+      connection: parseQueueUrl(redis.url).options as never,
+      prefix: PREFIX,
+    });
+    const counts = await queue.getJobCounts("wait", "active", "delayed", "prioritized");
+    await queue.close();
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
+  }, 90_000);
+
+  it("baton map --queue: when the submitter is SIGKILLed, the workers stop its turns (no orphans on any machine)", async () => {
+    t.write("hang.csv", "n\n1\n2\n3\n4\n");
+    const child = spawn(
+      process.execPath,
+      [
+        MAIN,
+        "map",
+        "--tasks",
+        "hang.csv",
+        "--prompt",
+        "answer:{n} hang",
+        "--queue",
+        redis.url,
+        "--backend",
+        "command",
+        "--concurrency",
+        "4",
+      ],
+      { cwd: t.dir, env: { ...process.env, BATON_HOME: t.home }, stdio: "ignore" },
+    );
+    const running = () => workers.reduce((n, w) => n + ofWorker(w).length, 0);
+    expect(await eventually(() => running() === 4, 30_000)).toBe(true);
+    child.kill("SIGKILL");
+    const killedAt = Date.now();
+    expect(await eventually(() => running() === 0, 15_000)).toBe(true);
+    // The submitter's heartbeat expires after ALIVE_TTL_MS; each worker checks every HEARTBEAT_MS.
+    expect(Date.now() - killedAt).toBeLessThan(ALIVE_TTL_MS + 3 * HEARTBEAT_MS + 2_000);
+  }, 60_000);
+
+  it("baton run --queue: a pattern's workers run on the fleet and the record stays with the submitter", async () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        MAIN,
+        "run",
+        "Review the fixture",
+        "--pattern",
+        "review",
+        "--lenses",
+        "a,b",
+        "--backend",
+        "command",
+        "--queue",
+        redis.url,
+        "--json",
+      ],
+      { cwd: t.dir, env: { ...process.env, BATON_HOME: t.home }, encoding: "utf8", timeout: 60_000 },
+    );
+    expect(r.status).toBe(0);
+    const view = JSON.parse(r.stdout) as {
+      status: string;
+      dir: string;
+      agents: Array<{ id: string; endReason: string }>;
+    };
+    expect(view.status).toBe("completed");
+    expect(view.agents.length).toBeGreaterThanOrEqual(2);
+    const names = new Set(workers.map((w) => w.name));
+    for (const agent of view.agents) {
+      const events = readFileSync(join(view.dir, "agents", agent.id, "events.jsonl"), "utf8");
+      const started = /"fleet":"started","worker":"([^"]+)"/.exec(events);
+      expect(started && names.has(started[1]!)).toBe(true);
+    }
+  }, 60_000);
+});
