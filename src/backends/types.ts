@@ -1,3 +1,4 @@
+import type { Supervisor } from "../core/process/supervisor.ts";
 import type { Usage } from "../core/usage.ts";
 
 /** Sandbox a worker runs in. Readers get `read-only`; only writers get more. */
@@ -86,6 +87,8 @@ export type Backend = ProcessBackend | SessionBackend;
 export interface SessionContext {
   /** Prefix of the pool's process tags (`<owner>:<pool>`); every process the session starts carries one. */
   tagPrefix: string;
+  /** Start the session's processes through it: tagged, swept on exit, killed with the pool. */
+  supervisor: Supervisor;
 }
 
 export interface BackendSession {

@@ -2,6 +2,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { codexBackend } from "../backends/codex/backend.ts";
 import type { Backend, SandboxMode } from "../backends/types.ts";
 import { Pool, type PoolEvent } from "../core/pool.ts";
+import type { Supervisor } from "../core/process/supervisor.ts";
 import { batonHome } from "../store/paths.ts";
 import { AgentBook } from "./agents.ts";
 import { serveTools } from "./call.ts";
@@ -35,6 +36,8 @@ export interface BatonMcpOptions {
   /** How often a wait with a progress token reports; default 5 000 ms. */
   progressIntervalMs?: number;
   tasks?: Partial<TaskLimits>;
+  /** Owns every worker process. Default: the server's pool makes its own. */
+  supervisor?: Supervisor;
   /** Diagnostics; default: stderr (stdout carries only protocol messages). */
   log?: (line: string) => void;
 }
@@ -83,6 +86,7 @@ export function createBatonMcpServer(options: BatonMcpOptions = {}): BatonMcp {
     turnTimeoutMs: options.turnTimeoutMs,
     stallTimeoutMs: options.stallTimeoutMs,
     scratchDir: record.agentDir("."),
+    supervisor: options.supervisor,
     onEvent: (event) => {
       record.onPoolEvent(event);
       resources?.onPoolEvent(event);

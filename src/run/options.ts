@@ -1,4 +1,5 @@
 import type { Backend } from "../backends/types.ts";
+import type { Supervisor } from "../core/process/supervisor.ts";
 import type { TurnStarter } from "../core/turn.ts";
 import { BatonError } from "../errors.ts";
 import type { AnswerBook, Question } from "./clarify.ts";
@@ -51,6 +52,8 @@ export interface RunOptions {
   /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
   home?: string;
   signal?: AbortSignal;
+  /** Owns every process of the run (workers, setup, verify). Default: the run's pool makes its own. */
+  supervisor?: Supervisor;
   /** Continue this killed run in its own directory; its finished workers are not run again. */
   resumeRunId?: string;
   /** The worker fleet's Redis (`--queue`, without its password), recorded so a resume dispatches there again. */

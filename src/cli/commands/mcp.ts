@@ -9,6 +9,8 @@ import { SANDBOX_MODES, WAIT_MAX_MS } from "../../mcp/schemas.ts";
 import { serveStdio } from "../../mcp/stdio.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
+import { reapLeftovers } from "../reap.ts";
+import { cliSupervisor } from "../supervisor.ts";
 import type { RegisterCommand } from "./index.ts";
 
 interface McpFlags {
@@ -137,10 +139,12 @@ export const registerMcp: RegisterCommand = (program: Command) => {
         cwd: flags.cwd === undefined ? process.cwd() : checkDir(flags.cwd),
         turnTimeoutMs: parseDurationMs(flags.turnTimeout, "--turn-timeout"),
         stallTimeoutMs: parseDurationMs(flags.stallTimeout, "--stall-timeout"),
+        supervisor: cliSupervisor(),
         waitMaxMs: parseDurationMs(flags.waitMax, "--wait-max"),
         maxInlineBytes: parseBytes(flags.maxInline, "--max-inline"),
         maxSandbox: flags.maxSandbox,
       };
+      reapLeftovers();
       try {
         options.backend.resolve();
       } catch (error) {

@@ -30,7 +30,7 @@ export const CLAUDE_TOOLS: Record<string, string> = {
 };
 const CALL_NAMES = Object.keys(CLAUDE_TOOLS);
 
-const SHELL = /^(bash|sh|shell|zsh|console|shell-session|powershell|ps1|fish)$/;
+export const SHELL = /^(bash|sh|shell|zsh|console|shell-session|powershell|ps1|fish)$/;
 /** Diagrams and plain text: a `Task(x)` there is a label, not a call. */
 export const NOT_CODE = /^(text|txt|plaintext|plain|mermaid|diagram|ascii)$/;
 /** A Markdown fence quotes a whole document (an example command or agent file): nothing in it is the skill's own. */
