@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Supervisor } from "../core/process/supervisor.ts";
 import { BatonError } from "../errors.ts";
 import type { WorkerOutcome, WorkerSpec } from "../run/context.ts";
 import { WORKER_PREAMBLE } from "../run/prompts.ts";
@@ -28,6 +29,8 @@ export interface ParallelWritersOptions {
   /** Deadline of one setup or verify command. Default 10 minutes. */
   commandTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Owns the setup and verify processes (the run's pool's supervisor). */
+  supervisor?: Supervisor;
   journal: (entry: JournalInput) => void;
   /** Writes a file into a writer's folder of the run record; returns its path. */
   saveFile: (agentId: string, name: string, text: string) => string;
@@ -137,6 +140,7 @@ export class ParallelWriters {
       setupCommand: o.setupCommand,
       setupTimeoutMs: o.commandTimeoutMs,
       signal: o.signal,
+      supervisor: o.supervisor,
       name: `${agentId}:setup`,
     });
     o.journal({
@@ -174,6 +178,7 @@ export class ParallelWriters {
       verifyCwd: o.subdir,
       verifyTimeoutMs: o.commandTimeoutMs,
       signal: o.signal,
+      supervisor: o.supervisor,
       saveFile: o.saveFile,
       onEvent: (event) => o.journal(event),
       resolve: o.resolveConflicts

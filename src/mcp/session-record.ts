@@ -1,5 +1,5 @@
 import type { PoolEvent } from "../core/pool.ts";
-import { OWNER_ID } from "../core/registry.ts";
+import { ownerId } from "../core/process/owner.ts";
 import { RunRecorder } from "../run/recorder.ts";
 import { renderReport } from "../run/report.ts";
 import type { AgentRow, RunView } from "../run/run.ts";
@@ -30,7 +30,7 @@ export class SessionRecord {
       agents: [],
       startedAt: Date.now(),
     };
-    this.recorder.writeJson("owner.json", { pid: process.pid, ownerId: OWNER_ID });
+    this.recorder.writeJson("owner.json", { pid: process.pid, ownerId: ownerId() });
     this.recorder.journal.append({
       type: "run.started",
       runId: this.runId,

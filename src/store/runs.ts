@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ownerAlive } from "../core/reaper/owner.ts";
+import { ownerAlive } from "../core/process/owner.ts";
 import { BatonError } from "../errors.ts";
 import type { RunView } from "../run/run.ts";
 import { readOwner } from "./lock.ts";

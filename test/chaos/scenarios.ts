@@ -6,8 +6,8 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readProc } from "../../src/core/process-tree.ts";
-import { ownerAlive } from "../../src/core/reaper/owner.ts";
+import { ownerAlive } from "../../src/core/process/owner.ts";
+import { readProc } from "../../src/core/process/procfs.ts";
 import { createRunRecord } from "../../src/store/create.ts";
 import { Journal } from "../../src/store/journal.ts";
 import {
@@ -288,7 +288,8 @@ export async function diskFull(c: Chaos, counts: ChaosCounts, plan: ChaosPlan): 
   try {
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mnt], { stdio: "ignore" });
   } catch {
-    return "skipped: mounting a small tmpfs needs root";
+    // Not root: no tmpfs of our own, but an unwritable record is the other fault the recorder meets.
+    return process.getuid?.() === 0 ? "skipped: mount -t tmpfs failed" : unwritableRecord(c, counts, plan);
   }
   try {
     r.home = join(mnt, "home");
@@ -399,4 +400,28 @@ export async function ctrlC(
   for (const label of done) if (!kept.has(label)) counts.lostResults++;
   r.completedAtKills = done;
   countResent(r);
+}
+
+/** The record made unwritable (EACCES) while workers are busy; for machines where a tmpfs cannot be mounted. */
+async function unwritableRecord(c: Chaos, counts: ChaosCounts, plan: ChaosPlan): Promise<string> {
+  const r = newRun(c, counts, plan, "eacces");
+  const p = startBaton(c, r.home, researchArgs(r));
+  if (!(await until(busy(r), 60_000))) {
+    note(r, "never got busy");
+    return "not measured";
+  }
+  const id = runIds(r.home).at(-1)!;
+  const dir = join(r.home, "runs", id);
+  execFileSync("chmod", ["-R", "a-w", dir]);
+  const out = await p.done;
+  counts.orphans += await orphansOf(p.owner);
+  const view = parseJson(out.stdout) as { error?: string } | undefined;
+  if (crashed(out.stderr) || out.code !== 1 || !/EACCES|permission denied/i.test(view?.error ?? "")) {
+    counts.crashes++;
+    note(r, `unwritable record: exit ${out.code}, error ${view?.error}, stderr ${out.stderr.slice(-300)}`);
+  }
+  execFileSync("chmod", ["-R", "u+w", dir]);
+  afterKill(r);
+  await resume(r, id);
+  return "measured as EACCES (an unwritable record): a tmpfs needs root";
 }

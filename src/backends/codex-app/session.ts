@@ -12,7 +12,7 @@ import {
 import { RpcTimeout } from "./rpc.ts";
 import { AppServer, type AppServerSpec } from "./server.ts";
 
-export type SessionSpec = Omit<AppServerSpec, "tag">;
+export type SessionSpec = Omit<AppServerSpec, "tag" | "supervisor">;
 
 interface LoadedThread {
   threadId: string;
@@ -133,7 +133,11 @@ export class CodexAppSession implements BackendSession {
       turn.emit({ type: "error", message: `codex app-server restarted (server ${generation} of this pool)` });
     }
     const starting = AppServer.start(
-      { ...this.#spec, tag: `${this.#context.tagPrefix}:codex-app-server:${generation}` },
+      {
+        ...this.#spec,
+        tag: `${this.#context.tagPrefix}:codex-app-server:${generation}`,
+        supervisor: this.#context.supervisor,
+      },
       {
         notification: (method, params) => this.#notification(method, params),
         request: (request) => {

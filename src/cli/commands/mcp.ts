@@ -9,6 +9,8 @@ import { SANDBOX_MODES, WAIT_MAX_MS } from "../../mcp/schemas.ts";
 import { serveStdio } from "../../mcp/stdio.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
+import { reapLeftovers } from "../reap.ts";
+import { cliSupervisor } from "../supervisor.ts";
 import type { RegisterCommand } from "./index.ts";
 
 interface McpFlags {
@@ -22,6 +24,8 @@ interface McpFlags {
   waitMax: string;
   maxInline: string;
   maxSandbox: SandboxMode;
+  /** false with --no-web. */
+  web: boolean;
 }
 
 const HELP = `
@@ -129,6 +133,7 @@ export const registerMcp: RegisterCommand = (program: Command) => {
         .choices(SANDBOX_MODES)
         .default("workspace-write"),
     )
+    .option("--no-web", "refuse spawn_agent's web_search (by default agents that ask for it get web search)")
     .addHelpText("after", HELP)
     .action(async (flags: McpFlags) => {
       const options = {
@@ -137,10 +142,13 @@ export const registerMcp: RegisterCommand = (program: Command) => {
         cwd: flags.cwd === undefined ? process.cwd() : checkDir(flags.cwd),
         turnTimeoutMs: parseDurationMs(flags.turnTimeout, "--turn-timeout"),
         stallTimeoutMs: parseDurationMs(flags.stallTimeout, "--stall-timeout"),
+        supervisor: cliSupervisor(),
         waitMaxMs: parseDurationMs(flags.waitMax, "--wait-max"),
         maxInlineBytes: parseBytes(flags.maxInline, "--max-inline"),
         maxSandbox: flags.maxSandbox,
+        noWeb: !flags.web,
       };
+      reapLeftovers();
       try {
         options.backend.resolve();
       } catch (error) {
