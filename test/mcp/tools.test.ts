@@ -277,6 +277,24 @@ describe("list_agents", () => {
   });
 });
 
+describe("web search", () => {
+  it("spawn_agent with web_search gives that agent the backend's web search, others not; --no-web refuses it", async () => {
+    const s = await open();
+    await s.call("spawn_agent", { message: "research", web_search: true });
+    await s.call("spawn_agent", { message: "review" });
+    await s.call("wait", { ids: ["agent-1", "agent-2"], timeout_ms: 10_000 });
+    expect(s.requests.map((r) => [r.prompt, r.webSearch === true])).toEqual([
+      ["research", true],
+      ["review", false],
+    ]);
+    await s.close();
+    const off = await open({ noWeb: true });
+    const refused = await off.call("spawn_agent", { message: "research", web_search: true });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toMatch(/web search is off in this server \(baton mcp --no-web\)/);
+  });
+});
+
 describe("schemas a strict client accepts", () => {
   const emptySchemas = (node: unknown, path = ""): string[] => {
     if (node === null || typeof node !== "object") return [];

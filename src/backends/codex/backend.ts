@@ -66,6 +66,8 @@ export function codexArgs(request: TurnRequest, overrides: string[]): string[] {
   }
   // TOML basic strings accept JSON string escapes, so JSON.stringify yields a valid TOML value.
   if (request.instructions) args.push("-c", `developer_instructions=${JSON.stringify(request.instructions)}`);
+  // codex offers its web_search tool by default: only agents that ask for it get it (live).
+  args.push("-c", `web_search=${request.webSearch ? '"live"' : '"disabled"'}`);
   for (const override of overrides) args.push("-c", override);
   if (request.threadId) args.push("resume", request.threadId);
   // `codex exec [resume <thread>] -- -` reads the prompt from stdin (codex 0.169; checked in the tests).

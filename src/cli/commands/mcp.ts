@@ -25,6 +25,8 @@ interface McpFlags {
   waitMax: string;
   maxInline: string;
   maxSandbox: SandboxMode;
+  /** false with --no-web. */
+  web: boolean;
 }
 
 const HELP = `
@@ -132,6 +134,7 @@ export const registerMcp: RegisterCommand = (program: Command) => {
         .choices(SANDBOX_MODES)
         .default("workspace-write"),
     )
+    .option("--no-web", "refuse spawn_agent's web_search (by default agents that ask for it get web search)")
     .addHelpText("after", HELP)
     .action(async (flags: McpFlags) => {
       // A server that lives for hours and moves 50 KB texts per call: V8 would otherwise keep doubling its
@@ -147,6 +150,7 @@ export const registerMcp: RegisterCommand = (program: Command) => {
         waitMaxMs: parseDurationMs(flags.waitMax, "--wait-max"),
         maxInlineBytes: parseBytes(flags.maxInline, "--max-inline"),
         maxSandbox: flags.maxSandbox,
+        noWeb: !flags.web,
       };
       reapLeftovers();
       try {
