@@ -4,6 +4,7 @@ import { setFlagsFromString } from "node:v8";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
+import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import type { SandboxMode } from "../../backends/types.ts";
 import { BatonError } from "../../errors.ts";
 import { SANDBOX_MODES, WAIT_MAX_MS } from "../../mcp/schemas.ts";
@@ -154,7 +155,10 @@ export const registerMcp: RegisterCommand = (program: Command) => {
       };
       reapLeftovers();
       try {
-        options.backend.resolve();
+        // The same lookup and line as `baton run` and `baton doctor` (not awaited: serving starts at once).
+        void workerBinaryLine(options.backend.name, options.backend.resolve()).then((line) => {
+          if (line) process.stderr.write(`baton mcp: ${line}`);
+        });
       } catch (error) {
         // Keep serving: spawn_agent reports the same advice to the model, which can tell the user.
         process.stderr.write(`baton mcp: warning: ${(error as Error).message}\n`);
