@@ -146,6 +146,7 @@ export async function runTask(
     onChange: update,
     backendFor: options.backendFor,
     writers,
+    web: options.web,
   });
   if (replay) recorder.writeJson("run.json", view);
   hooks.onStart?.(view);

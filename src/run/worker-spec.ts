@@ -14,6 +14,8 @@ export interface WorkerSpec {
   scope?: string[];
   /** Working directory of the worker; default: the run's. */
   cwd?: string;
+  /** The backend's web search tool (research workers, unless the run has `web: false`). */
+  webSearch?: boolean;
   /** Output schema; default: the Pattern 6 worker result. */
   schema?: Record<string, unknown>;
 }

@@ -9,7 +9,7 @@ import { readProc, taggedProcesses } from "../../src/core/process/procfs.ts";
 import { DEFAULT_REHEARSAL_SCRIPT } from "../../src/rehearsal/rehearsal.ts";
 import { type JournalEntry, readJournal } from "../../src/store/journal.ts";
 import { TOY_AGENT } from "../backends/harnesses.ts";
-import { eventually } from "../helpers/processes.ts";
+import { eventually, finished } from "../helpers/processes.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 let dir: string;
@@ -35,22 +35,8 @@ function baton(args: string[], home: string, execArgv: string[] = []) {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr!.on("data", (d) => {
-    stderr += d;
-  });
   const owner = `${child.pid}.${readProc(child.pid!)?.startTicks ?? 0}`;
-  return {
-    child,
-    owner,
-    done: new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.on("close", (code) => resolve({ code, stdout, stderr })),
-    ),
-  };
+  return { child, owner, done: finished(child) };
 }
 
 function journal(home: string): { runId: string; entries: JournalEntry[] } {

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { BatonError } from "../../errors.ts";
 import type { LaunchOptions, RunOptions } from "../../run/options.ts";
 import { Replay } from "../../run/replay.ts";
+import { readOwner } from "../../store/lock.ts";
 import { runDir } from "../../store/paths.ts";
 import { readRun } from "../../store/runs.ts";
 import { executeRun } from "./run.ts";
@@ -44,9 +45,10 @@ Workers left behind by the killed process were already reaped when this command 
         return;
       }
       if (view.status === "running" && !stale) {
+        const owner = readOwner(runDir(runId));
         throw new BatonError(
           "E_BUSY",
-          `run ${runId} is still running in another baton process; stop it with baton cancel ${runId} first`,
+          `run ${runId} is still running in baton process ${owner?.pid ?? "?"}${owner?.since ? ` (since ${owner.since})` : ""}; wait for it, or stop it with baton cancel ${runId}`,
           { runId },
         );
       }
