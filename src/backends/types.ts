@@ -37,6 +37,11 @@ export interface TurnRequest {
   model?: string;
   /** Reasoning effort of the model (`low`, `medium`, `high`, …); backends without one ignore it. */
   reasoningEffort?: string;
+  /**
+   * The backend's web search tool (codex: `web_search = "live"`; claude: WebSearch and WebFetch allowed).
+   * Off unless asked for: only research workers get it (codex's own default would offer it to everyone).
+   */
+  webSearch?: boolean;
   /** A directory the backend may write per-turn files to (schema file, last message); it creates it first. */
   scratchDir: string;
 }

@@ -22,6 +22,8 @@ export interface SpawnOptions {
   model?: string;
   /** Reasoning effort of the worker's model (`low`, `medium`, `high`, …), passed to backends that take one. */
   reasoningEffort?: string;
+  /** The backend's web search tool for this agent (research workers); default off. */
+  webSearch?: boolean;
   /** Per-turn deadline; default: the pool's. */
   turnTimeoutMs?: number;
   /** No output for this long kills the turn (end reason `stalled`); default: the pool's. */

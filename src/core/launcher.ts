@@ -37,6 +37,7 @@ export class TurnLauncher {
           instructions: o.instructions,
           model: o.model,
           reasoningEffort: o.reasoningEffort,
+          webSearch: o.webSearch,
           // Created by the backend only if it writes there (most turns write nothing).
           scratchDir: join(s.scratchRoot(), agent.id, attempt > 1 ? `${turn}.${attempt}` : String(turn)),
         },

@@ -4,7 +4,16 @@ import type { Usage } from "./usage.ts";
 
 /** Every lifecycle and worker event of a pool, in order. Emitted after the state change it reports. */
 export type PoolEvent =
-  | { type: "agent.spawned"; agentId: string; label: string; role: string; backend: string; message: string }
+  | {
+      type: "agent.spawned";
+      agentId: string;
+      label: string;
+      role: string;
+      backend: string;
+      message: string;
+      /** The agent's working directory (where `baton attach` resumes its conversation). */
+      cwd: string;
+    }
   | { type: "turn.started"; agentId: string; turn: number; pid?: number; prompt: string }
   | { type: "worker.event"; agentId: string; turn: number; event: WorkerEvent }
   | { type: "worker.stderr"; agentId: string; turn: number; text: string }

@@ -128,6 +128,7 @@ export class Pool {
       role: options.role ?? "worker",
       backend,
       message: options.message,
+      cwd: options.cwd ?? this.#options.cwd ?? process.cwd(),
     });
     if (agent.phase !== "queued") return id; // a listener closed it already
     this.#engine.enqueue(agent);

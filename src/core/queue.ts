@@ -6,7 +6,7 @@ import type { Agent } from "./agent.ts";
  * its new place, and its old entry is skipped.
  */
 export class TurnQueue {
-  readonly #entries: { agent: Agent; seq: number }[] = [];
+  readonly #entries: ({ agent: Agent; seq: number } | undefined)[] = [];
   #head = 0;
   #nextSeq = 1;
   /** Turns holding a slot now. */
@@ -20,7 +20,9 @@ export class TurnQueue {
   /** The next queued agent whose turn may start while fewer than `limit` run, if any. */
   next(limit: number): Agent | undefined {
     while (this.running < limit && this.#head < this.#entries.length) {
-      const { agent, seq } = this.#entries[this.#head++]!;
+      const { agent, seq } = this.#entries[this.#head]!;
+      // A taken entry must not keep the agent (and its texts) alive once it is closed and forgotten.
+      this.#entries[this.#head++] = undefined;
       if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
         this.#entries.splice(0, this.#head);
         this.#head = 0;

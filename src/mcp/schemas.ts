@@ -97,6 +97,10 @@ export const spawnAgentInput = z
         "Default read-only (or the agent type's sandbox_mode); capped by the server's --max-sandbox.",
       ),
     model: z.string().min(1).max(200).optional(),
+    web_search: z
+      .boolean()
+      .optional()
+      .describe("Give the agent the backend's web search tool (research workers); default off."),
     reasoning_effort: z
       .string()
       .regex(/^[a-z]{1,20}$/, "reasoning_effort must be a level name such as low, medium or high")

@@ -33,6 +33,8 @@ export interface BatonMcpOptions {
   maxInlineBytes?: number;
   /** The most sandbox a client may ask for; default `workspace-write`. */
   maxSandbox?: SandboxMode;
+  /** spawn_agent refuses `web_search` (`baton mcp --no-web`). */
+  noWeb?: boolean;
   /** How often a wait with a progress token reports; default 5 000 ms. */
   progressIntervalMs?: number;
   tasks?: Partial<TaskLimits>;
@@ -120,6 +122,7 @@ export function createBatonMcpServer(options: BatonMcpOptions = {}): BatonMcp {
     home,
     roleHomes: { codexHome: options.codexHome, claudeHome: options.claudeHome },
     maxSandbox,
+    noWeb: options.noWeb,
     limits: {
       waitMaxMs,
       maxInlineBytes: options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES,

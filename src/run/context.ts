@@ -22,6 +22,8 @@ export interface WorkerSpec {
   scope?: string[];
   /** Working directory of the worker; default: the run's. */
   cwd?: string;
+  /** The backend's web search tool (research workers, unless the run has `web: false`). */
+  webSearch?: boolean;
   /** Output schema; default: the Pattern 6 worker result. */
   schema?: Record<string, unknown>;
 }
@@ -50,6 +52,8 @@ export interface RunContextOptions {
   backendFor?: (role: string, label: string) => string | undefined;
   /** Worktree mode: writers run in parallel, each in its own worktree, then go through the merge queue. */
   writers?: ParallelWriters;
+  /** See RunOptions.web. */
+  web?: boolean;
 }
 
 /**
@@ -200,6 +204,7 @@ export class RunContext {
         role: spec.role,
         backend: this.options.backendFor?.(spec.role, spec.label),
         sandbox: spec.write ? "workspace-write" : "read-only",
+        webSearch: spec.webSearch && this.options.web !== false,
         outputSchema: spec.schema ?? WORKER_RESULT_JSON_SCHEMA,
       }),
     );

@@ -56,6 +56,8 @@ export interface RunOptions {
   supervisor?: Supervisor;
   /** Continue this killed run in its own directory; its finished workers are not run again. */
   resumeRunId?: string;
+  /** Research workers (Pattern E) get the backend's web search tool; `false` (`--no-web`) turns it off. */
+  web?: boolean;
   /** The worker fleet's Redis (`--queue`, without its password), recorded so a resume dispatches there again. */
   queue?: string;
   /** Starts each worker turn somewhere else than here, e.g. on the fleet (`Fleet.turns`). */

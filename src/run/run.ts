@@ -164,6 +164,7 @@ export async function runTask(
     onChange: update,
     backendFor: options.backendFor,
     writers,
+    web: options.web,
   });
   if (replay) recorder.writeJson("run.json", view);
   hooks.onStart?.(view);

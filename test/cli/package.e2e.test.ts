@@ -89,7 +89,10 @@ describe("the packed tarball, installed globally", () => {
     for (const dep of Object.keys(PKG.dependencies))
       expect(statSync(join(installed, "node_modules", dep)).isDirectory()).toBe(true);
     const mb = apparentSize(installed) / 1e6;
-    expect(mb).toBeLessThan(30);
+    console.log(`installed package: ${mb.toFixed(1)} MB (sum of file sizes)`);
+    // The target was 30 MB: 22 MB before the worker fleet's bullmq + ioredis (with luxon and msgpackr,
+    // about 11 MB) became runtime dependencies; 32 MB since. This bound keeps it from growing further.
+    expect(mb).toBeLessThan(35);
     // The tarball ships the build, the rehearsal script and the orchestration skill, not the sources.
     expect(readdirSync(installed).sort()).toEqual(
       expect.arrayContaining(["dist", "docs", "examples", "package.json", "README.md"]),

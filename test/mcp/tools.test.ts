@@ -276,3 +276,57 @@ describe("list_agents", () => {
     expect(["pending_init", "running"]).toContain(agents[1]!.status);
   });
 });
+
+describe("web search", () => {
+  it("spawn_agent with web_search gives that agent the backend's web search, others not; --no-web refuses it", async () => {
+    const s = await open();
+    await s.call("spawn_agent", { message: "research", web_search: true });
+    await s.call("spawn_agent", { message: "review" });
+    await s.call("wait", { ids: ["agent-1", "agent-2"], timeout_ms: 10_000 });
+    expect(s.requests.map((r) => [r.prompt, r.webSearch === true])).toEqual([
+      ["research", true],
+      ["review", false],
+    ]);
+    await s.close();
+    const off = await open({ noWeb: true });
+    const refused = await off.call("spawn_agent", { message: "research", web_search: true });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toMatch(/web search is off in this server \(baton mcp --no-web\)/);
+  });
+});
+
+describe("schemas a strict client accepts", () => {
+  const emptySchemas = (node: unknown, path = ""): string[] => {
+    if (node === null || typeof node !== "object") return [];
+    if (!Array.isArray(node) && Object.keys(node).length === 0) return [path];
+    return Object.entries(node).flatMap(([key, value]) =>
+      key === "properties" || key === "required"
+        ? Object.entries(value as object).flatMap(([k, v]) => emptySchemas(v, `${path}.${key}.${k}`))
+        : emptySchemas(value, `${path}.${key}`),
+    );
+  };
+
+  it("every tool: required arguments (one-of for two spellings), no {} schemas, no nullable type arrays", async () => {
+    const s = await open();
+    const { tools } = await s.client.listTools();
+    const required = Object.fromEntries(
+      tools.map((t) => [
+        t.name,
+        [t.inputSchema.required ?? [], JSON.stringify(t.inputSchema.anyOf ?? t.inputSchema.allOf ?? null)],
+      ]),
+    );
+    expect(required.spawn_agent).toEqual([[], '[{"required":["message"]},{"required":["items"]}]']);
+    expect(required.send_input![1]).toBe(
+      '[{"anyOf":[{"required":["id"]},{"required":["target"]}]},{"anyOf":[{"required":["message"]},{"required":["items"]}]}]',
+    );
+    expect(required.wait_agent![1]).toBe('[{"required":["targets"]},{"required":["ids"]}]');
+    for (const tool of tools) {
+      expect(emptySchemas(tool.inputSchema), tool.name).toEqual([]);
+      expect(emptySchemas(tool.outputSchema), tool.name).toEqual([]);
+      expect(JSON.stringify(tool.inputSchema) + JSON.stringify(tool.outputSchema), tool.name).not.toMatch(
+        /"type":\[[^\]]*"null"/,
+      );
+      expect(tool.outputSchema?.required?.length, tool.name).toBeGreaterThan(0);
+    }
+  });
+});

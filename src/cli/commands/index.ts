@@ -22,4 +22,5 @@ export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   "model-server": async () => (await import("./model-server.ts")).registerModelServer,
   doctor: async () => (await import("./doctor.ts")).registerDoctor,
   setup: async () => (await import("./setup.ts")).registerSetup,
+  attach: async () => (await import("./attach.ts")).registerAttach,
 };

@@ -44,6 +44,8 @@ interface RunFlags {
   script?: string;
   cwd?: string;
   write?: boolean;
+  /** false with --no-web. */
+  web?: boolean;
   writers?: "serial" | "worktree";
   copy?: string[];
   setup?: string;
@@ -130,6 +132,7 @@ branch was not merged; the result was built from the rest), 130 interrupted.`,
     .option("--script <file>", "the model script for --rehearse (default: examples/rehearsal.yaml)")
     .option("-C, --cwd <dir>", "working directory of the workers (default: here)")
     .option("--write", "--pattern split: the section workers edit files, each scoped to its section")
+    .option("--no-web", "research workers get no web search (by default they, and only they, have it)")
     .addOption(
       new Option(
         "--writers <mode>",
@@ -190,6 +193,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
     answers,
     cwd: flags.cwd,
     write: flags.write,
+    web: flags.web,
     writers:
       flags.writers ??
       (flags.write || flags.copy || flags.setup || flags.verify || flags.resolveConflicts

@@ -25,6 +25,7 @@ export function convertMarkdown(
   options: { calls: boolean } = { calls: true },
 ): string {
   state.agents.clear();
+  state.collectedElsewhere = false;
   state.aliases.clear();
   state.usedNames.clear();
   const doc = parseMarkdown(text);
@@ -38,7 +39,7 @@ export function convertMarkdown(
       lang: block.lang,
     };
     const yaml = convertYamlTasks(input, state);
-    return NOT_CODE.test(block.lang) ? yaml : [...yaml, ...convertCodeBlock(input, state)];
+    return NOT_CODE.test(block.lang) ? yaml : convertCodeBlock(input, state, yaml);
   });
   closeTrackedAgents(state);
   const lines = [...doc.lines];

@@ -92,5 +92,8 @@ export function convertTaskOutput(ctx: Ctx, call: Call): void {
     timeoutMs,
   });
   const edit = replaceCode(ctx, stmt.start, stmt.end, stmt.indent, lines);
+  // A wait on an id no spawn of this file is bound to (`for (const x of ids) TaskOutput(x)`): the
+  // background spawns are collected here, so they must stay open until this wait.
+  if (!ctx.state.agents.has(target)) ctx.state.collectedElsewhere = true;
   touch(ctx, target, edit, true);
 }
