@@ -22,7 +22,7 @@ const rssMb = (pid: number) => {
 // The full measurement is 2000 cycles (BATON_MCP_CYCLES=2000, about 5 minutes on 2 loaded cores);
 // npm test runs a short form.
 const CYCLES = Number(process.env.BATON_MCP_CYCLES ?? 300);
-const WARM_UP = Math.min(200, Math.floor(CYCLES / 4));
+const WARM_UP = Math.min(400, Math.floor(CYCLES / 4));
 
 describe("bounded memory", () => {
   it(`${CYCLES} spawn → wait → close cycles with 50 KB messages grow the server's RSS by less than 30 MB`, async () => {
@@ -49,11 +49,16 @@ describe("bounded memory", () => {
     const started = Date.now();
     await run(WARM_UP); // warm up: the heap settles at its working size
     const before = rssMb(pid);
-    await run(CYCLES - WARM_UP);
+    const samples: string[] = [];
+    const step = Math.ceil((CYCLES - WARM_UP) / 4);
+    for (let left = CYCLES - WARM_UP; left > 0; left -= step) {
+      await run(Math.min(step, left));
+      samples.push(`${done}: ${rssMb(pid).toFixed(1)}`);
+    }
     const after = rssMb(pid);
     expect(done).toBe(CYCLES);
     console.log(
-      `memory: ${done} cycles in ${Math.round((Date.now() - started) / 1000)} s; RSS ${before.toFixed(1)} MB after ${WARM_UP}, ${after.toFixed(1)} MB after ${CYCLES} (+${(after - before).toFixed(1)} MB)`,
+      `memory: ${done} cycles in ${Math.round((Date.now() - started) / 1000)} s; RSS ${before.toFixed(1)} MB after ${WARM_UP}, ${after.toFixed(1)} MB after ${CYCLES} (+${(after - before).toFixed(1)} MB; ${samples.join(", ")})`,
     );
     expect(after - before).toBeLessThan(30);
     const listed = await server.callTool("list_agents", { cursor: String(CYCLES - 10) });
