@@ -47,8 +47,25 @@ export function readRun(runId: string, home?: string): StoredRun {
   if (view.status === "running") {
     const owner = readOwner(dir);
     stale = !owner || !ownerAlive(owner.ownerId);
+    // Killed after `run.ended` but before the last snapshot: the journal says how it ended.
+    if (stale && !rebuilt) {
+      const fromJournal = tryRebuild(dir, runId);
+      if (fromJournal && fromJournal.status !== "running") {
+        view = fromJournal;
+        stale = false;
+        rebuilt = "run.json was older than the journal's run.ended; rebuilt from the journal";
+      }
+    }
   }
   return { view, stale, ...(rebuilt ? { rebuilt } : {}) };
+}
+
+function tryRebuild(dir: string, runId: string): RunView | undefined {
+  try {
+    return rebuildView(dir, runId);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The newest run, for commands whose run id is optional. */

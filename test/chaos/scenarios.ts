@@ -166,15 +166,16 @@ async function resume(r: Run, runId: string, resumers = 1): Promise<void> {
       note(r, `resume exit ${out.code}: ${out.stderr.slice(-300)}`);
     }
   }
-  await finish(
-    r,
-    runId,
-    outs.map((o) => o.stdout),
-    before,
-  );
+  await finish(r, runId, outs, before);
 }
 
-async function finish(r: Run, runId: string, stdouts: string[], resumedBefore: number): Promise<void> {
+async function finish(
+  r: Run,
+  runId: string,
+  outs: Array<{ code: number | null; stdout: string; stderr: string }>,
+  resumedBefore: number,
+): Promise<void> {
+  const stdouts = outs.map((o) => o.stdout);
   let entries: ReturnType<typeof journalOf>;
   try {
     entries = journalOf(r.home, runId);
@@ -191,7 +192,8 @@ async function finish(r: Run, runId: string, stdouts: string[], resumedBefore: n
   const last = entries.at(-1);
   if (last?.type !== "run.ended" || last.status !== "completed") {
     r.counts.unresumed++;
-    note(r, `after resume the journal ends with ${JSON.stringify(last)?.slice(0, 200)}`);
+    const said = outs.map((o) => `exit ${o.code}: ${(o.stderr + o.stdout).slice(-200)}`).join(" | ");
+    note(r, `after resume the journal ends with ${JSON.stringify(last)?.slice(0, 120)}; resume ${said}`);
     return;
   }
   const view = stdouts.map(parseJson).find((v) => v?.runId === runId);

@@ -107,6 +107,43 @@ describe("resume makes the workers the way the run made them", () => {
     expect(entries.at(-1)).toMatchObject({ type: "run.ended" });
   });
 
+  it("a run killed between its last snapshot and run.ended is finished by resume from the record alone", async () => {
+    const home = join(dir, "end");
+    const command = `'${process.execPath}' '${TOY_AGENT}'`;
+    const first = await baton(
+      [
+        "run",
+        "Review x",
+        "--pattern",
+        "review",
+        "--lenses",
+        "a,b",
+        "--backend",
+        "command",
+        "--command",
+        command,
+        "--json",
+      ],
+      home,
+    ).done;
+    expect(first.code, first.stderr).toBe(0);
+    const { runId } = journal(home);
+    const file = join(home, "runs", runId, "journal.jsonl");
+    // What a SIGKILL right after the final run.json (status completed) leaves: no run.ended, a dead owner's lock.
+    writeFileSync(file, readFileSync(file, "utf8").replace(/.*"type":"run\.ended".*\n$/, ""));
+    writeFileSync(
+      join(home, "runs", runId, "owner.json"),
+      JSON.stringify({ pid: 999_999_999, ownerId: "999999999.1" }),
+    );
+    const out = await baton(["resume", runId, "--json"], home).done;
+    expect(out.code, out.stderr).toBe(0);
+    const entries = journal(home).entries;
+    expect(entries.at(-1)).toMatchObject({ type: "run.ended", status: "completed" });
+    const after = entries.slice(entries.findIndex((e) => e.type === "run.resumed"));
+    expect(after.filter((e) => e.type === "agent.spawned")).toEqual([]);
+    expect(after.filter((e) => e.type === "agent.replayed").length).toBeGreaterThanOrEqual(2);
+  });
+
   it("an uncaught error is one line and exit 1, and no worker outlives it", async () => {
     const home = join(dir, "crash");
     // A fault baton cannot foresee, raised while workers are busy.

@@ -1,4 +1,5 @@
 import { BatonError } from "../../errors.ts";
+import { checkPromptSize } from "../codex/backend.ts";
 import type { BackendSession, SessionContext, SessionTurn, SessionTurnHooks, TurnRequest } from "../types.ts";
 import { ActiveTurn } from "./active-turn.ts";
 import { killThread } from "./commands.ts";
@@ -79,6 +80,7 @@ export class CodexAppSession implements BackendSession {
   async #run(turn: ActiveTurn, request: TurnRequest): Promise<void> {
     try {
       if (this.#closed) throw new BatonError("E_CLOSED", "the codex-app session was closed");
+      checkPromptSize(request);
       const server = await this.#currentServer(turn);
       turn.server = server;
       if (turn.stopping) return turn.finish();

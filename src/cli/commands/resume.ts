@@ -38,9 +38,11 @@ Workers left behind by the killed process were already reaped when this command 
         process.exitCode = await (await import("./map.ts")).resumeMap(runId, flags);
         return;
       }
-      if (view.status !== "running" && !replay.ended?.resumable) {
+      // The journal decides, not run.json: a kill between the last snapshot and `run.ended` leaves a
+      // snapshot that says the run ended; resuming it replays every worker and writes the end line.
+      if (replay.ended && !replay.ended.resumable) {
         process.stdout.write(
-          `run ${runId} already ended (${view.status}); nothing to resume — see baton report ${runId}\n`,
+          `run ${runId} already ended (${replay.ended.status}); nothing to resume — see baton report ${runId}\n`,
         );
         return;
       }

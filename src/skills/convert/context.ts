@@ -134,7 +134,7 @@ export function keepPrompt(ctx: Ctx, call: Call, prompt: string): void {
  * The innermost for / while loop (or forEach callback) whose body holds `offset`: where its header
  * line starts and where its body closes, as offsets in `code`.
  */
-export function enclosingLoop(
+function enclosingLoop(
   code: string,
   offset: number,
 ): { start: number; end: number; indent: string } | undefined {

@@ -25,8 +25,6 @@ const SUBSTITUTE: Rewrite[] = [
 /** Claude tool names worth explaining when a converted skill still mentions them. */
 export const TERMS: Record<string, string> = {
   "Task tool": "`spawn_agent` (then `wait_agent` with a timeout, and `close_agent` after the last read)",
-  Task: "`spawn_agent` (then `wait_agent` with a timeout, and `close_agent` after the last read)",
-  Agent: "`spawn_agent` (then `wait_agent` with a timeout, and `close_agent` after the last read)",
   subagent_type: "`agent_type`: the name of a Codex custom agent (a role in `agents/*.toml`)",
   run_in_background: "spawn now, `wait_agent` later; close the agent after its result is read",
   TaskOutput: "`wait_agent({ targets: [id], timeout_ms })` on the agent, which is still open",

@@ -14,8 +14,6 @@ export interface CodeBlock {
   text: string;
   /** 1-based line of the first content line (the one after the opening fence). */
   startLine: number;
-  /** Indentation of the opening fence (fences inside list items are indented). */
-  indent: string;
 }
 
 /** What a line of a Markdown file is, for deciding which rewrites may touch it. */
@@ -108,7 +106,6 @@ const closeBlock = (open: OpenBlock): CodeBlock => ({
   info: open.info,
   text: open.body.join("\n"),
   startLine: open.start,
-  indent: open.indent,
 });
 
 /** Spans of inline code (`…`) in a prose line, as [start, end) offsets including the backticks. */
