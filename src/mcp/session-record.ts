@@ -2,7 +2,7 @@ import type { PoolEvent } from "../core/pool.ts";
 import { ownerId } from "../core/process/owner.ts";
 import { RunRecorder } from "../run/recorder.ts";
 import { renderReport } from "../run/report.ts";
-import type { RunView } from "../run/run.ts";
+import type { RunView } from "../run/view.ts";
 import { type AgentRow, toRow } from "../run/view-rows.ts";
 import { newRunId, runDir } from "../store/paths.ts";
 import type { AgentBook } from "./agents.ts";

@@ -13,7 +13,7 @@ import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
 import { reapLeftovers } from "../reap.ts";
 import { cliSupervisor } from "../supervisor.ts";
-import type { RegisterCommand } from "./index.ts";
+import type { RegisterCommand } from "./register.ts";
 
 interface McpFlags {
   backend: string;
