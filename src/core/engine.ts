@@ -1,32 +1,15 @@
-import type { Backend } from "../backends/types.ts";
 import { type Agent, agentStatus, type TurnRecord } from "./agent.ts";
 import type { EventHub } from "./event-hub.ts";
-import { TurnLauncher } from "./launcher.ts";
+import { type EngineSettings, TurnLauncher } from "./launcher.ts";
 import { type Move, nextPhase } from "./lifecycle.ts";
 import type { PoolEvent } from "./pool-events.ts";
-import type { Supervisor } from "./process/supervisor.ts";
 import { TurnQueue } from "./queue.ts";
-import { backoffDelayMs, type RateLimitOptions } from "./retry.ts";
+import { backoffDelayMs } from "./retry.ts";
 import { type EndReason, isFinal } from "./status.ts";
-import type { TurnOutcome, TurnStarter } from "./turn.ts";
+import type { TurnOutcome } from "./turn.ts";
 import { addUsage, subtractUsage, totalTokens, type Usage, ZERO_USAGE } from "./usage.ts";
 
 export type HaltReason = "cancelled" | "budget_exhausted" | "timed_out";
-
-export interface EngineSettings {
-  backends: Record<string, Backend>;
-  supervisor: Supervisor;
-  /** The pool's tag scope: every turn's tag starts with it. */
-  scope: string;
-  cwd?: string;
-  turnTimeoutMs?: number;
-  stallTimeoutMs?: number;
-  killGraceMs: number;
-  maxTokens?: number;
-  rateLimit: RateLimitOptions;
-  scratchRoot: () => string;
-  turns?: TurnStarter;
-}
 
 /**
  * The agent state machine at work: the queue, the slots, turns starting and ending, retries, the

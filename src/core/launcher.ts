@@ -1,10 +1,32 @@
 import { join } from "node:path";
-import { type BackendSession, isSessionBackend, type SessionBackend } from "../backends/types.ts";
+import {
+  type Backend,
+  type BackendSession,
+  isSessionBackend,
+  type SessionBackend,
+} from "../backends/types.ts";
 import type { Agent, PendingTurn } from "./agent.ts";
 import { POOL_DEFAULTS } from "./defaults.ts";
-import type { EngineSettings } from "./engine.ts";
 import type { PoolEvent } from "./pool-events.ts";
-import { type RunningTurn, startTurn, type TurnOutcome } from "./turn.ts";
+import type { Supervisor } from "./process/supervisor.ts";
+import type { RateLimitOptions } from "./retry.ts";
+import { type RunningTurn, startTurn, type TurnOutcome, type TurnStarter } from "./turn.ts";
+
+/** What the pool fixes for all its turns. */
+export interface EngineSettings {
+  backends: Record<string, Backend>;
+  supervisor: Supervisor;
+  /** The pool's tag scope: every turn's tag starts with it. */
+  scope: string;
+  cwd?: string;
+  turnTimeoutMs?: number;
+  stallTimeoutMs?: number;
+  killGraceMs: number;
+  maxTokens?: number;
+  rateLimit: RateLimitOptions;
+  scratchRoot: () => string;
+  turns?: TurnStarter;
+}
 
 /**
  * Starts an agent's pending turn with its backend: the request, the limits and the tag, and for a

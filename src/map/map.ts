@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { EXIT } from "../cli/exit-codes.ts";
 import { Pool } from "../core/pool.ts";
 import { ownerId } from "../core/process/owner.ts";
 import { isBatonError } from "../errors.ts";
+import { EXIT } from "../exit-codes.ts";
 import { openRunRecord } from "../run/record-open.ts";
 import { renderReport } from "../run/report.ts";
 import type { RunStatus, RunView } from "../run/run.ts";

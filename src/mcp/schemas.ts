@@ -174,20 +174,20 @@ export const sendInputInput = z
   .superRefine(messageOrItems("send_input"));
 export type SendInputInput = z.infer<typeof sendInputInput>;
 
-export const closeAgentInput = z
-  .strictObject({
-    id: agentId.optional().describe("The agent to close (irreversible)."),
-    target: agentId.optional().describe("Same as `id` (Codex's name)."),
-  })
-  .superRefine(oneOf("id", "target", '{"id": "agent-1"}'));
+/** The input of a tool that acts on one agent: `id` or Codex's `target`. */
+function oneAgentInput(what: string) {
+  return z
+    .strictObject({
+      id: agentId.optional().describe(what),
+      target: agentId.optional().describe("Same as `id` (Codex's name)."),
+    })
+    .superRefine(oneOf("id", "target", '{"id": "agent-1"}'));
+}
+
+export const closeAgentInput = oneAgentInput("The agent to close (irreversible).");
 export type CloseAgentInput = z.infer<typeof closeAgentInput>;
 
-export const interruptAgentInput = z
-  .strictObject({
-    id: agentId.optional().describe("The agent whose running turn to stop."),
-    target: agentId.optional().describe("Same as `id` (Codex's name)."),
-  })
-  .superRefine(oneOf("id", "target", '{"id": "agent-1"}'));
+export const interruptAgentInput = oneAgentInput("The agent whose running turn to stop.");
 export type InterruptAgentInput = z.infer<typeof interruptAgentInput>;
 
 export const listAgentsInput = z.strictObject({

@@ -1,11 +1,10 @@
 import { join } from "node:path";
-import { EXIT } from "../cli/exit-codes.ts";
 import { RUN_DEFAULTS } from "../core/defaults.ts";
 import { Pool } from "../core/pool.ts";
 import { ownerId } from "../core/process/owner.ts";
 import { isBatonError } from "../errors.ts";
+import { EXIT } from "../exit-codes.ts";
 import { checkWorktreeRepo } from "../git/preflight.ts";
-import { addMerges, ParallelWriters, recordSaver } from "../git/writers.ts";
 import { releaseRunLock } from "../store/lock.ts";
 import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { makeAnswerer } from "./clarify.ts";
@@ -14,31 +13,14 @@ import { nameRunDeadline } from "./deadline.ts";
 import { checkRunOptions, type RunOptions } from "./options.ts";
 import { PATTERN_RUNNERS } from "./patterns/index.ts";
 import type { PatternOptions } from "./patterns/shared.ts";
-import type { Plan } from "./plan.ts";
 import { choosePattern } from "./planner.ts";
 import { openRunRecord } from "./record-open.ts";
 import { renderReport } from "./report.ts";
-import type { RunResult } from "./result.ts";
-import { type AgentRow, describeEvent, replayedRow, toRow } from "./view-rows.ts";
+import type { RunStatus, RunView } from "./view.ts";
+import { describeEvent, replayedRow, toRow } from "./view-rows.ts";
+import { addMerges, ParallelWriters, recordSaver } from "./writers.ts";
 
-export type { AgentRow } from "./view-rows.ts";
-
-export type RunStatus = "running" | "completed" | "partial" | "failed" | "cancelled";
-
-/** The whole state of a run: what `--json` prints, what `run.json` holds, what the live view draws. */
-export interface RunView {
-  runId: string;
-  dir: string;
-  task: string;
-  status: RunStatus;
-  pattern: string;
-  plan?: Plan;
-  agents: AgentRow[];
-  result?: RunResult;
-  error?: string;
-  startedAt: number;
-  endedAt?: number;
-}
+export type { AgentRow, RunStatus, RunView } from "./view.ts";
 
 export interface RunHooks {
   /** Called on every change (plan, agent status, worker activity), for a live view. */

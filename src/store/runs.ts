@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ownerAlive } from "../core/process/owner.ts";
 import { BatonError } from "../errors.ts";
-import type { RunView } from "../run/run.ts";
+import type { RunView } from "../run/view.ts";
 import { readOwner } from "./lock.ts";
 import { runDir, runsDir } from "./paths.ts";
 import { rebuildView } from "./rebuild.ts";

@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ClaudeTestEnv } from "../backends/claude-env.ts";
+import { finished } from "../helpers/processes.ts";
 
 // Runs the real Claude Code CLI (claude -p) as the MCP client of `baton mcp` (the MCP server "baton").
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
@@ -39,15 +40,7 @@ export async function runClaudeParent(
     env: { ...t.env, ...extra.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exitCode = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const { code: exitCode, stdout, stderr } = await finished(child);
   const events = stdout
     .split("\n")
     .filter(Boolean)

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { CodexTestEnv } from "../helpers/codex-home.ts";
+import { finished } from "../helpers/processes.ts";
 
 // Runs the real codex CLI as the MCP client of `baton mcp` (the MCP server "baton").
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
@@ -52,15 +53,7 @@ export async function runParent(
     prompt,
   ];
   const child = spawn(t.codexBin, args, { cwd: t.home, env: t.env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exitCode = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const { code: exitCode, stdout, stderr } = await finished(child);
   const events = stdout
     .split("\n")
     .filter(Boolean)

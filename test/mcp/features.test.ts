@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -8,30 +7,13 @@ import {
   CreateTaskResultSchema,
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.ts";
 import { eventually } from "../helpers/processes.ts";
-import { type Connected, connect } from "./helpers.ts";
+import { sessions } from "./helpers.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-let session: Connected | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(options: Parameters<typeof connect>[0] = {}): Promise<Connected> {
-  session = await connect(options);
-  return session;
-}
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "baton-mcp-feat-"));
-  dirs.push(dir);
-  return dir;
-}
+const { open, tempDir } = sessions();
 
 describe("Codex-compatible semantics", () => {
   it("wait_agent returns at the first finisher with only finished agents; wait keeps mode all", async () => {
@@ -286,7 +268,6 @@ describe("the session is a run", () => {
     await s.call("close_agent", { id: "agent-1" });
     const dir = s.mcp.record.recorder.dir;
     await s.close();
-    session = undefined;
     const journal = readJournal(join(dir, "journal.jsonl")).entries.map((e) => e.type);
     expect(journal).toEqual([
       "run.started",

@@ -22,6 +22,13 @@ const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const FAKE_CODEX = fileURLToPath(new URL("./fixtures/fake-codex.mjs", import.meta.url));
 const NS = "mcp__baton";
 const LONG = 200_000;
+/** What the scripted parent model does: spawn a 70 s agent, wait for it in one call, close it. */
+const LIFECYCLE = [
+  { toolCall: { name: "spawn_agent", namespace: NS, arguments: { message: "sleep:70000" } } },
+  { toolCall: { name: "wait", namespace: NS, arguments: { ids: ["agent-1"], timeout_ms: 120_000 } } },
+  { toolCall: { name: "close_agent", namespace: NS, arguments: { id: "agent-1" } } },
+  { reply: "parent done" },
+];
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
@@ -182,18 +189,7 @@ describe.concurrent("waits past the clients' 60 s request timeout", () => {
         rules: [
           {
             match: "LONG-PARENT",
-            steps: [
-              { toolCall: { name: "spawn_agent", namespace: NS, arguments: { message: "sleep:70000" } } },
-              {
-                toolCall: {
-                  name: "wait",
-                  namespace: NS,
-                  arguments: { ids: ["agent-1"], timeout_ms: 120_000 },
-                },
-              },
-              { toolCall: { name: "close_agent", namespace: NS, arguments: { id: "agent-1" } } },
-              { reply: "parent done" },
-            ],
+            steps: [...LIFECYCLE],
           },
         ],
       });
@@ -245,16 +241,7 @@ describe.concurrent("waits past the clients' 60 s request timeout", () => {
                   arguments: { query: `select:${NS}__spawn_agent,${NS}__wait,${NS}__close_agent` },
                 },
               },
-              { toolCall: { name: "spawn_agent", namespace: NS, arguments: { message: "sleep:70000" } } },
-              {
-                toolCall: {
-                  name: "wait",
-                  namespace: NS,
-                  arguments: { ids: ["agent-1"], timeout_ms: 120_000 },
-                },
-              },
-              { toolCall: { name: "close_agent", namespace: NS, arguments: { id: "agent-1" } } },
-              { reply: "parent done" },
+              ...LIFECYCLE,
             ],
           },
         ],

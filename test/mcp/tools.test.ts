@@ -1,29 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../../src/mcp/tools.ts";
 import { waitBoundMs } from "../../src/mcp/wait.ts";
-import { type Connected, connect } from "./helpers.ts";
+import { sessions } from "./helpers.ts";
 
-let session: Connected | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(options: Parameters<typeof connect>[0] = {}): Promise<Connected> {
-  session = await connect(options);
-  return session;
-}
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "baton-mcp-test-"));
-  dirs.push(dir);
-  return dir;
-}
+const { open, tempDir } = sessions();
 
 describe("tools", () => {
   it("lists the lifecycle tools, with the wait bound in wait's description", async () => {

@@ -7,7 +7,7 @@ import { type AttachPlan, planAttach, turnInProgress } from "../../run/attach.ts
 import { readJournal } from "../../store/journal.ts";
 import { runDir } from "../../store/paths.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { RegisterCommand } from "./index.ts";
+import type { RegisterCommand } from "./register.ts";
 
 const STOP_GRACE_MS = 2_000;
 const STOP_WAIT_MS = 10_000;

@@ -13,7 +13,7 @@ import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
 import { reapLeftovers } from "../reap.ts";
 import { cliSupervisor } from "../supervisor.ts";
-import type { RegisterCommand } from "./index.ts";
+import type { RegisterCommand } from "./register.ts";
 
 interface McpFlags {
   backend: string;
@@ -31,7 +31,7 @@ interface McpFlags {
 }
 
 const HELP = `
-Tools: spawn_agent, wait, wait_agent (first finisher, as Codex's), send_input, interrupt_agent,
+Tools: spawn_agent, wait, wait_agent (first finisher, as Codex's), send_input, interrupt_agent, map_tasks,
 close_agent, list_agents, list_roles. Both argument spellings work: ids|targets, id|target, message|items.
 A wait blocks at most --wait-max per call (default ${WAIT_MAX_MS / 1000} s, under the ~60 s clients allow a tool call):
 raise it together with the client's own timeout, or let the client use MCP tasks or progress (docs/mcp.md).

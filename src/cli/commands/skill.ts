@@ -27,7 +27,7 @@ import {
   validatePackage,
 } from "../../skills/index.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { RegisterCommand } from "./index.ts";
+import type { RegisterCommand } from "./register.ts";
 
 interface NewFlags {
   fromText?: string;

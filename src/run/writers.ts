@@ -2,14 +2,17 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Supervisor } from "../core/process/supervisor.ts";
 import { BatonError } from "../errors.ts";
-import type { WorkerOutcome, WorkerSpec } from "../run/context.ts";
-import { WORKER_PREAMBLE } from "../run/prompts.ts";
-import type { RunResult } from "../run/result.ts";
+import { WORKER_PREAMBLE } from "./prompts.ts";
+import type { WorkerOutcome, WorkerSpec, WriterRunner } from "./worker-spec.ts";
+
+export type { WriterRunner } from "./worker-spec.ts";
+
+import { git, gitOut } from "../git/git.ts";
+import { type MergeOutcome, type MergeRequest, mergeBranch } from "../git/merge-queue.ts";
+import { scheduleWriters } from "../git/overlap.ts";
+import { branchExists, createWorktree, type Worktree } from "../git/worktree.ts";
 import type { JournalInput } from "../store/journal.ts";
-import { git, gitOut } from "./git.ts";
-import { type MergeOutcome, type MergeRequest, mergeBranch } from "./merge-queue.ts";
-import { scheduleWriters } from "./overlap.ts";
-import { branchExists, createWorktree, type Worktree } from "./worktree.ts";
+import type { RunResult } from "./result.ts";
 
 export interface ParallelWritersOptions {
   runId: string;
@@ -34,18 +37,6 @@ export interface ParallelWritersOptions {
   journal: (entry: JournalInput) => void;
   /** Writes a file into a writer's folder of the run record; returns its path. */
   saveFile: (agentId: string, name: string, text: string) => string;
-}
-
-/** How the writers reach the run's workers (implemented by RunContext). */
-export interface WriterRunner {
-  /** The id the next spawned agent will have. */
-  nextAgentId(): string;
-  /** The answer of a resumed run's finished worker, when this spec is one. */
-  fromRecord(spec: WorkerSpec): WorkerOutcome | undefined;
-  /** Spawns the specs as one batch (each with its id and cwd) and waits for all of them. */
-  spawn(specs: Array<WorkerSpec & { id: string; cwd: string }>): Promise<WorkerOutcome[]>;
-  /** The outcome of a writer that could not start (its worktree could not be prepared). */
-  failed(spec: WorkerSpec, agentId: string, error: string): WorkerOutcome;
 }
 
 export function writerBranch(runId: string, agentId: string): string {
