@@ -36,7 +36,7 @@ function npm(args: string[], cwd: string) {
   const r = spawnSync("npm", [...args, "--cache", npmCache, "--prefer-offline", "--no-audit", "--no-fund"], {
     cwd,
     encoding: "utf8",
-    timeout: 240_000,
+    timeout: 420_000,
     env: { ...process.env, PATH: `${NODE_DIR}:${process.env.PATH}`, HOME: home },
   });
   if (r.status !== 0)
@@ -78,7 +78,7 @@ beforeAll(() => {
   tarball = join(root, name);
   const log = npm(["install", "-g", "--prefix", prefix, tarball], root);
   expect(log).not.toMatch(/EBADENGINE/);
-}, 300_000);
+}, 900_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("the packed tarball, installed globally", () => {
