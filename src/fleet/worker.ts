@@ -150,6 +150,7 @@ export class FleetWorker {
     const job = parsed.data;
     const jobId = String(bullJob.id);
     await this.#slot();
+    if (this.#closed) return handBack();
     const exec = `${this.id}#${randomBytes(3).toString("hex")}`;
     const send = (m: DistributiveOmit<FleetMessage, "job" | "exec">) =>
       this.#redis.xadd(keys.events(job.submitter), "*", "m", JSON.stringify({ ...m, job: jobId, exec }));
@@ -167,6 +168,7 @@ export class FleetWorker {
       else if ("error" in where) outcome = ended("failed", where.error);
       else if (!backend) outcome = ended("failed", `worker ${this.id} does not run backend "${job.backend}"`);
       else outcome = await this.#run(job, jobId, backend, where.cwd, send);
+      if (this.#closed) return handBack();
       await send({ kind: "ended", worker: this.id, outcome });
     } finally {
       this.#release();
@@ -231,6 +233,14 @@ export class FleetWorker {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * A turn cut off by this worker's shutdown is neither completed nor failed: its job's lock lapses and
+ * another worker runs it again, as if this machine had died.
+ */
+function handBack(): Promise<never> {
+  return new Promise<never>(() => {});
+}
 
 function ended(endReason: TurnOutcome["endReason"], error: string): TurnOutcome {
   return { endReason, error, usageIsCumulative: false, exitCode: null, signal: null };

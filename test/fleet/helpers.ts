@@ -92,34 +92,33 @@ export interface TestWorker {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** A `baton worker` process in its own working directory, running test/fixtures/map-agent.mjs. */
+/** `baton worker` flags for test/fixtures/map-agent.mjs as a command backend. */
+export const MAP_AGENT_WORKER = [
+  "--backend",
+  "command",
+  "--command",
+  `${process.execPath} ${MAP_AGENT} {prompt}`,
+];
+
+/**
+ * A `baton worker` process in its own working directory (standing in for a machine), by default
+ * running test/fixtures/map-agent.mjs; `backend` replaces the backend flags.
+ */
 export async function startWorker(
   url: string,
   name: string,
   state: string,
   extra: string[] = [],
+  backend: string[] = MAP_AGENT_WORKER,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<TestWorker> {
   const dir = mkdtempSync(join(tmpdir(), `baton-${name}-`));
   const child = spawn(
     process.execPath,
-    [
-      MAIN,
-      "worker",
-      "--queue",
-      url,
-      "--name",
-      name,
-      "--backend",
-      "command",
-      "--command",
-      `${process.execPath} ${MAP_AGENT} {prompt}`,
-      "--lock-duration",
-      "1500ms",
-      ...extra,
-    ],
+    [MAIN, "worker", "--queue", url, "--name", name, ...backend, "--lock-duration", "1500ms", ...extra],
     {
       cwd: dir,
-      env: { ...process.env, BATON_HOME: join(dir, ".baton"), MAP_AGENT_STATE: state },
+      env: { ...process.env, BATON_HOME: join(dir, ".baton"), MAP_AGENT_STATE: state, ...env },
       stdio: ["ignore", "ignore", "pipe"],
     },
   );
