@@ -10,13 +10,12 @@ import { remoteBackend } from "../src/fleet/remote-backend.ts";
 import { mapTasks } from "../src/map/map.ts";
 import { startRedis, startWorker, type TestRedis, type TestWorker } from "../test/fleet/helpers.ts";
 import type { Benchmark, BenchOptions, BenchReport, Target } from "./lib/report.ts";
-import { fmt, median } from "./lib/stats.ts";
+import { fmt, summarize } from "./lib/stats.ts";
 import { NOOP_CODEX } from "./lib/workers.ts";
 
 const MODEL_SCRIPT = fileURLToPath(new URL("./lib/fleet-model.yaml", import.meta.url));
 /** Turns at once on each worker; the submitter allows this many per worker. */
 const PER_WORKER = 4;
-const DISPATCH_CONCURRENCY = 16;
 
 interface MapSample {
   backend: string;
@@ -72,47 +71,34 @@ async function mapOnce(
   }
 }
 
-/** The same N no-op codex turns (bench/lib/noop-codex.sh) through a local pool and through the fleet. */
+/**
+ * The same no-op codex turns (bench/lib/noop-codex.sh), one at a time, through a local pool and through
+ * the fleet (one worker): spawn → wait → close per turn. The difference is what Redis adds to a turn.
+ */
 async function dispatchOnce(
   redis: TestRedis,
   n: number,
   dir: string,
-): Promise<{ localMs: number; fleetMs: number }> {
+): Promise<{ localMs: number[]; fleetMs: number[] }> {
   const run = async (pool: Pool) => {
-    const t0 = performance.now();
-    const ids = Array.from({ length: n }, (_, i) => pool.spawn({ message: `no-op ${i}` }));
-    await pool.wait(ids);
-    await Promise.all(ids.map((id) => pool.close(id)));
-    const ms = performance.now() - t0;
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      const id = pool.spawn({ message: `no-op ${i}` });
+      await pool.wait([id]);
+      await pool.close(id);
+      ms.push(performance.now() - t0);
+    }
     await pool.shutdown();
     return ms;
   };
-  const local = new Pool({
-    backends: codexBackend({ codexPath: NOOP_CODEX }),
-    concurrency: DISPATCH_CONCURRENCY,
-    cwd: dir,
+  const localMs = await run(new Pool({ backends: codexBackend({ codexPath: NOOP_CODEX }), cwd: dir }));
+  const worker = await startWorker(redis.url, "dispatch", dir, [], ["--backend", "codex"], {
+    BATON_CODEX_BIN: NOOP_CODEX,
   });
-  const localMs = await run(local);
-  const worker = await startWorker(
-    redis.url,
-    "dispatch",
-    dir,
-    ["--concurrency", String(DISPATCH_CONCURRENCY)],
-    ["--backend", "codex"],
-    {
-      BATON_CODEX_BIN: NOOP_CODEX,
-    },
-  );
   try {
     const fleetMs = await withFleet(redis, (fleet) =>
-      run(
-        new Pool({
-          backends: remoteBackend("codex"),
-          concurrency: DISPATCH_CONCURRENCY,
-          cwd: dir,
-          turns: fleet.turns,
-        }),
-      ),
+      run(new Pool({ backends: remoteBackend("codex"), cwd: dir, turns: fleet.turns })),
     );
     return { localMs, fleetMs };
   } finally {
@@ -132,13 +118,13 @@ async function run(o: BenchOptions): Promise<BenchReport> {
         o.log(`map: ${n} items, backend ${name}, ${count} worker(s)`);
         maps.push(await mapOnce(redis, name, count, n, dir));
       }
-    const dispatch: Array<{ localMs: number; fleetMs: number }> = [];
+    const dispatch: Array<{ localMs: number[]; fleetMs: number[] }> = [];
     for (let i = 0; i < repetitions; i++) {
-      o.log(`dispatch: ${n} no-op turns, local then fleet (${i + 1}/${repetitions})`);
+      o.log(`dispatch: ${n} no-op turns one at a time, local then fleet (${i + 1}/${repetitions})`);
       dispatch.push(await dispatchOnce(redis, n, dir));
     }
-    const localPerItem = median(dispatch.map((d) => d.localMs / n));
-    const fleetPerItem = median(dispatch.map((d) => d.fleetMs / n));
+    const local = summarize(dispatch.flatMap((d) => d.localMs));
+    const remote = summarize(dispatch.flatMap((d) => d.fleetMs));
     const wall = (name: string, count: number) =>
       maps.find((m) => m.backend === name && m.workers === count)!;
     const targets: Target[] = ["command", "codex"].map((name) => ({
@@ -147,15 +133,15 @@ async function run(o: BenchOptions): Promise<BenchReport> {
       baseline: `1 worker: ${fmt(wall(name, 1).wallMs / 1000, "s")}`,
     }));
     targets.push({
-      what: `Fleet: dispatch cost per turn through Redis, ${n} no-op codex turns, concurrency ${DISPATCH_CONCURRENCY}`,
-      value: `${fmt(fleetPerItem, "ms")} per turn (+${fmt(fleetPerItem - localPerItem, "ms")})`,
-      baseline: `local pool: ${fmt(localPerItem, "ms")} per turn`,
+      what: `Fleet: one no-op codex turn through Redis, spawn → wait → close (p50 / p90; ${n * repetitions} turns)`,
+      value: `${fmt(remote.p50, "ms")} / ${fmt(remote.p90, "ms")} (+${fmt(remote.p50 - local.p50, "ms")} at p50)`,
+      baseline: `local pool: ${fmt(local.p50, "ms")} / ${fmt(local.p90, "ms")}`,
     });
     return {
       config: {
         items: n,
         perWorkerConcurrency: PER_WORKER,
-        dispatchConcurrency: DISPATCH_CONCURRENCY,
+        dispatchTurnsPerRepetition: n,
         repetitions,
       },
       baseline:
@@ -175,15 +161,12 @@ async function run(o: BenchOptions): Promise<BenchReport> {
           ]),
         },
         {
-          title: "Dispatch: local pool vs Redis (per turn = wall / N)",
-          headers: ["run", "local wall", "fleet wall", "local per turn", "fleet per turn"],
-          rows: dispatch.map((d, i) => [
-            String(i + 1),
-            fmt(d.localMs, "ms"),
-            fmt(d.fleetMs, "ms"),
-            fmt(d.localMs / n, "ms"),
-            fmt(d.fleetMs / n, "ms"),
-          ]),
+          title: "Dispatch: one no-op turn at a time, local pool vs through Redis (one worker)",
+          headers: ["run", "local p50", "fleet p50", "local p90", "fleet p90"],
+          rows: dispatch.map((d, i) => {
+            const [l, f] = [summarize(d.localMs), summarize(d.fleetMs)];
+            return [String(i + 1), fmt(l.p50, "ms"), fmt(f.p50, "ms"), fmt(l.p90, "ms"), fmt(f.p90, "ms")];
+          }),
         },
       ],
       targets,

@@ -1,12 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { EXIT } from "../cli/exit-codes.ts";
 import { Pool } from "../core/pool.ts";
 import { OWNER_ID } from "../core/registry.ts";
 import { isBatonError } from "../errors.ts";
 import { openRunRecord } from "../run/record-open.ts";
 import { renderReport } from "../run/report.ts";
-import { type RunStatus, type RunView, toRow } from "../run/run.ts";
+import { EXIT_FOR, type RunStatus, type RunView, toRow } from "../run/run.ts";
 import { releaseRunLock } from "../store/lock.ts";
 import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { runItem } from "./item.ts";
@@ -183,13 +182,6 @@ export async function mapTasks(
   }
   return { ...view, exitCode: EXIT_FOR[view.status as Exclude<RunStatus, "running">] };
 }
-
-const EXIT_FOR: Record<Exclude<RunStatus, "running">, number> = {
-  completed: EXIT.ok,
-  partial: EXIT.partial,
-  failed: EXIT.failed,
-  cancelled: EXIT.interrupted,
-};
 
 function mapReport(view: MapView): string {
   const m = view.map;

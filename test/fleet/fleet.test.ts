@@ -91,6 +91,66 @@ describe("a map on the fleet", () => {
     workers[0] = await startWorker(redis.url, "w1b", t.state, ["--concurrency", "2"]);
   }, 90_000);
 
+  it("a worker stopped with SIGTERM hands its running turns back to the fleet", async () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({ key: `t${i}` }));
+    let stopping: Promise<void> | undefined;
+    const view = await withFleet((fleet) =>
+      mapTasks(
+        {
+          tasks: items,
+          idField: "key",
+          prompt: "answer:{key} sleep:600",
+          concurrency: 6,
+          backends: remoteBackend("command"),
+          turns: fleet.turns,
+          cwd: t.dir,
+          home: t.home,
+        },
+        {
+          onProgress: (p) => {
+            if (p.running === 6 && !stopping && ofWorker(workers[1]!).length > 0)
+              stopping = workers[1]!.stop("SIGTERM");
+          },
+        },
+      ),
+    );
+    await stopping;
+    expect(workers[1]!.child.exitCode).toBe(0);
+    expect(ofWorker(workers[1]!)).toEqual([]);
+    expect(view.exitCode).toBe(0);
+    const rows = jsonLines(view.map.out);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(12);
+    expect(rows).toHaveLength(12);
+    workers[1] = await startWorker(redis.url, "w2b", t.state, ["--concurrency", "2"]);
+  }, 60_000);
+
+  it("a repair turn (send_input) goes to the worker that holds the conversation", async () => {
+    const items = Array.from({ length: 6 }, (_, i) => ({ key: `p${i}` }));
+    const view = await withFleet((fleet) =>
+      mapTasks({
+        tasks: items,
+        idField: "key",
+        prompt: "answer:{key} prose",
+        outputSchema: OK_SCHEMA,
+        concurrency: 6,
+        backends: remoteBackend("command"),
+        turns: fleet.turns,
+        cwd: t.dir,
+        home: t.home,
+      }),
+    );
+    expect(view.exitCode).toBe(0);
+    const used = new Set<string>();
+    for (const row of jsonLines(view.map.out)) {
+      const events = readFileSync(join(view.dir, "agents", String(row.agentId), "events.jsonl"), "utf8");
+      const holders = [...events.matchAll(/"fleet":"started","worker":"([^"]+)"/g)].map((m) => m[1]!);
+      expect(holders).toHaveLength(2); // the first turn and its repair turn
+      expect(holders[1]).toBe(holders[0]);
+      used.add(holders[0]!);
+    }
+    expect(used.size).toBeGreaterThan(1);
+  }, 60_000);
+
   it("a cancel from the submitter stops the turns on every worker and empties the queue", async () => {
     const items = Array.from({ length: 12 }, (_, i) => ({ key: `h${i}` }));
     const controller = new AbortController();
