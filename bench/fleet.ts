@@ -8,7 +8,7 @@ import { parseQueueUrl } from "../src/fleet/connection.ts";
 import { Fleet } from "../src/fleet/fleet.ts";
 import { remoteBackend } from "../src/fleet/remote-backend.ts";
 import { mapTasks } from "../src/map/map.ts";
-import { startRedis, startWorker, type TestRedis, type TestWorker } from "../test/fleet/helpers.ts";
+import { startRedis, startWorker, type TestRedis } from "../test/fleet/helpers.ts";
 import type { Benchmark, BenchOptions, BenchReport, Target } from "./lib/report.ts";
 import { fmt, summarize } from "./lib/stats.ts";
 import { NOOP_CODEX } from "./lib/workers.ts";
@@ -44,11 +44,17 @@ async function mapOnce(
 ): Promise<MapSample> {
   const backend =
     name === "codex" ? ["--backend", "codex", "--rehearse", "--script", MODEL_SCRIPT] : undefined;
-  const workers: TestWorker[] = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: count }, (_, i) =>
       startWorker(redis.url, `${name}${count}-${i}`, dir, ["--concurrency", String(PER_WORKER)], backend),
     ),
   );
+  const workers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed) {
+    await Promise.all(workers.map((w) => w.stop()));
+    throw failed.reason;
+  }
   try {
     const items = Array.from({ length: n }, (_, i) => ({ n: String(i) }));
     return await withFleet(redis, async (fleet) => {

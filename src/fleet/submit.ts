@@ -26,7 +26,7 @@ export async function submitToFleet(
   // `codex-exec` is the codex backend by its transport's name: the workers' queue is `turns-codex`.
   const name = launch.backend === "codex-exec" ? "codex" : launch.backend;
   const connection = parseQueueUrl(url);
-  const fleet = await Fleet.connect({ connection });
+  const fleet = await Fleet.connect({ connection, log: warn });
   const workers = (await fleet.workers()).filter((w) => w.backends.includes(name));
   if (workers.length === 0)
     warn(

@@ -96,20 +96,22 @@ export class FleetWorker {
     const lockDuration = this.#o.lockDurationMs ?? 30_000;
     const concurrency = this.#o.concurrency ?? 4;
     const names = [...this.#o.backends.map((b) => turnsQueue(b.name)), workerQueue(this.id)];
-    for (const name of names)
-      this.#workers.push(
-        new Worker(name, (job: Job) => this.#process(job), {
-          connection: this.#o.connection.options as ConnectionOptions,
-          prefix: PREFIX,
-          concurrency,
-          lockDuration,
-          stalledInterval: Math.max(500, Math.round(lockDuration / 2)),
-          maxStalledCount: 10,
-          removeOnComplete: { count: 0 },
-          removeOnFail: { count: 0 },
-          name: this.id,
-        }),
-      );
+    for (const name of names) {
+      const worker = new Worker(name, (job: Job) => this.#process(job), {
+        connection: this.#o.connection.options as ConnectionOptions,
+        prefix: PREFIX,
+        concurrency,
+        lockDuration,
+        stalledInterval: Math.max(500, Math.round(lockDuration / 2)),
+        maxStalledCount: 10,
+        removeOnComplete: { count: 0 },
+        removeOnFail: { count: 0 },
+        name: this.id,
+      });
+      // Redis going away is reported and retried, never an unhandled 'error' that ends the process.
+      worker.on("error", (error) => this.#o.log?.(`queue ${name}: ${error.message}`));
+      this.#workers.push(worker);
+    }
     await Promise.all(this.#workers.map((w) => w.waitUntilReady()));
   }
 
@@ -124,7 +126,11 @@ export class FleetWorker {
     if (!this.#started) return rmSync(this.#scratch, { recursive: true, force: true }); // never started
     const closing = this.#workers.map((w) => w.close(true));
     await Promise.all([...this.#held.values()].map((h) => h.turn?.stop("interrupted", 500)));
-    await Promise.allSettled(closing);
+    // Bounded: a connection stuck on a dead Redis must not keep a stopping worker alive.
+    await Promise.race([
+      Promise.allSettled(closing),
+      new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+    ]);
     await this.#redis.del(keys.worker(this.id)).catch(() => {});
     this.#subscriber?.disconnect();
     this.#redis.disconnect();

@@ -45,11 +45,16 @@ export function waitForLine(
   });
 }
 
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+/** Stops a child with `signal`, and with SIGKILL if it is still there after `graceMs`. */
+async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = "SIGTERM",
+  graceMs = 15_000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill(signal);
-  const late = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  const late = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
   clearTimeout(late);
 }
@@ -123,10 +128,13 @@ export async function startWorker(
     },
   );
   let log = "";
+  if (process.env.BATON_TEST_WORKER_LOG) child.stderr!.pipe(process.stderr);
   child.stderr!.on("data", (c: Buffer) => {
     log += c.toString();
   });
-  await waitForLine(child.stderr!, /ready on redis/, 20_000, `worker ${name}`).catch((e: Error) => {
+  // A loaded machine starts node slowly; a worker that never got ready is killed, not left behind.
+  await waitForLine(child.stderr!, /ready on redis/, 60_000, `worker ${name}`).catch(async (e: Error) => {
+    await stopChild(child, "SIGKILL");
     throw new Error(`${e.message}\n${log}`);
   });
   return { name, child, pid: child.pid!, dir, stop: (signal) => stopChild(child, signal) };
