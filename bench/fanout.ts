@@ -129,13 +129,18 @@ export async function measureSdk(input: FanoutInput): Promise<FanoutSample> {
 }
 
 /**
- * Parent: `xargs -P8` running the very argv baton's codex-exec backend builds, output to /dev/null. With
+ * Parent: `xargs -P8` running the argv baton's codex-exec backend builds (the prompt as an argument,
+ * as xargs gives it, where baton writes it to stdin), output to /dev/null. With
  * `setsid`, every command gets its own session as baton's workers do (see plainRun on autogroups).
  */
 function measureXargs(input: FanoutInput, setsid: boolean): Promise<FanoutSample> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const command = [...(setsid ? ["setsid"] : []), input.codexBin, ...codexTurnArgs("{}", input.workdir)];
+    // baton's argv reads the prompt from stdin ("-"); xargs gives it as codex's positional argument.
+    const argv = codexTurnArgs("", input.workdir);
+    if (argv.at(-1) !== "-")
+      throw new Error(`fan-out: expected codex's argv to end with "-": ${argv.join(" ")}`);
+    const command = [...(setsid ? ["setsid"] : []), input.codexBin, ...argv.slice(0, -1), "{}"];
     const xargsArgs = ["-d", "\\n", "-P", String(input.concurrency), "-I", "{}", ...command];
     const child = spawn("xargs", xargsArgs, { env: input.env, stdio: ["pipe", "ignore", "ignore"] });
     const fleet = child.pid === undefined ? undefined : sampleFleet(child.pid);

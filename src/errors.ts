@@ -15,7 +15,11 @@ export type BatonErrorCode =
   | "E_BUSY" // the operation is not allowed in the agent's current state
   | "E_IO" // reading or writing baton's own files failed
   | "E_INTERRUPTED" // the user or a signal stopped the work
-  | "E_VALIDATION"; // a result or package failed validation
+  | "E_VALIDATION" // a result or package failed validation
+  | "E_TIMEOUT" // a deadline passed (a turn, a wait, a command)
+  | "E_UNSUPPORTED" // not possible on this platform or with this backend
+  | "E_GIT" // a git command baton ran failed
+  | "E_INTERNAL"; // a bug in baton: an impossible state was reached
 
 export interface BatonErrorDetails {
   runId?: string;

@@ -17,7 +17,7 @@ export type {
 } from "./backends/types.ts";
 export type { AgentSnapshot, SpawnOptions } from "./core/agent.ts";
 export { Pool, type PoolEvent, type PoolOptions, type RateLimitOptions } from "./core/pool.ts";
-export { reapOrphans } from "./core/reaper/reap.ts";
+export { reapOrphans } from "./core/process/reap.ts";
 export type { AgentStatus, EndReason } from "./core/status.ts";
 export type { Usage } from "./core/usage.ts";
 export type { WaitOptions, WaitResult } from "./core/wait.ts";

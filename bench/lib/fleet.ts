@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { descendantsOf } from "../../src/core/process-tree.ts";
+import { descendantsOf } from "../../src/core/process/procfs.ts";
 
 /** Resident set of one process in MB (10^6 bytes), 0 when it is gone. */
 function rssOf(pid: number): number {

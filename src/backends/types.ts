@@ -1,3 +1,4 @@
+import type { Supervisor } from "../core/process/supervisor.ts";
 import type { Usage } from "../core/usage.ts";
 
 /** Sandbox a worker runs in. Readers get `read-only`; only writers get more. */
@@ -36,6 +37,11 @@ export interface TurnRequest {
   model?: string;
   /** Reasoning effort of the model (`low`, `medium`, `high`, …); backends without one ignore it. */
   reasoningEffort?: string;
+  /**
+   * The backend's web search tool (codex: `web_search = "live"`; claude: WebSearch and WebFetch allowed).
+   * Off unless asked for: only research workers get it (codex's own default would offer it to everyone).
+   */
+  webSearch?: boolean;
   /** A directory the backend may write per-turn files to (schema file, last message); it creates it first. */
   scratchDir: string;
 }
@@ -86,6 +92,8 @@ export type Backend = ProcessBackend | SessionBackend;
 export interface SessionContext {
   /** Prefix of the pool's process tags (`<owner>:<pool>`); every process the session starts carries one. */
   tagPrefix: string;
+  /** Start the session's processes through it: tagged, swept on exit, killed with the pool. */
+  supervisor: Supervisor;
 }
 
 export interface BackendSession {

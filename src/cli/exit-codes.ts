@@ -1,7 +1,8 @@
 import type { BatonError } from "../errors.ts";
 
-/** Exit codes every baton command uses. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, interrupted: 130 } as const;
+import { EXIT } from "../exit-codes.ts";
+
+export { EXIT } from "../exit-codes.ts";
 
 export function exitCodeFor(error: BatonError): number {
   switch (error.code) {

@@ -1,17 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { reapOrphans } from "../core/reaper/reap.ts";
-import { killAllWorkersNow } from "../core/registry.ts";
 import { BatonError } from "../errors.ts";
 import { commandLoaders } from "./commands/index.ts";
 import { exitCodeFor } from "./exit-codes.ts";
 import { guardPipes } from "./pipes.ts";
+import { killCliWorkers } from "./supervisor.ts";
 
 guardPipes();
 // The last resort: whatever escaped, workers are killed and the user gets one line, not a trace.
 for (const event of ["uncaughtException", "unhandledRejection"] as const) {
   process.on(event, (error: unknown) => {
-    killAllWorkersNow();
+    killCliWorkers();
     process.stderr.write(`baton: internal error: ${describe(error)}\n`);
     process.exit(1);
   });
@@ -33,8 +32,6 @@ const loaders =
 for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
 
 try {
-  // Any start reaps workers left behind by a baton process that was killed (SIGKILL, power loss).
-  if (process.env.BATON_NO_REAP !== "1") reapOrphans();
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {

@@ -1,4 +1,5 @@
 import type { SandboxMode } from "../backends/types.ts";
+import { type Phase, statusOf } from "./lifecycle.ts";
 import type { AgentStatus, EndReason } from "./status.ts";
 import type { RunningTurn } from "./turn.ts";
 import { type Usage, ZERO_USAGE } from "./usage.ts";
@@ -21,16 +22,22 @@ export interface SpawnOptions {
   model?: string;
   /** Reasoning effort of the worker's model (`low`, `medium`, `high`, …), passed to backends that take one. */
   reasoningEffort?: string;
+  /** The backend's web search tool for this agent (research workers); default off. */
+  webSearch?: boolean;
   /** Per-turn deadline; default: the pool's. */
   turnTimeoutMs?: number;
   /** No output for this long kills the turn (end reason `stalled`); default: the pool's. */
   stallTimeoutMs?: number;
   /** A caller-chosen id (must be unused); default: generated. */
   id?: string;
+  /** Aborting cancels this agent's work (its running turn is stopped, a queued one ends). */
+  signal?: AbortSignal;
 }
 
 export interface TurnRecord {
   turn: number;
+  /** 1, or more for a turn re-run after a rate limit. */
+  attempt: number;
   /** The submission this turn runs (`<agent>:<n>`): the spawn message is `:1`, each input the next. */
   submissionId: string;
   prompt: string;
@@ -67,13 +74,23 @@ export interface Submission {
   message: string;
 }
 
-/** The pool's mutable record of an agent. */
+/** A turn waiting for a slot (or for its rate-limit backoff). */
+export interface PendingTurn {
+  prompt: string;
+  submissionId: string;
+  turn: number;
+  attempt: number;
+  /** The thread this turn continues: fixed when the turn is asked for, so a retry never resumes a failed attempt's thread. */
+  threadId?: string;
+}
+
+/** The pool's mutable record of an agent; `phase` changes only through the lifecycle table. */
 export interface Agent {
   id: string;
   label: string;
   backend: string;
   options: SpawnOptions;
-  status: AgentStatus;
+  phase: Phase;
   endReason?: EndReason;
   error?: string;
   finalMessage?: string;
@@ -82,17 +99,19 @@ export interface Agent {
   /** Last cumulative usage a backend reported for this thread (codex reports totals per thread). */
   cumulativeSeen: Usage;
   turns: TurnRecord[];
+  /** Turns asked for so far (a rate-limit retry is the same turn). */
+  turnCount: number;
   /** Messages waiting for their own turns, in order. */
   inbox: Submission[];
-  /** The prompt of the turn waiting for a slot, if any. */
-  nextPrompt?: string;
-  /** The submission of `nextPrompt`. */
-  nextSubmission?: string;
   /** Submissions given out so far (the spawn message is the first). */
   submissions: number;
+  pending?: PendingTurn;
+  /** Identifies the agent's current place in the FIFO queue; older entries are stale. */
+  queueSeq: number;
   current?: RunningTurn;
-  /** Rate-limit re-queues of the current turn so far. */
-  rateLimitRetries?: number;
+  retryTimer?: NodeJS.Timeout;
+  /** close() was called: the running turn ends the agent. */
+  closing: boolean;
   createdAt: number;
   lastActivityAt: number;
   listeners: Set<() => void>;
@@ -104,18 +123,24 @@ export function newAgent(id: string, backend: string, options: SpawnOptions, now
     label: options.label ?? id,
     backend,
     options,
-    status: "pending_init",
+    phase: "queued",
     usage: ZERO_USAGE,
     cumulativeSeen: ZERO_USAGE,
     turns: [],
+    turnCount: 1,
     inbox: [],
-    nextPrompt: options.message,
-    nextSubmission: `${id}:1`,
     submissions: 1,
+    pending: { prompt: options.message, submissionId: `${id}:1`, turn: 1, attempt: 1 },
+    queueSeq: 0,
+    closing: false,
     createdAt: now,
     lastActivityAt: now,
     listeners: new Set(),
   };
+}
+
+export function agentStatus(agent: Agent): AgentStatus {
+  return statusOf(agent.phase, agent.endReason);
 }
 
 export function snapshotOf(agent: Agent): AgentSnapshot {
@@ -124,7 +149,7 @@ export function snapshotOf(agent: Agent): AgentSnapshot {
     label: agent.label,
     role: agent.options.role ?? "worker",
     backend: agent.backend,
-    status: agent.status,
+    status: agentStatus(agent),
     endReason: agent.endReason,
     error: agent.error,
     finalMessage: agent.finalMessage,

@@ -1,38 +1,46 @@
-import { spawn } from "node:child_process";
-import type { ProcessBackend, TurnRequest } from "../backends/types.ts";
+import type { ProcessBackend, TurnRequest, WorkerEvent } from "../backends/types.ts";
 import { lineSplitter, tailBuffer } from "../util/lines.ts";
-import { killTreeNow, terminateTree, WORKER_TAG_VAR } from "./process-tree.ts";
-import { registerWorker, unregisterWorker } from "./registry.ts";
-import { sweepAfterExit } from "./sweep.ts";
-import type { SourceEnd, TurnFeed, TurnSource } from "./turn-source.ts";
+import type { Supervisor } from "./process/supervisor.ts";
+import type { TurnFeed, TurnSource } from "./turn-source.ts";
 
-/** A turn as one process of a process backend: spawned tagged, its stdout parsed, its whole tree killed. */
+/**
+ * A turn as one process of a process backend, started by the supervisor (tagged, swept on exit, its
+ * whole tree killed on stop). A parser that throws fails the turn and stops the process; nothing escapes
+ * into the stream handlers.
+ */
 export function processSource(
   backend: ProcessBackend,
   request: TurnRequest,
+  supervisor: Supervisor,
   tag: string,
   feed: TurnFeed,
 ): TurnSource {
   const command = backend.command(request);
-  const child = spawn(command.file, command.args, {
-    cwd: request.cwd,
-    env: { ...(command.env ?? process.env), [WORKER_TAG_VAR]: tag },
-    detached: true, // own process group: a terminal's Ctrl-C reaches baton, which decides
-    stdio: [command.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-  });
-  const pid = child.pid;
-  // Its start time bounds every later search for its tag: no older process can carry it.
-  const rootStartTicks = pid === undefined ? 0 : registerWorker(pid, tag);
-  if (command.stdin !== undefined) {
-    // A worker may exit without reading its stdin: the turn is judged by its exit, not by EPIPE.
-    child.stdin?.on("error", () => {});
-    child.stdin?.end(command.stdin);
-  }
-
   const parser = backend.parser();
+  const child = supervisor.spawn<"failed">({
+    file: command.file,
+    args: command.args,
+    cwd: request.cwd,
+    env: command.env,
+    stdin: command.stdin,
+    tag,
+  });
+  let parserFailed = false;
+  const parse = (produce: () => WorkerEvent[]): WorkerEvent[] => {
+    if (parserFailed) return [];
+    try {
+      return produce();
+    } catch (error) {
+      parserFailed = true;
+      void child.stop("failed");
+      const why = error instanceof Error ? error.message : String(error);
+      return [{ type: "turn.failed", message: `the ${backend.name} stream parser failed: ${why}` }];
+    }
+  };
+
   const stderr = tailBuffer(8_192);
   const stdout = lineSplitter((line) => {
-    for (const event of parser.line(line)) feed.event(event);
+    for (const event of parse(() => parser.line(line))) feed.event(event);
   });
   child.stdout?.on("data", (chunk: Buffer) => {
     feed.activity();
@@ -45,35 +53,18 @@ export function processSource(
     feed.stderr(text);
   });
 
-  const closed = new Promise<SourceEnd>((resolve) => {
-    let spawnError: Error | undefined;
-    child.on("error", (error) => {
-      spawnError = error;
-    });
-    child.on("close", (exitCode, signal) => {
+  return {
+    pid: child.pid,
+    closed: child.done.then((exit) => {
       stdout.end();
-      resolve({
+      const { exitCode, signal } = exit;
+      return {
         exitCode,
         signal,
-        startError: spawnError && `could not start ${command.file}: ${spawnError.message}`,
-        trailing: () => parser.end({ exitCode, signal, stderrTail: stderr.text() }),
-        // The worker is gone; anything it left behind in the tree goes too, before anyone hears of it.
-        cleanup:
-          pid === undefined
-            ? undefined
-            : () => sweepAfterExit(pid, tag, rootStartTicks).then(() => unregisterWorker(pid)),
-      });
-    });
-  });
-
-  return {
-    pid,
-    closed,
-    kill: (graceMs) => {
-      if (pid === undefined) return Promise.resolve();
-      return graceMs <= 0
-        ? Promise.resolve(void killTreeNow(pid, tag, rootStartTicks))
-        : terminateTree(pid, { graceMs, tag, rootStartTicks });
-    },
+        startError: exit.startError,
+        trailing: () => parse(() => parser.end({ exitCode, signal, stderrTail: stderr.text() })),
+      };
+    }),
+    kill: (graceMs) => child.stop("failed", graceMs),
   };
 }

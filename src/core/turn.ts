@@ -6,6 +6,9 @@ import {
   type WorkerEvent,
 } from "../backends/types.ts";
 import { isBatonError } from "../errors.ts";
+import { POOL_DEFAULTS } from "./defaults.ts";
+import type { Supervisor } from "./process/supervisor.ts";
+import { watchdog } from "./process/watchdog.ts";
 import type { EndReason } from "./status.ts";
 import { processSource } from "./turn-process.ts";
 import type { TurnFeed, TurnSource } from "./turn-source.ts";
@@ -29,6 +32,8 @@ export interface TurnOutcome {
 }
 
 export interface TurnOptions {
+  /** Starts the turn's process (process backends). */
+  supervisor: Supervisor;
   tag: string;
   /** Whole-turn deadline; 0 or undefined = none. */
   turnTimeoutMs?: number;
@@ -66,7 +71,7 @@ export function startTurn(
   return supervise(request, options, (feed) =>
     isSessionBackend(backend)
       ? sessionSource(session!, request, options.tag, feed)
-      : processSource(backend, request, options.tag, feed),
+      : processSource(backend, request, options.supervisor, options.tag, feed),
   );
 }
 
@@ -80,7 +85,6 @@ function supervise(
   let finalMessage: string | undefined;
   let completed: Extract<WorkerEvent, { type: "turn.completed" }> | undefined;
   let failed: Extract<WorkerEvent, { type: "turn.failed" }> | undefined;
-  let lastActivity = Date.now();
 
   const handle = (event: WorkerEvent) => {
     if (event.type === "thread.started") threadId = event.threadId;
@@ -90,16 +94,30 @@ function supervise(
     else if (event.type === "turn.failed") failed ??= event;
     options.onEvent?.(event);
   };
-  let source: TurnSource;
+  let source: TurnSource | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (
+    reason: StopReason,
+    graceMs = options.killGraceMs ?? POOL_DEFAULTS.killGraceMs,
+  ): Promise<void> => {
+    // A stop that races the turn's own end (its terminal event is in) does not change how it ended.
+    if (!completed && !failed) stoppedFor ??= reason;
+    stopping ??= source?.kill(graceMs) ?? Promise.resolve();
+    return stopping;
+  };
+  const watch = watchdog(
+    { timeoutMs: options.turnTimeoutMs, stallTimeoutMs: options.stallTimeoutMs },
+    (reason, grace) => void stop(reason, grace),
+  );
+
   try {
     source = open({
       event: handle,
-      activity: () => {
-        lastActivity = Date.now();
-      },
+      activity: () => watch.touch(),
       stderr: (text) => options.onStderr?.(text),
     });
   } catch (error) {
+    watch.clear();
     const message = isBatonError(error) || error instanceof Error ? error.message : String(error);
     return settled({
       endReason: "failed",
@@ -110,29 +128,10 @@ function supervise(
     });
   }
   const pid = source.pid;
+  const opened = source;
 
-  const timers: NodeJS.Timeout[] = [];
-  let stopping: Promise<void> | undefined;
-  const stop = (reason: StopReason, graceMs = options.killGraceMs ?? 2_000): Promise<void> => {
-    stoppedFor ??= reason;
-    stopping ??= source.kill(graceMs);
-    return stopping;
-  };
-  if (options.turnTimeoutMs && options.turnTimeoutMs > 0) {
-    timers.push(setTimeout(() => void stop("timed_out", 500), options.turnTimeoutMs));
-  }
-  if (options.stallTimeoutMs && options.stallTimeoutMs > 0) {
-    const stallMs = options.stallTimeoutMs;
-    const tick = Math.max(10, Math.min(1_000, Math.floor(stallMs / 4)));
-    timers.push(
-      setInterval(() => {
-        if (Date.now() - lastActivity >= stallMs) void stop("stalled", 500);
-      }, tick),
-    );
-  }
-
-  const done = source.closed.then(async (end): Promise<TurnOutcome> => {
-    for (const t of timers) clearTimeout(t);
+  const done = opened.closed.then(async (end): Promise<TurnOutcome> => {
+    watch.clear();
     if (!stoppedFor && !completed && !failed && !end.startError)
       for (const event of end.trailing()) handle(event);
     const base = {

@@ -1,5 +1,5 @@
 import { BatonError } from "../errors.ts";
-import type { Agent } from "./agent.ts";
+import { type Agent, agentStatus } from "./agent.ts";
 import { type AgentStatus, type EndReason, isFinal } from "./status.ts";
 
 export interface WaitOptions {
@@ -7,7 +7,7 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** `all` (default): every id final. `any`: the first final id ends the wait. */
   mode?: "all" | "any";
-  /** Ends the wait early (e.g. the caller was cancelled); returns like a timeout. */
+  /** Ends the wait early (e.g. the caller was cancelled): returns what is known, with `aborted: true`. */
   signal?: AbortSignal;
 }
 
@@ -17,6 +17,8 @@ export type WaitStatusEntry = Partial<Record<AgentStatus, string | null>>;
 export interface WaitResult {
   status: Record<string, WaitStatusEntry>;
   timed_out: boolean;
+  /** The wait's signal ended it before the agents did (not a timeout). */
+  aborted?: boolean;
   /** The end reason of every final agent, for callers that need more than Codex's shape. */
   end_reasons: Record<string, EndReason>;
 }
@@ -42,60 +44,62 @@ export function waitFor(
     );
   }
   const unique = [...new Set(ids)];
-  const report = (timedOut: boolean): WaitResult => {
-    const result: WaitResult = { status: {}, timed_out: timedOut, end_reasons: {} };
+  const report = (end: "done" | "timeout" | "abort"): WaitResult => {
+    const result: WaitResult = { status: {}, timed_out: end === "timeout", end_reasons: {} };
+    if (end === "abort") result.aborted = true;
     for (const id of unique) {
       const agent = lookup(id);
       result.status[id] = entryOf(agent);
-      if (agent?.endReason && isFinal(agent.status)) result.end_reasons[id] = agent.endReason;
+      if (agent?.endReason && isFinal(agentStatus(agent))) result.end_reasons[id] = agent.endReason;
     }
     return result;
   };
 
   const pending = new Set(unique.filter((id) => !isFinalAgent(lookup(id))));
   const done = mode === "all" ? pending.size === 0 : pending.size < unique.length;
-  if (done) return Promise.resolve(report(false));
+  if (done) return Promise.resolve(report("done"));
 
   return new Promise((resolve) => {
     const subscriptions: Array<() => void> = [];
     let timer: NodeJS.Timeout | undefined;
-    const finish = (timedOut: boolean) => {
+    const finish = (end: "done" | "timeout" | "abort") => {
       for (const unsubscribe of subscriptions) unsubscribe();
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      resolve(report(timedOut));
+      resolve(report(end));
     };
-    const onAbort = () => finish(true);
+    const onAbort = () => finish("abort");
     for (const id of pending) {
       const agent = lookup(id)!;
       const listener = () => {
         pending.delete(id);
-        if (mode === "any" || pending.size === 0) finish(false);
+        if (mode === "any" || pending.size === 0) finish("done");
       };
       agent.listeners.add(listener);
       subscriptions.push(() => agent.listeners.delete(listener));
     }
-    if (timeoutMs !== undefined) timer = setTimeout(() => finish(true), timeoutMs);
-    if (options.signal?.aborted) finish(true);
+    if (timeoutMs !== undefined) timer = setTimeout(() => finish("timeout"), timeoutMs);
+    if (options.signal?.aborted) finish("abort");
     else options.signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
 function isFinalAgent(agent: Agent | undefined): boolean {
-  return agent === undefined || isFinal(agent.status);
+  return agent === undefined || isFinal(agentStatus(agent));
 }
 
 function entryOf(agent: Agent | undefined): WaitStatusEntry {
   if (!agent) return { not_found: null };
-  switch (agent.status) {
+  const status = agentStatus(agent);
+  switch (status) {
     case "completed":
       return { completed: agent.finalMessage ?? "" };
     case "errored":
     case "interrupted":
-      return { [agent.status]: agent.error ?? agent.endReason ?? agent.status };
+      return { [status]: agent.error ?? agent.endReason ?? status };
     case "shutdown":
       return { shutdown: agent.finalMessage ?? null };
     default:
-      return { [agent.status]: null };
+      return { [status]: null };
   }
 }

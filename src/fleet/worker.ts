@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type ConnectionOptions, type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { type Backend, isSessionBackend } from "../backends/types.ts";
-import { newTagPrefix } from "../core/registry.ts";
+import { Supervisor } from "../core/process/supervisor.ts";
 import { type RunningTurn, type StopReason, startTurn, type TurnOutcome } from "../core/turn.ts";
 import { BatonError } from "../errors.ts";
 import { connectRedis, type FleetConnection } from "./connection.ts";
@@ -36,6 +36,8 @@ export interface FleetWorkerOptions {
   /** Default: `<host>-<pid>-<random>`. */
   workerId?: string;
   log?: (line: string) => void;
+  /** Owns every worker process this machine runs for the fleet. Default: one of its own, disposed at close. */
+  supervisor?: Supervisor;
 }
 
 interface Held {
@@ -53,7 +55,9 @@ export class FleetWorker {
   readonly id: string;
   readonly #o: FleetWorkerOptions;
   readonly #host = hostname();
-  readonly #tagPrefix = newTagPrefix();
+  readonly #supervisor: Supervisor;
+  readonly #ownsSupervisor: boolean;
+  readonly #tagPrefix: string;
   readonly #held = new Map<string, Held>();
   readonly #scratch = mkdtempSync(join(tmpdir(), "baton-worker-"));
   readonly #workers: Worker[] = [];
@@ -66,6 +70,9 @@ export class FleetWorker {
   #closed = false;
 
   constructor(options: FleetWorkerOptions) {
+    this.#ownsSupervisor = options.supervisor === undefined;
+    this.#supervisor = options.supervisor ?? new Supervisor();
+    this.#tagPrefix = this.#supervisor.scope();
     this.#o = options;
     this.id = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`;
     this.#free = options.concurrency ?? 4;
@@ -134,6 +141,7 @@ export class FleetWorker {
     await this.#redis.del(keys.worker(this.id)).catch(() => {});
     this.#subscriber?.disconnect();
     this.#redis.disconnect();
+    if (this.#ownsSupervisor) this.#supervisor.dispose();
     rmSync(this.#scratch, { recursive: true, force: true });
   }
 
@@ -200,6 +208,7 @@ export class FleetWorker {
         backend,
         { ...job.request, cwd, scratchDir: join(this.#scratch, jobId.replace(/[^\w.-]/g, "_")) },
         {
+          supervisor: this.#supervisor,
           tag: `${this.#tagPrefix}:${job.agentId}~${job.submitter}:${job.turn}`,
           turnTimeoutMs: job.turnTimeoutMs,
           stallTimeoutMs: job.stallTimeoutMs,

@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process";
-import { killTreeNow, terminateTree, WORKER_TAG_VAR } from "../core/process-tree.ts";
-import { newTagPrefix, registerWorker, unregisterWorker } from "../core/registry.ts";
+import { Supervisor } from "../core/process/supervisor.ts";
 
 export interface UserCommandResult {
   code: number | null;
@@ -16,6 +14,8 @@ export interface UserCommandOptions {
   signal?: AbortSignal;
   /** Names the process in baton's tag (what `baton status`/the reaper see), e.g. `agent-2:verify`. */
   name: string;
+  /** The owner of the process. Default: one for this command alone. */
+  supervisor?: Supervisor;
 }
 
 const OUTPUT_TAIL = 8_192;
@@ -23,52 +23,40 @@ const OUTPUT_TAIL = 8_192;
 /**
  * Runs a command string the user gave (`--setup`, `--verify`) with `sh -c`, because users write
  * shell (`npm ci && cp x y`); baton's own git commands never go through a shell. The process tree
- * carries baton's worker tag, so a crash of baton or a timeout kills all of it.
+ * carries baton's worker tag and runs under a supervisor, so a crash of baton, a timeout or a cancel
+ * kills all of it, and whatever it left running in the background goes when it exits.
  */
-export function runUserCommand(command: string, options: UserCommandOptions): Promise<UserCommandResult> {
-  const tag = `${newTagPrefix()}:${options.name}`;
-  return new Promise((done) => {
-    const child = spawn("sh", ["-c", command], {
+export async function runUserCommand(
+  command: string,
+  options: UserCommandOptions,
+): Promise<UserCommandResult> {
+  const supervisor = options.supervisor ?? new Supervisor();
+  try {
+    const child = supervisor.spawn({
+      file: "sh",
+      args: ["-c", command],
       cwd: options.cwd,
-      env: { ...process.env, [WORKER_TAG_VAR]: tag },
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      tag: `${supervisor.scope()}:${options.name}`,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
     });
-    const pid = child.pid;
-    if (pid !== undefined) registerWorker(pid, tag);
     let output = "";
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString("utf8")).slice(-OUTPUT_TAIL);
     };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    let timedOut = false;
-    let cancelled = false;
-    const stop = () => {
-      if (pid !== undefined) void terminateTree(pid, { graceMs: 1_000, tag });
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    const exit = await child.done;
+    if (exit.startError) keep(Buffer.from(`${exit.startError}\n`));
+    return {
+      code: exit.exitCode,
+      output,
+      timedOut: exit.stoppedFor === "timed_out",
+      cancelled: exit.stoppedFor === "cancelled",
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, options.timeoutMs);
-    const onAbort = () => {
-      cancelled = true;
-      stop();
-    };
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    if (options.signal?.aborted) onAbort();
-    child.on("error", (error) => keep(Buffer.from(`${error.message}\n`)));
-    // Whatever the command left running in the background (it still carries the tag) goes with it.
-    child.on("exit", () => {
-      if (pid !== undefined) killTreeNow(pid, tag);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      if (pid !== undefined) unregisterWorker(pid);
-      done({ code, output, timedOut, cancelled });
-    });
-  });
+  } finally {
+    if (!options.supervisor) supervisor.dispose();
+  }
 }
 
 /** One line saying why a user command failed, with the end of its output. */

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { RUN_DEFAULTS } from "../core/defaults.ts";
+import type { Supervisor } from "../core/process/supervisor.ts";
 import { describeFailure, runUserCommand } from "./command.ts";
 import { git, gitOut, zList } from "./git.ts";
 import { commitWork, identityEnv, removeWorktree, stageWork, type Worktree } from "./worktree.ts";
@@ -45,6 +47,8 @@ export interface MergeQueueOptions {
   verifyCwd?: string;
   verifyTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Owns the command's process; default: one for that command alone. */
+  supervisor?: Supervisor;
   /** Writes a file into the writer's folder of the run record; returns its path. */
   saveFile: (agentId: string, name: string, text: string) => string;
   onEvent?: (event: MergeEvent) => void;
@@ -128,12 +132,13 @@ async function attempt(req: MergeRequest, o: MergeQueueOptions): Promise<MergeOu
       return fail(rebased.reason);
     }
     if (o.verifyCommand) {
-      const timeoutMs = o.verifyTimeoutMs ?? 10 * 60_000;
+      const timeoutMs = o.verifyTimeoutMs ?? RUN_DEFAULTS.userCommandTimeoutMs;
       const r = await runUserCommand(o.verifyCommand, {
         cwd: join(wt.path, o.verifyCwd ?? ""),
         timeoutMs,
         signal: o.signal,
         name: `${req.agentId}:verify`,
+        supervisor: o.supervisor,
       });
       const passed = r.code === 0 && !r.timedOut && !r.cancelled;
       o.saveFile(req.agentId, "verify.log", r.output);

@@ -1,5 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
+import { RUN_DEFAULTS } from "../core/defaults.ts";
+import type { Supervisor } from "../core/process/supervisor.ts";
 import { BatonError } from "../errors.ts";
 import { describeFailure, runUserCommand } from "./command.ts";
 import { git, gitOut, zList } from "./git.ts";
@@ -28,6 +30,8 @@ export interface CreateWorktreeOptions {
   setupCwd?: string;
   setupTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Owns the command's process; default: one for that command alone. */
+  supervisor?: Supervisor;
   /** Names the setup process in baton's tag. */
   name: string;
 }
@@ -48,12 +52,13 @@ export async function createWorktree(o: CreateWorktreeOptions): Promise<Worktree
       cpSync(join(o.repo, rel), join(o.path, rel), { recursive: true, force: true });
     }
     if (o.setupCommand) {
-      const timeoutMs = o.setupTimeoutMs ?? 10 * 60_000;
+      const timeoutMs = o.setupTimeoutMs ?? RUN_DEFAULTS.userCommandTimeoutMs;
       const r = await runUserCommand(o.setupCommand, {
         cwd: join(o.path, o.setupCwd ?? ""),
         timeoutMs,
         signal: o.signal,
         name: o.name,
+        supervisor: o.supervisor,
       });
       if (r.code !== 0 || r.timedOut || r.cancelled)
         throw new BatonError("E_BACKEND", describeFailure("the setup command", o.setupCommand, r, timeoutMs));

@@ -1,11 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Pool } from "../core/pool.ts";
-import { OWNER_ID } from "../core/registry.ts";
+import { ownerId } from "../core/process/owner.ts";
 import { isBatonError } from "../errors.ts";
 import { openRunRecord } from "../run/record-open.ts";
 import { renderReport } from "../run/report.ts";
-import { EXIT_FOR, type RunStatus, type RunView, toRow } from "../run/run.ts";
+import { EXIT_FOR, type RunStatus, type RunView } from "../run/run.ts";
+import { toRow } from "../run/view-rows.ts";
 import { releaseRunLock } from "../store/lock.ts";
 import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { runItem } from "./item.ts";
@@ -50,7 +51,7 @@ export async function mapTasks(
       : itemsFromObjects(options.tasks, options.idField);
   checkTemplate(options.prompt, items, source);
   const schema = options.outputSchema ? outputSchema(options.outputSchema, "--output-schema") : undefined;
-  const owner = { pid: process.pid, ownerId: OWNER_ID };
+  const owner = { pid: process.pid, ownerId: ownerId() };
   const startedAt = Date.now();
   const view: MapView = {
     runId,
@@ -107,6 +108,7 @@ export async function mapTasks(
     cwd: options.cwd,
     maxTokens: options.maxTokens,
     turns: options.turns,
+    supervisor: options.supervisor,
     scratchDir: recorder.agentDir("."),
     onEvent: (event) => {
       recorder.onPoolEvent(event);

@@ -33,6 +33,8 @@ export interface MapOptions {
   queue?: string;
   /** Runs turns somewhere else than here, e.g. on a worker fleet (src/fleet); default: local processes. */
   turns?: PoolOptions["turns"];
+  /** Owns every worker process of the map. Default: the map's pool makes its own. */
+  supervisor?: PoolOptions["supervisor"];
   cwd?: string;
   /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
   home?: string;

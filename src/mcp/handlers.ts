@@ -37,6 +37,8 @@ export interface ToolContext {
   home: string;
   /** The most a client may ask for (`--max-sandbox`). */
   maxSandbox: SandboxMode;
+  /** `--no-web`: spawn_agent refuses web_search. */
+  noWeb?: boolean;
 }
 
 const LIST_PAGE = 100;
@@ -58,6 +60,12 @@ export function spawnAgent(
       : undefined;
   const sandbox = input.sandbox ?? role?.sandbox ?? "read-only";
   checkSandbox(sandbox, ctx.maxSandbox, input.sandbox === undefined ? role?.name : undefined);
+  if (input.web_search && ctx.noWeb) {
+    throw new BatonError(
+      "E_USAGE",
+      "spawn_agent: web search is off in this server (baton mcp --no-web); spawn the agent without web_search",
+    );
+  }
   // Fails here with install advice, instead of as an errored agent later.
   ctx.backend.resolve();
   const options: SpawnOptions = {
@@ -70,6 +78,7 @@ export function spawnAgent(
     reasoningEffort: input.reasoning_effort ?? role?.reasoningEffort,
     instructions: role?.instructions,
     turnTimeoutMs: input.timeout_ms,
+    webSearch: input.web_search === true,
     outputSchema: input.output_schema,
   };
   const id = ctx.book.pool.spawn(options);

@@ -97,6 +97,10 @@ export const spawnAgentInput = z
         "Default read-only (or the agent type's sandbox_mode); capped by the server's --max-sandbox.",
       ),
     model: z.string().min(1).max(200).optional(),
+    web_search: z
+      .boolean()
+      .optional()
+      .describe("Give the agent the backend's web search tool (research workers); default off."),
     reasoning_effort: z
       .string()
       .regex(/^[a-z]{1,20}$/, "reasoning_effort must be a level name such as low, medium or high")
@@ -170,20 +174,20 @@ export const sendInputInput = z
   .superRefine(messageOrItems("send_input"));
 export type SendInputInput = z.infer<typeof sendInputInput>;
 
-export const closeAgentInput = z
-  .strictObject({
-    id: agentId.optional().describe("The agent to close (irreversible)."),
-    target: agentId.optional().describe("Same as `id` (Codex's name)."),
-  })
-  .superRefine(oneOf("id", "target", '{"id": "agent-1"}'));
+/** The input of a tool that acts on one agent: `id` or Codex's `target`. */
+function oneAgentInput(what: string) {
+  return z
+    .strictObject({
+      id: agentId.optional().describe(what),
+      target: agentId.optional().describe("Same as `id` (Codex's name)."),
+    })
+    .superRefine(oneOf("id", "target", '{"id": "agent-1"}'));
+}
+
+export const closeAgentInput = oneAgentInput("The agent to close (irreversible).");
 export type CloseAgentInput = z.infer<typeof closeAgentInput>;
 
-export const interruptAgentInput = z
-  .strictObject({
-    id: agentId.optional().describe("The agent whose running turn to stop."),
-    target: agentId.optional().describe("Same as `id` (Codex's name)."),
-  })
-  .superRefine(oneOf("id", "target", '{"id": "agent-1"}'));
+export const interruptAgentInput = oneAgentInput("The agent whose running turn to stop.");
 export type InterruptAgentInput = z.infer<typeof interruptAgentInput>;
 
 export const listAgentsInput = z.strictObject({

@@ -2,6 +2,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { codexBackend } from "../backends/codex/backend.ts";
 import type { Backend, SandboxMode } from "../backends/types.ts";
 import { Pool, type PoolEvent } from "../core/pool.ts";
+import type { Supervisor } from "../core/process/supervisor.ts";
 import { batonHome } from "../store/paths.ts";
 import { AgentBook } from "./agents.ts";
 import { serveTools } from "./call.ts";
@@ -32,9 +33,13 @@ export interface BatonMcpOptions {
   maxInlineBytes?: number;
   /** The most sandbox a client may ask for; default `workspace-write`. */
   maxSandbox?: SandboxMode;
+  /** spawn_agent refuses `web_search` (`baton mcp --no-web`). */
+  noWeb?: boolean;
   /** How often a wait with a progress token reports; default 5 000 ms. */
   progressIntervalMs?: number;
   tasks?: Partial<TaskLimits>;
+  /** Owns every worker process. Default: the server's pool makes its own. */
+  supervisor?: Supervisor;
   /** Diagnostics; default: stderr (stdout carries only protocol messages). */
   log?: (line: string) => void;
 }
@@ -83,6 +88,7 @@ export function createBatonMcpServer(options: BatonMcpOptions = {}): BatonMcp {
     turnTimeoutMs: options.turnTimeoutMs,
     stallTimeoutMs: options.stallTimeoutMs,
     scratchDir: record.agentDir("."),
+    supervisor: options.supervisor,
     onEvent: (event) => {
       record.onPoolEvent(event);
       resources?.onPoolEvent(event);
@@ -116,6 +122,7 @@ export function createBatonMcpServer(options: BatonMcpOptions = {}): BatonMcp {
     home,
     roleHomes: { codexHome: options.codexHome, claudeHome: options.claudeHome },
     maxSandbox,
+    noWeb: options.noWeb,
     limits: {
       waitMaxMs,
       maxInlineBytes: options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES,

@@ -1,8 +1,9 @@
 import type { PoolEvent } from "../core/pool.ts";
-import { OWNER_ID } from "../core/registry.ts";
+import { ownerId } from "../core/process/owner.ts";
 import { RunRecorder } from "../run/recorder.ts";
 import { renderReport } from "../run/report.ts";
-import type { AgentRow, RunView } from "../run/run.ts";
+import type { RunView } from "../run/view.ts";
+import { type AgentRow, toRow } from "../run/view-rows.ts";
 import { newRunId, runDir } from "../store/paths.ts";
 import type { AgentBook } from "./agents.ts";
 
@@ -30,7 +31,7 @@ export class SessionRecord {
       agents: [],
       startedAt: Date.now(),
     };
-    this.recorder.writeJson("owner.json", { pid: process.pid, ownerId: OWNER_ID });
+    this.recorder.writeJson("owner.json", { pid: process.pid, ownerId: ownerId() });
     this.recorder.journal.append({
       type: "run.started",
       runId: this.runId,
@@ -117,19 +118,7 @@ export class SessionRecord {
           lastActivityAt: a.closedAt,
         };
       }
-      const a = entry.live;
-      return {
-        id: a.id,
-        role: a.role,
-        label: a.label,
-        status: a.status,
-        endReason: a.endReason,
-        error: a.error,
-        usage: a.usage,
-        startedAt: a.turns[0]?.startedAt,
-        endedAt: a.turns.at(-1)?.endedAt,
-        lastActivityAt: a.lastActivityAt,
-      };
+      return toRow(entry.live);
     });
   }
 }

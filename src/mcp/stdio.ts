@@ -1,4 +1,4 @@
-import { killAllWorkersNow } from "../core/registry.ts";
+import { handleSignals } from "../core/process/signals.ts";
 import { type BatonMcpOptions, createBatonMcpServer } from "./server.ts";
 import { LineTransport } from "./transport.ts";
 
@@ -17,15 +17,14 @@ export async function serveStdio(options: StdioOptions = {}): Promise<string> {
   const log = options.log ?? ((line: string) => process.stderr.write(`baton mcp: ${line}\n`));
   const mcp = createBatonMcpServer({ ...options, log });
 
-  // Registered before the worker registry's own handlers (which exit 130/143), so this exit wins.
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: killing every worker`);
-    killAllWorkersNow();
-    mcp.record.end("completed", `ended by ${signal}`);
-    process.exit(0);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const removeSignalHandlers = handleSignals({
+    killAll: (signal) => {
+      log(`${signal}: killing every worker`);
+      mcp.pool.supervisor.killAll();
+      mcp.record.end("completed", `ended by ${signal}`);
+    },
+    exitCode: () => 0,
+  });
 
   let resolveGone!: (reason: string) => void;
   const gone = new Promise<string>((resolve) => {
@@ -47,8 +46,7 @@ export async function serveStdio(options: StdioOptions = {}): Promise<string> {
   log(`${reason}: closing every agent`);
   const bounded = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
   await Promise.race([mcp.close(), bounded]);
-  killAllWorkersNow();
-  process.off("SIGINT", onSignal);
-  process.off("SIGTERM", onSignal);
+  mcp.pool.supervisor.killAll();
+  removeSignalHandlers();
   return reason;
 }

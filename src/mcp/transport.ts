@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 
@@ -29,7 +30,11 @@ export class LineTransport implements Transport {
   readonly #output: Writable;
   readonly #max: number;
   readonly #log: (line: string) => void;
-  #parts: Buffer[] = [];
+  // Text, not Buffers: a line's pieces are decoded as they come (V8 strings are collected and their memory
+  // reused; copied Buffers would fragment the native heap over a long session). NL never occurs inside a
+  // UTF-8 sequence, so a line always ends on a whole character.
+  readonly #decoder = new StringDecoder("utf8");
+  #parts: string[] = [];
   #length = 0;
   /** Set while skipping the rest of an oversized line. */
   #oversized: { head: Buffer; tail: Buffer; bytes: number } | undefined;
@@ -84,14 +89,18 @@ export class LineTransport implements Transport {
       return;
     }
     if (this.#length + piece.length > this.#max) {
-      const head = Buffer.concat([...this.#parts, piece.subarray(0, HEAD_BYTES)]).subarray(0, HEAD_BYTES);
-      this.#oversized = { head, tail: Buffer.from(lastBytes(piece)), bytes: this.#length + piece.length };
+      const head = Buffer.from(this.#parts.join("") + this.#decoder.write(piece.subarray(0, HEAD_BYTES)));
+      this.#decoder.end();
+      this.#oversized = {
+        head: head.subarray(0, HEAD_BYTES),
+        tail: Buffer.from(lastBytes(piece)),
+        bytes: this.#length + piece.length,
+      };
       this.#parts = [];
       this.#length = 0;
       return;
     }
-    // Copied: a chunk's buffer must not be kept alive by a slice of it.
-    this.#parts.push(Buffer.from(piece));
+    this.#parts.push(this.#decoder.write(piece));
     this.#length += piece.length;
   }
 
@@ -108,7 +117,8 @@ export class LineTransport implements Transport {
       );
       return;
     }
-    const line = Buffer.concat(this.#parts).toString("utf8").replace(/\r$/, "");
+    this.#parts.push(this.#decoder.end());
+    const line = this.#parts.join("").replace(/\r$/, "");
     this.#parts = [];
     this.#length = 0;
     if (line.trim() === "") return;

@@ -1,43 +1,15 @@
 import type { Pool } from "../core/pool.ts";
-import type { EndReason } from "../core/status.ts";
-import type { ParallelWriters, WriterRunner } from "../git/writers.ts";
 import { type Answerer, answersMessage, needsClarification, questionsFromMarker } from "./clarify.ts";
 import type { ContextPack } from "./context-pack.ts";
 import { type ParsedResult, parseWorkerResult } from "./parse-result.ts";
 import { advancePlan, finishPlan, makePlan, type Plan } from "./plan.ts";
 import type { RunRecorder } from "./recorder.ts";
 import type { Replay, ReplayedAgent } from "./replay.ts";
-import { WORKER_RESULT_JSON_SCHEMA, type WorkerResult } from "./worker-result.ts";
+import { WORKER_RESULT_JSON_SCHEMA } from "./worker-result.ts";
+import type { WorkerOutcome, WorkerSpec, WriterRunner } from "./worker-spec.ts";
+import type { ParallelWriters } from "./writers.ts";
 
-export interface WorkerSpec {
-  role: string;
-  label: string;
-  prompt: string;
-  /**
-   * A writer gets `workspace-write`. Serial mode: the writer lock, at most one writer touches the tree
-   * at a time. Worktree mode: its own git worktree, merged afterwards (see src/git/writers.ts).
-   */
-  write?: boolean;
-  /** The paths a writer will touch (paths, directories, simple globs): writers whose scopes overlap are serialised. */
-  scope?: string[];
-  /** Working directory of the worker; default: the run's. */
-  cwd?: string;
-  /** Output schema; default: the Pattern 6 worker result. */
-  schema?: Record<string, unknown>;
-}
-
-export interface WorkerOutcome {
-  agentId: string;
-  label: string;
-  role: string;
-  ok: boolean;
-  endReason: EndReason;
-  error?: string;
-  finalMessage: string;
-  /** The Pattern 6 result, when the worker used the default schema and completed. */
-  result?: WorkerResult;
-  format?: "json" | "markdown";
-}
+export type { WorkerOutcome, WorkerSpec } from "./worker-spec.ts";
 
 export interface RunContextOptions {
   task: string;
@@ -50,6 +22,8 @@ export interface RunContextOptions {
   backendFor?: (role: string, label: string) => string | undefined;
   /** Worktree mode: writers run in parallel, each in its own worktree, then go through the merge queue. */
   writers?: ParallelWriters;
+  /** See RunOptions.web. */
+  web?: boolean;
 }
 
 /**
@@ -200,6 +174,7 @@ export class RunContext {
         role: spec.role,
         backend: this.options.backendFor?.(spec.role, spec.label),
         sandbox: spec.write ? "workspace-write" : "read-only",
+        webSearch: spec.webSearch && this.options.web !== false,
         outputSchema: spec.schema ?? WORKER_RESULT_JSON_SCHEMA,
       }),
     );

@@ -1,4 +1,5 @@
 import type { Backend } from "../backends/types.ts";
+import type { Supervisor } from "../core/process/supervisor.ts";
 import type { TurnStarter } from "../core/turn.ts";
 import { BatonError } from "../errors.ts";
 import type { AnswerBook, Question } from "./clarify.ts";
@@ -51,8 +52,12 @@ export interface RunOptions {
   /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
   home?: string;
   signal?: AbortSignal;
+  /** Owns every process of the run (workers, setup, verify). Default: the run's pool makes its own. */
+  supervisor?: Supervisor;
   /** Continue this killed run in its own directory; its finished workers are not run again. */
   resumeRunId?: string;
+  /** Research workers (Pattern E) get the backend's web search tool; `false` (`--no-web`) turns it off. */
+  web?: boolean;
   /** The worker fleet's Redis (`--queue`, without its password), recorded so a resume dispatches there again. */
   queue?: string;
   /** Starts each worker turn somewhere else than here, e.g. on the fleet (`Fleet.turns`). */

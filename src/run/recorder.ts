@@ -55,6 +55,7 @@ export class RunRecorder {
           label: event.label,
           role: event.role,
           backend: event.backend,
+          cwd: event.cwd,
         });
         break;
       case "turn.started":

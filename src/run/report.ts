@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type JournalEntry, readJournal } from "../store/journal.ts";
 import { formatDurationMs } from "../util/duration.ts";
-import type { RunView } from "./run.ts";
 import { buildTimeline } from "./timeline.ts";
 import { laneOutcome, renderTextTimeline, TIMELINE_LEGEND } from "./timeline-text.ts";
+import type { RunView } from "./view.ts";
 
 /** The journal of the run a view describes, or nothing when there is none (a view built in memory). */
 export function journalOf(view: RunView): JournalEntry[] {

@@ -1,13 +1,10 @@
 import { join } from "node:path";
-import type { WorkerEvent } from "../backends/types.ts";
-import { EXIT } from "../cli/exit-codes.ts";
-import type { AgentSnapshot } from "../core/agent.ts";
+import { RUN_DEFAULTS } from "../core/defaults.ts";
 import { Pool } from "../core/pool.ts";
-import { OWNER_ID } from "../core/registry.ts";
-import type { Usage } from "../core/usage.ts";
+import { ownerId } from "../core/process/owner.ts";
 import { isBatonError } from "../errors.ts";
+import { EXIT } from "../exit-codes.ts";
 import { checkWorktreeRepo } from "../git/preflight.ts";
-import { addMerges, ParallelWriters, recordSaver } from "../git/writers.ts";
 import { releaseRunLock } from "../store/lock.ts";
 import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { makeAnswerer } from "./clarify.ts";
@@ -16,45 +13,14 @@ import { nameRunDeadline } from "./deadline.ts";
 import { checkRunOptions, type RunOptions } from "./options.ts";
 import { PATTERN_RUNNERS } from "./patterns/index.ts";
 import type { PatternOptions } from "./patterns/shared.ts";
-import type { Plan } from "./plan.ts";
 import { choosePattern } from "./planner.ts";
 import { openRunRecord } from "./record-open.ts";
-import type { ReplayedAgent } from "./replay.ts";
 import { renderReport } from "./report.ts";
-import type { RunResult } from "./result.ts";
+import type { RunStatus, RunView } from "./view.ts";
+import { describeEvent, replayedRow, toRow } from "./view-rows.ts";
+import { addMerges, ParallelWriters, recordSaver } from "./writers.ts";
 
-export type RunStatus = "running" | "completed" | "partial" | "failed" | "cancelled";
-
-export interface AgentRow {
-  id: string;
-  role: string;
-  label: string;
-  status: string;
-  endReason?: string;
-  error?: string;
-  usage: Usage;
-  startedAt?: number;
-  endedAt?: number;
-  lastActivityAt: number;
-  finalMessage?: string;
-  /** What the worker did last (a command, a message, an edit), for live views. */
-  lastActivity?: string;
-}
-
-/** The whole state of a run: what `--json` prints, what `run.json` holds, what the live view draws. */
-export interface RunView {
-  runId: string;
-  dir: string;
-  task: string;
-  status: RunStatus;
-  pattern: string;
-  plan?: Plan;
-  agents: AgentRow[];
-  result?: RunResult;
-  error?: string;
-  startedAt: number;
-  endedAt?: number;
-}
+export type { AgentRow, RunStatus, RunView } from "./view.ts";
 
 export interface RunHooks {
   /** Called on every change (plan, agent status, worker activity), for a live view. */
@@ -91,7 +57,7 @@ export async function runTask(
   const home = options.home ?? batonHome();
   const runId = options.resumeRunId ?? newRunId();
   const requested = options.pattern ?? "auto";
-  const owner = { pid: process.pid, ownerId: OWNER_ID };
+  const owner = { pid: process.pid, ownerId: ownerId() };
   const view: RunView = {
     runId,
     dir: runDir(runId, home),
@@ -136,9 +102,10 @@ export async function runTask(
   };
   const pool = new Pool({
     backends: options.backends,
-    concurrency: options.concurrency ?? 4,
-    turnTimeoutMs: options.timeoutMs ?? 10 * 60_000,
-    stallTimeoutMs: options.stallTimeoutMs ?? 5 * 60_000,
+    concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency,
+    turnTimeoutMs: options.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
+    stallTimeoutMs: options.stallTimeoutMs ?? RUN_DEFAULTS.stallTimeoutMs,
+    supervisor: options.supervisor,
     cwd: options.cwd,
     maxTokens: options.maxTokens,
     turns: options.turns,
@@ -168,6 +135,7 @@ export async function runTask(
       resolveConflicts: options.resolveConflicts,
       commandTimeoutMs: options.timeoutMs,
       signal: commands.signal,
+      supervisor: pool.supervisor,
       journal: (entry) => recorder.journal.append(entry),
       saveFile: recordSaver((id) => recorder.agentDir(id)),
     });
@@ -179,6 +147,7 @@ export async function runTask(
     onChange: update,
     backendFor: options.backendFor,
     writers,
+    web: options.web,
   });
   if (replay) recorder.writeJson("run.json", view);
   hooks.onStart?.(view);
@@ -275,60 +244,21 @@ export async function runTask(
   return { ...view, exitCode: EXIT_FOR[view.status as Exclude<RunStatus, "running">] };
 }
 
-function replayedRow(a: ReplayedAgent): AgentRow {
-  return {
-    id: a.agentId,
-    role: a.role,
-    label: a.label,
-    status: "shutdown",
-    endReason: "completed",
-    usage: a.usage,
-    lastActivityAt: 0,
-    finalMessage: a.finalMessage,
-    lastActivity: "from the record (resumed run)",
-  };
-}
-
-export function toRow(a: AgentSnapshot): AgentRow {
-  return {
-    id: a.id,
-    role: a.role,
-    label: a.label,
-    status: a.status,
-    endReason: a.endReason,
-    error: a.error,
-    usage: a.usage,
-    startedAt: a.turns[0]?.startedAt,
-    endedAt: a.turns.at(-1)?.endedAt,
-    lastActivityAt: a.lastActivityAt,
-    finalMessage: a.finalMessage,
-  };
-}
-
-function describeEvent(e: WorkerEvent): string | undefined {
-  switch (e.type) {
-    case "item.started":
-    case "item.completed": {
-      const item = e.item;
-      if (item.type === "command_execution") return `$ ${String(item.command ?? "").slice(0, 60)}`;
-      if (item.type === "agent_message") return "answered";
-      if (item.type === "reasoning") return "thinking";
-      if (item.type === "file_change") return "editing files";
-      if (item.type === "mcp_tool_call") return `tool ${String(item.tool ?? "")}`;
-      return item.type;
-    }
-    case "turn.started":
-      return "turn started";
-    case "error":
-      return `warning: ${e.message.slice(0, 60)}`;
-    default:
-      return undefined;
-  }
-}
-
 /** The options a resumed run needs again: everything but functions, live handles and where it runs. */
 function recordedOptions(options: RunOptions): Record<string, unknown> {
-  const { backends, signal, ask, backendFor, resumeRunId, home, task, cwd, pattern, turns, ...data } =
-    options;
+  const {
+    backends,
+    signal,
+    ask,
+    backendFor,
+    resumeRunId,
+    home,
+    task,
+    cwd,
+    pattern,
+    turns,
+    supervisor,
+    ...data
+  } = options;
   return data;
 }

@@ -35,6 +35,8 @@ export const JournalEntrySchema = z.discriminatedUnion("type", [
     label: z.string(),
     role: z.string(),
     backend: z.string(),
+    /** Absent in records made before baton attach: the run's cwd applies. */
+    cwd: z.string().optional(),
   }),
   z.object({
     ...base,

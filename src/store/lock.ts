@@ -1,7 +1,7 @@
 import { linkSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { ownerAlive } from "../core/reaper/owner.ts";
+import { ownerAlive } from "../core/process/owner.ts";
 import { BatonError } from "../errors.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 
@@ -61,9 +61,14 @@ export function takeRunLock(dir: string, me: { pid: number; ownerId: string }): 
   }
 }
 
-/** Gives the run up (at its end); only the owner's own lock is removed. */
+/**
+ * Gives the run up (at its end); only the owner's own lock is removed. Never throws: a lock that cannot
+ * be removed (an unwritable record) names a process that is about to exit, and is taken over later.
+ */
 export function releaseRunLock(dir: string, me: { ownerId: string }): void {
-  if (readOwner(dir)?.ownerId === me.ownerId) rmSync(join(dir, LOCK), { force: true });
+  try {
+    if (readOwner(dir)?.ownerId === me.ownerId) rmSync(join(dir, LOCK), { force: true });
+  } catch {}
 }
 
 function tryLink(from: string, to: string): boolean {

@@ -4,7 +4,7 @@ import { addUsage, ZERO_USAGE } from "../core/usage.ts";
 import { BatonError } from "../errors.ts";
 import type { Plan } from "../run/plan.ts";
 import type { RunResult } from "../run/result.ts";
-import type { AgentRow, RunStatus, RunView } from "../run/run.ts";
+import type { AgentRow, RunStatus, RunView } from "../run/view.ts";
 import { readJournal } from "./journal.ts";
 
 /**

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ownerAlive } from "../core/reaper/owner.ts";
+import { ownerAlive } from "../core/process/owner.ts";
 import { BatonError } from "../errors.ts";
-import type { RunView } from "../run/run.ts";
+import type { RunView } from "../run/view.ts";
 import { readOwner } from "./lock.ts";
 import { runDir, runsDir } from "./paths.ts";
 import { rebuildView } from "./rebuild.ts";
@@ -47,8 +47,25 @@ export function readRun(runId: string, home?: string): StoredRun {
   if (view.status === "running") {
     const owner = readOwner(dir);
     stale = !owner || !ownerAlive(owner.ownerId);
+    // Killed after `run.ended` but before the last snapshot: the journal says how it ended.
+    if (stale && !rebuilt) {
+      const fromJournal = tryRebuild(dir, runId);
+      if (fromJournal && fromJournal.status !== "running") {
+        view = fromJournal;
+        stale = false;
+        rebuilt = "run.json was older than the journal's run.ended; rebuilt from the journal";
+      }
+    }
   }
   return { view, stale, ...(rebuilt ? { rebuilt } : {}) };
+}
+
+function tryRebuild(dir: string, runId: string): RunView | undefined {
+  try {
+    return rebuildView(dir, runId);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The newest run, for commands whose run id is optional. */

@@ -1,4 +1,4 @@
-import type { RunView } from "../run/run.ts";
+import type { RunView } from "../run/view.ts";
 import { renderView, type Style, styleFor } from "./render.ts";
 
 export interface LiveView {

@@ -1,4 +1,4 @@
-import type { RunView } from "../run/run.ts";
+import type { RunView } from "../run/view.ts";
 import { formatDurationMs } from "../util/duration.ts";
 
 export interface Style {

@@ -75,7 +75,12 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
   it("the prompt travels on stdin, never in argv, and arrives whole past the 128 KiB argument limit", async () => {
     const p = makePool();
     const agent = p.spawn({ id: id("big"), message: `CONF-BIG ${"x".repeat(300_000)} END-OF-BIG` });
-    expect(await eventually(() => commandLines(agent).length > 0, 20_000)).toBe(true);
+    if (name === "codex-app") {
+      // No process of its own: the prompt is a JSON-RPC request on the shared server's stdin.
+      expect(await eventually(() => p.get(agent)!.status === "running", 20_000)).toBe(true);
+    } else {
+      expect(await eventually(() => commandLines(agent).length > 0, 20_000)).toBe(true);
+    }
     expect(commandLines(agent).filter((line) => line.includes("CONF-BIG"))).toEqual([]);
     const result = await p.wait([agent], { timeoutMs: 40_000 });
     expect(result.status[agent]).toEqual({ completed: "big done" });

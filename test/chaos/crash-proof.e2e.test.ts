@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { codexBackend } from "../../src/backends/codex/backend.ts";
 import { Pool } from "../../src/core/pool.ts";
-import { taggedProcesses } from "../../src/core/process-tree.ts";
+import { taggedProcesses } from "../../src/core/process/procfs.ts";
 import { parseModelScript } from "../../src/model-server/script.ts";
 import { type ModelServer, startModelServer } from "../../src/model-server/server.ts";
 import { runTask } from "../../src/run/run.ts";

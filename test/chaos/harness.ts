@@ -7,11 +7,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readProc, taggedProcesses } from "../../src/core/process-tree.ts";
+import { readProc, taggedProcesses } from "../../src/core/process/procfs.ts";
 import { parseModelScript } from "../../src/model-server/script.ts";
 import { type ModelServer, startModelServer } from "../../src/model-server/server.ts";
 import { type JournalEntry, readJournal } from "../../src/store/journal.ts";
 import { type CodexTestEnv, makeCodexTestEnv } from "../helpers/codex-home.ts";
+import { type Finished, finished } from "../helpers/processes.ts";
 
 export const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
@@ -93,7 +94,7 @@ export interface BatonProcess {
   child: ChildProcess;
   /** `<pid>.<start ticks>` of the baton process: every worker it starts carries it in its tag. */
   owner: string;
-  done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+  done: Promise<Finished>;
 }
 
 /**
@@ -115,17 +116,7 @@ export function startBaton(
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr!.on("data", (d) => {
-    stderr += d;
-  });
-  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
-    (resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
+  const done = finished(child);
   const pid = child.pid!;
   return { child, owner: o.wrap || o.shell ? "" : `${pid}.${readProc(pid)?.startTicks ?? 0}`, done };
 }

@@ -6,8 +6,8 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readProc } from "../../src/core/process-tree.ts";
-import { ownerAlive } from "../../src/core/reaper/owner.ts";
+import { ownerAlive } from "../../src/core/process/owner.ts";
+import { readProc } from "../../src/core/process/procfs.ts";
 import { createRunRecord } from "../../src/store/create.ts";
 import { Journal } from "../../src/store/journal.ts";
 import {
@@ -103,6 +103,8 @@ function researchArgs(r: Run, json = true): string[] {
     n,
     "--concurrency",
     n,
+    // CHAOS_BACKEND=codex-exec|codex-app runs the suite over one codex transport (default: baton's default).
+    ...(process.env.CHAOS_BACKEND ? ["--backend", process.env.CHAOS_BACKEND] : []),
     ...(json ? ["--json"] : []),
   ];
 }
@@ -164,15 +166,16 @@ async function resume(r: Run, runId: string, resumers = 1): Promise<void> {
       note(r, `resume exit ${out.code}: ${out.stderr.slice(-300)}`);
     }
   }
-  await finish(
-    r,
-    runId,
-    outs.map((o) => o.stdout),
-    before,
-  );
+  await finish(r, runId, outs, before);
 }
 
-async function finish(r: Run, runId: string, stdouts: string[], resumedBefore: number): Promise<void> {
+async function finish(
+  r: Run,
+  runId: string,
+  outs: Array<{ code: number | null; stdout: string; stderr: string }>,
+  resumedBefore: number,
+): Promise<void> {
+  const stdouts = outs.map((o) => o.stdout);
   let entries: ReturnType<typeof journalOf>;
   try {
     entries = journalOf(r.home, runId);
@@ -189,7 +192,8 @@ async function finish(r: Run, runId: string, stdouts: string[], resumedBefore: n
   const last = entries.at(-1);
   if (last?.type !== "run.ended" || last.status !== "completed") {
     r.counts.unresumed++;
-    note(r, `after resume the journal ends with ${JSON.stringify(last)?.slice(0, 200)}`);
+    const said = outs.map((o) => `exit ${o.code}: ${(o.stderr + o.stdout).slice(-200)}`).join(" | ");
+    note(r, `after resume the journal ends with ${JSON.stringify(last)?.slice(0, 120)}; resume ${said}`);
     return;
   }
   const view = stdouts.map(parseJson).find((v) => v?.runId === runId);
@@ -286,7 +290,8 @@ export async function diskFull(c: Chaos, counts: ChaosCounts, plan: ChaosPlan): 
   try {
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mnt], { stdio: "ignore" });
   } catch {
-    return "skipped: mounting a small tmpfs needs root";
+    // Not root: no tmpfs of our own, but an unwritable record is the other fault the recorder meets.
+    return process.getuid?.() === 0 ? "skipped: mount -t tmpfs failed" : unwritableRecord(c, counts, plan);
   }
   try {
     r.home = join(mnt, "home");
@@ -397,4 +402,28 @@ export async function ctrlC(
   for (const label of done) if (!kept.has(label)) counts.lostResults++;
   r.completedAtKills = done;
   countResent(r);
+}
+
+/** The record made unwritable (EACCES) while workers are busy; for machines where a tmpfs cannot be mounted. */
+async function unwritableRecord(c: Chaos, counts: ChaosCounts, plan: ChaosPlan): Promise<string> {
+  const r = newRun(c, counts, plan, "eacces");
+  const p = startBaton(c, r.home, researchArgs(r));
+  if (!(await until(busy(r), 60_000))) {
+    note(r, "never got busy");
+    return "not measured";
+  }
+  const id = runIds(r.home).at(-1)!;
+  const dir = join(r.home, "runs", id);
+  execFileSync("chmod", ["-R", "a-w", dir]);
+  const out = await p.done;
+  counts.orphans += await orphansOf(p.owner);
+  const view = parseJson(out.stdout) as { error?: string } | undefined;
+  if (crashed(out.stderr) || out.code !== 1 || !/EACCES|permission denied/i.test(view?.error ?? "")) {
+    counts.crashes++;
+    note(r, `unwritable record: exit ${out.code}, error ${view?.error}, stderr ${out.stderr.slice(-300)}`);
+  }
+  execFileSync("chmod", ["-R", "u+w", dir]);
+  afterKill(r);
+  await resume(r, id);
+  return "measured as EACCES (an unwritable record): a tmpfs needs root";
 }

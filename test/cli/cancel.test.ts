@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { taggedProcesses } from "../../src/core/process-tree.ts";
+import { taggedProcesses } from "../../src/core/process/procfs.ts";
 import { DEFAULT_REHEARSAL_SCRIPT } from "../../src/rehearsal/rehearsal.ts";
 import { readJournal } from "../../src/store/journal.ts";
 import { eventually } from "../helpers/processes.ts";

@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readProc } from "../../src/core/process-tree.ts";
+import { readProc } from "../../src/core/process/procfs.ts";
 import { researchAngles } from "../../src/run/patterns/research.ts";
 import { writeJsonAtomic } from "../../src/store/atomic.ts";
 import { createRunRecord } from "../../src/store/create.ts";
 import { Journal } from "../../src/store/journal.ts";
+import { type Finished, finished } from "../helpers/processes.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 let root: string;
@@ -21,30 +22,18 @@ afterEach(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-interface Done {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 /** Runs a shell line with `baton` meaning this checkout's CLI. */
-function sh(line: string, home: string, closeStderr = false): Promise<Done> {
+function sh(line: string, home: string, closeStderr = false): Promise<Finished> {
   const child = spawn("sh", ["-c", line.replaceAll("baton ", `"${process.execPath}" "${MAIN}" `)], {
     cwd: root,
     env: { ...process.env, BATON_HOME: home, BATON_NO_REAP: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr!.on("data", (d) => {
-    stderr += d;
-  });
+  const done = finished(child);
   // A reader that went away: the next write to stderr fails with EPIPE.
   if (closeStderr) child.stderr!.destroy();
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return done;
 }
 
 const home = (name: string) => join(root, name);
@@ -100,6 +89,24 @@ describe("input is checked before anything is recorded", () => {
   });
 });
 
+describe("prompts in argv", () => {
+  it("a --command with {prompt} is warned about: argv is readable by every local user", async () => {
+    const h = home("argv");
+    const r = await sh(
+      `baton run "Review x" --pattern review --backend command --command "/bin/false {prompt}" --json`,
+      h,
+    );
+    expect(r.stderr).toMatch(
+      /warning: \{prompt\} puts each prompt in the tool's argv.*\{prompt_file\} or stdin/,
+    );
+    const quiet = await sh(
+      `baton run "Review x" --pattern review --backend command --command "/bin/false" --json`,
+      h,
+    );
+    expect(quiet.stderr).not.toMatch(/warning/);
+  });
+});
+
 describe("pipes and broken records", () => {
   it("a reader that goes away (| head -1) ends the command quietly, on stdout and on stderr", async () => {
     const h = home("pipes");
@@ -145,7 +152,7 @@ describe("pipes and broken records", () => {
     writeJsonAtomic(join(dir, "owner.json"), me);
     const r = await sh("baton resume 20261201-000005-eeee", h);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/still running in another baton process|owned by baton process/);
+    expect(r.stderr).toMatch(new RegExp(`still running in baton process ${process.pid}`));
     mkdirSync(join(h, "x"), { recursive: true });
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { taggedProcesses } from "../../src/core/process-tree.ts";
+import { taggedProcesses } from "../../src/core/process/procfs.ts";
 import { eventually } from "../helpers/processes.ts";
 import { agentRuns, MAP_AGENT, mapDir } from "../map/helpers.ts";
 

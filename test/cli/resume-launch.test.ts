@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { readProc, taggedProcesses } from "../../src/core/process-tree.ts";
+import { readProc, taggedProcesses } from "../../src/core/process/procfs.ts";
 import { DEFAULT_REHEARSAL_SCRIPT } from "../../src/rehearsal/rehearsal.ts";
 import { type JournalEntry, readJournal } from "../../src/store/journal.ts";
 import { TOY_AGENT } from "../backends/harnesses.ts";
-import { eventually } from "../helpers/processes.ts";
+import { eventually, finished } from "../helpers/processes.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 let dir: string;
@@ -35,22 +35,8 @@ function baton(args: string[], home: string, execArgv: string[] = []) {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr!.on("data", (d) => {
-    stderr += d;
-  });
   const owner = `${child.pid}.${readProc(child.pid!)?.startTicks ?? 0}`;
-  return {
-    child,
-    owner,
-    done: new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.on("close", (code) => resolve({ code, stdout, stderr })),
-    ),
-  };
+  return { child, owner, done: finished(child) };
 }
 
 function journal(home: string): { runId: string; entries: JournalEntry[] } {
@@ -119,6 +105,43 @@ describe("resume makes the workers the way the run made them", () => {
     expect(spawned.length).toBeGreaterThan(0);
     expect(spawned.map((e) => e.type === "agent.spawned" && e.backend)).toEqual(spawned.map(() => "command"));
     expect(entries.at(-1)).toMatchObject({ type: "run.ended" });
+  });
+
+  it("a run killed between its last snapshot and run.ended is finished by resume from the record alone", async () => {
+    const home = join(dir, "end");
+    const command = `'${process.execPath}' '${TOY_AGENT}'`;
+    const first = await baton(
+      [
+        "run",
+        "Review x",
+        "--pattern",
+        "review",
+        "--lenses",
+        "a,b",
+        "--backend",
+        "command",
+        "--command",
+        command,
+        "--json",
+      ],
+      home,
+    ).done;
+    expect(first.code, first.stderr).toBe(0);
+    const { runId } = journal(home);
+    const file = join(home, "runs", runId, "journal.jsonl");
+    // What a SIGKILL right after the final run.json (status completed) leaves: no run.ended, a dead owner's lock.
+    writeFileSync(file, readFileSync(file, "utf8").replace(/.*"type":"run\.ended".*\n$/, ""));
+    writeFileSync(
+      join(home, "runs", runId, "owner.json"),
+      JSON.stringify({ pid: 999_999_999, ownerId: "999999999.1" }),
+    );
+    const out = await baton(["resume", runId, "--json"], home).done;
+    expect(out.code, out.stderr).toBe(0);
+    const entries = journal(home).entries;
+    expect(entries.at(-1)).toMatchObject({ type: "run.ended", status: "completed" });
+    const after = entries.slice(entries.findIndex((e) => e.type === "run.resumed"));
+    expect(after.filter((e) => e.type === "agent.spawned")).toEqual([]);
+    expect(after.filter((e) => e.type === "agent.replayed").length).toBeGreaterThanOrEqual(2);
   });
 
   it("an uncaught error is one line and exit 1, and no worker outlives it", async () => {

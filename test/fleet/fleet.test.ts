@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { taggedProcesses } from "../../src/core/process-tree.ts";
+import { taggedProcesses } from "../../src/core/process/procfs.ts";
 import { parseQueueUrl } from "../../src/fleet/connection.ts";
 import { Fleet } from "../../src/fleet/fleet.ts";
 import { ALIVE_TTL_MS, HEARTBEAT_MS, PREFIX, turnsQueue } from "../../src/fleet/protocol.ts";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { taggedProcesses } from "../../src/core/process-tree.ts";
+import { taggedProcesses } from "../../src/core/process/procfs.ts";
 import {
   branchExists,
   checkRelative,

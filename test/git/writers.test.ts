@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ParallelWriters, recordSaver, type WriterRunner, writerBranch } from "../../src/git/writers.ts";
 import type { WorkerOutcome, WorkerSpec } from "../../src/run/context.ts";
+import { ParallelWriters, recordSaver, type WriterRunner, writerBranch } from "../../src/run/writers.ts";
 import type { JournalInput } from "../../src/store/journal.ts";
 import { makeRepo, sh, type TestRepo, writeFile } from "./helpers.ts";
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { taggedProcesses } from "../../src/core/process-tree.ts";
-import { OWNER_ID } from "../../src/core/registry.ts";
+import { ownerId } from "../../src/core/process/owner.ts";
+import { taggedProcesses } from "../../src/core/process/procfs.ts";
 import { isBatonError } from "../../src/errors.ts";
 import { mapTasks } from "../../src/map/map.ts";
 import { readJournal } from "../../src/store/journal.ts";
@@ -142,6 +142,6 @@ describe("mapTasks", () => {
     expect(view.exitCode).toBe(130);
     expect(view.map).toMatchObject({ done: 2, notDone: 3 });
     expect(view.agents.every((a) => a.status === "shutdown")).toBe(true);
-    expect(taggedProcesses((tag) => tag.startsWith(`${OWNER_ID}:`))).toEqual([]);
+    expect(taggedProcesses((tag) => tag.startsWith(`${ownerId()}:`))).toEqual([]);
   });
 });

@@ -1,14 +1,12 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { listPids, readEnvVar } from "../../src/core/process-tree.ts";
+import { listPids, readEnvVar } from "../../src/core/process/procfs.ts";
 import { type ModelServer, parseModelScript, startModelServer } from "../../src/model-server/index.ts";
 import { type CodexTestEnv, makeCodexTestEnv } from "../helpers/codex-home.ts";
 import { eventually } from "../helpers/processes.ts";
+import { runParent } from "./codex-parent.ts";
 
 // The real codex CLI as the MCP client of `baton mcp`, whose workers are real codex processes too;
 // one scripted model server answers both the parent and the child.
-const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const NS = "mcp__baton";
 
 let server: ModelServer | undefined;
@@ -18,68 +16,6 @@ afterEach(async () => {
   await env?.cleanup();
   server = env = undefined;
 });
-
-interface McpCall {
-  server: string;
-  tool: string;
-  arguments: Record<string, unknown>;
-  status: string;
-  result: { content: { text: string }[]; structured_content: Record<string, unknown> | null } | null;
-}
-
-/** Runs the parent codex with baton as its MCP server "baton"; returns its JSONL items. */
-async function runParent(prompt: string, t: CodexTestEnv) {
-  const q = JSON.stringify;
-  const args = [
-    "exec",
-    "--json",
-    "--skip-git-repo-check",
-    // Codex's own spawn_agent/wait/… (namespace multi_agent_v1) would sit next to baton's.
-    "--disable",
-    "multi_agent",
-    "-c",
-    `mcp_servers.baton.command=${q(process.execPath)}`,
-    "-c",
-    `mcp_servers.baton.args=[${q(MAIN)}, "mcp", "--concurrency", "2"]`,
-    "-c",
-    'mcp_servers.baton.default_tools_approval_mode="approve"',
-    // codex exec does not wait for optional MCP servers: on a loaded machine its first model request
-    // can go out before baton's tools are listed. `required` makes it wait for the server to start.
-    "-c",
-    "mcp_servers.baton.required=true",
-    "-c",
-    "mcp_servers.baton.startup_timeout_sec=60",
-    // Codex starts MCP servers with a short list of variables (HOME, PATH, SHELL, LANG, TERM, …):
-    // the workers need CODEX_HOME and the key of the scripted provider passed on explicitly.
-    "-c",
-    'mcp_servers.baton.env_vars=["CODEX_HOME", "LOCAL_API_KEY"]',
-    "-c",
-    `mcp_servers.baton.env={BATON_CODEX_BIN=${q(t.codexBin)}}`,
-    "--",
-    prompt,
-  ];
-  const child = spawn(t.codexBin, args, { cwd: t.home, env: t.env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exitCode = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const events = stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { type: string; item?: { type: string; text?: string } & McpCall });
-  const items = events.filter((e) => e.type === "item.completed").map((e) => e.item!);
-  return {
-    exitCode,
-    stderr,
-    mcpCalls: items.filter((i) => i.type === "mcp_tool_call") as McpCall[],
-    finalMessage: items.filter((i) => i.type === "agent_message").at(-1)?.text,
-  };
-}
 
 /** Processes (baton mcp, its workers and theirs) that run with this test's CODEX_HOME. */
 const processesWithHome = (codexHome: string) =>

@@ -1,33 +1,19 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
+import {
+  CallToolResultSchema,
+  CreateTaskResultSchema,
+  ResourceUpdatedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.ts";
 import { eventually } from "../helpers/processes.ts";
-import { type Connected, connect } from "./helpers.ts";
+import { sessions } from "./helpers.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-let session: Connected | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(options: Parameters<typeof connect>[0] = {}): Promise<Connected> {
-  session = await connect(options);
-  return session;
-}
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "baton-mcp-feat-"));
-  dirs.push(dir);
-  return dir;
-}
+const { open, tempDir } = sessions();
 
 describe("Codex-compatible semantics", () => {
   it("wait_agent returns at the first finisher with only finished agents; wait keeps mode all", async () => {
@@ -282,7 +268,6 @@ describe("the session is a run", () => {
     await s.call("close_agent", { id: "agent-1" });
     const dir = s.mcp.record.recorder.dir;
     await s.close();
-    session = undefined;
     const journal = readJournal(join(dir, "journal.jsonl")).entries.map((e) => e.type);
     expect(journal).toEqual([
       "run.started",
@@ -308,5 +293,53 @@ describe("the session is a run", () => {
     });
     expect(status.status, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject([{ pattern: "mcp", status: "completed" }]);
+  });
+});
+
+describe("MCP tasks", () => {
+  it("a task-augmented wait returns a task at once; tasks/get, tasks/result and tasks/list follow it", async () => {
+    const s = await open();
+    await s.call("spawn_agent", { message: "sleep:300" });
+    const created = await s.client.request(
+      {
+        method: "tools/call",
+        params: { name: "wait", arguments: { ids: ["agent-1"], timeout_ms: 10_000 }, task: { ttl: 60_000 } },
+      },
+      CreateTaskResultSchema,
+    );
+    expect(created.task).toMatchObject({ status: "working", ttl: 60_000, pollInterval: 1_000 });
+    const result = await s.client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
+    expect(result.structuredContent).toMatchObject({
+      timed_out: false,
+      end_reasons: { "agent-1": "completed" },
+    });
+    expect(await s.client.experimental.tasks.getTask(created.task.taskId)).toMatchObject({
+      status: "completed",
+    });
+    const { tasks } = await s.client.experimental.tasks.listTasks();
+    expect(tasks.map((t) => t.taskId)).toEqual([created.task.taskId]);
+  });
+
+  it("cancelling a wait's task ends the wait, not the agent", async () => {
+    const s = await open();
+    await s.call("spawn_agent", { message: "hang" });
+    const created = await s.client.request(
+      {
+        method: "tools/call",
+        params: { name: "wait", arguments: { ids: ["agent-1"], timeout_ms: 30_000 }, task: {} },
+      },
+      CreateTaskResultSchema,
+    );
+    const cancelled = await s.client.experimental.tasks.cancelTask(created.task.taskId);
+    expect(cancelled).toMatchObject({ status: "cancelled" });
+    expect(s.mcp.tasks.signal(created.task.taskId).aborted).toBe(true);
+    expect(s.mcp.pool.get("agent-1")!.status).toMatch(/running|pending_init/);
+    // A tool that never blocks does not take tasks.
+    await expect(
+      s.client.request(
+        { method: "tools/call", params: { name: "list_agents", arguments: {}, task: {} } },
+        CreateTaskResultSchema,
+      ),
+    ).rejects.toThrow(/does not run as a task/);
   });
 });

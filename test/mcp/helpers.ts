@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { afterEach } from "vitest";
 import type { ProcessBackend, TurnRequest } from "../../src/backends/types.ts";
 import { type BatonMcp, type BatonMcpOptions, createBatonMcpServer } from "../../src/mcp/server.ts";
 import { TOOLS } from "../../src/mcp/tools.ts";
@@ -80,4 +81,29 @@ export function expectMatchesOutput(tool: string, structured: unknown): void {
   const parsed = spec.output.safeParse(structured);
   if (!parsed.success)
     throw new Error(`${tool} result does not match its outputSchema: ${parsed.error.message}`);
+}
+
+/**
+ * For a test file: `open()` connects a session (closed after each test), `tempDir()` makes a folder
+ * (removed after each test).
+ */
+export function sessions() {
+  let current: Connected | undefined;
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    open: async (options: Parameters<typeof connect>[0] = {}): Promise<Connected> => {
+      current = await connect(options);
+      return current;
+    },
+    tempDir: (): string => {
+      const dir = mkdtempSync(join(tmpdir(), "baton-mcp-test-"));
+      dirs.push(dir);
+      return dir;
+    },
+  };
 }

@@ -1,16 +1,12 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { taggedProcesses } from "../../src/core/process-tree.ts";
 import { eventually } from "../helpers/processes.ts";
-
-const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-const FAKE_CODEX = fileURLToPath(new URL("./fixtures/fake-codex.mjs", import.meta.url));
+import { FAKE_CODEX, MAIN, startRaw as startRawServer, workersOf } from "./raw-server.ts";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -28,70 +24,10 @@ function serverEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** Worker processes (and their descendants) started by the `baton mcp` process `pid`. */
-const workersOf = (pid: number) => taggedProcesses((tag) => tag.startsWith(`${pid}.`));
-
-/** `baton mcp` as a child speaking line-delimited JSON-RPC, for tests that must see its exit. */
 function startRaw(args: string[] = []) {
-  const child = spawn(process.execPath, [MAIN, "mcp", ...args], {
-    env: serverEnv(),
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGKILL");
-      await exited;
-    }
-    for (const p of workersOf(child.pid!)) process.kill(p.pid, "SIGKILL");
-  });
-  const stdoutLines: string[] = [];
-  const pending = new Map<number, (message: Record<string, unknown>) => void>();
-  let buffer = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString();
-    for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      stdoutLines.push(line);
-      const message = JSON.parse(line) as Record<string, unknown>;
-      pending.get(message.id as number)?.(message);
-    }
-  });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  let nextId = 1;
-  const request = (method: string, params: Record<string, unknown> = {}) => {
-    const id = nextId++;
-    const answer = new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no answer to ${method} in 10 s; stderr: ${stderr}`)),
-        10_000,
-      );
-      pending.set(id, (message) => {
-        clearTimeout(timer);
-        resolve(message);
-      });
-    });
-    child.stdin!.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
-    return answer;
-  };
-  const initialize = async () => {
-    await request("initialize", {
-      protocolVersion: "2025-06-18",
-      capabilities: {},
-      clientInfo: { name: "raw", version: "0" },
-    });
-    child.stdin!.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
-  };
-  const callTool = (name: string, args: Record<string, unknown>) =>
-    request("tools/call", { name, arguments: args }).then(
-      (m) => (m.result as { structuredContent: Record<string, unknown> }).structuredContent,
-    );
-  return { child, exit, stdoutLines, stderr: () => stderr, initialize, callTool };
+  const server = startRawServer(args);
+  cleanups.push(server.stop);
+  return server;
 }
 
 describe("baton mcp over stdio", () => {

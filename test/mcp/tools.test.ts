@@ -1,29 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../../src/mcp/tools.ts";
 import { waitBoundMs } from "../../src/mcp/wait.ts";
-import { type Connected, connect } from "./helpers.ts";
+import { sessions } from "./helpers.ts";
 
-let session: Connected | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(options: Parameters<typeof connect>[0] = {}): Promise<Connected> {
-  session = await connect(options);
-  return session;
-}
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "baton-mcp-test-"));
-  dirs.push(dir);
-  return dir;
-}
+const { open, tempDir } = sessions();
 
 describe("tools", () => {
   it("lists the lifecycle tools, with the wait bound in wait's description", async () => {
@@ -274,5 +256,59 @@ describe("list_agents", () => {
     });
     expect(agents[1]).toMatchObject({ agent_id: "agent-2", end_reason: null });
     expect(["pending_init", "running"]).toContain(agents[1]!.status);
+  });
+});
+
+describe("web search", () => {
+  it("spawn_agent with web_search gives that agent the backend's web search, others not; --no-web refuses it", async () => {
+    const s = await open();
+    await s.call("spawn_agent", { message: "research", web_search: true });
+    await s.call("spawn_agent", { message: "review" });
+    await s.call("wait", { ids: ["agent-1", "agent-2"], timeout_ms: 10_000 });
+    expect(s.requests.map((r) => [r.prompt, r.webSearch === true])).toEqual([
+      ["research", true],
+      ["review", false],
+    ]);
+    await s.close();
+    const off = await open({ noWeb: true });
+    const refused = await off.call("spawn_agent", { message: "research", web_search: true });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toMatch(/web search is off in this server \(baton mcp --no-web\)/);
+  });
+});
+
+describe("schemas a strict client accepts", () => {
+  const emptySchemas = (node: unknown, path = ""): string[] => {
+    if (node === null || typeof node !== "object") return [];
+    if (!Array.isArray(node) && Object.keys(node).length === 0) return [path];
+    return Object.entries(node).flatMap(([key, value]) =>
+      key === "properties" || key === "required"
+        ? Object.entries(value as object).flatMap(([k, v]) => emptySchemas(v, `${path}.${key}.${k}`))
+        : emptySchemas(value, `${path}.${key}`),
+    );
+  };
+
+  it("every tool: required arguments (one-of for two spellings), no {} schemas, no nullable type arrays", async () => {
+    const s = await open();
+    const { tools } = await s.client.listTools();
+    const required = Object.fromEntries(
+      tools.map((t) => [
+        t.name,
+        [t.inputSchema.required ?? [], JSON.stringify(t.inputSchema.anyOf ?? t.inputSchema.allOf ?? null)],
+      ]),
+    );
+    expect(required.spawn_agent).toEqual([[], '[{"required":["message"]},{"required":["items"]}]']);
+    expect(required.send_input![1]).toBe(
+      '[{"anyOf":[{"required":["id"]},{"required":["target"]}]},{"anyOf":[{"required":["message"]},{"required":["items"]}]}]',
+    );
+    expect(required.wait_agent![1]).toBe('[{"required":["targets"]},{"required":["ids"]}]');
+    for (const tool of tools) {
+      expect(emptySchemas(tool.inputSchema), tool.name).toEqual([]);
+      expect(emptySchemas(tool.outputSchema), tool.name).toEqual([]);
+      expect(JSON.stringify(tool.inputSchema) + JSON.stringify(tool.outputSchema), tool.name).not.toMatch(
+        /"type":\[[^\]]*"null"/,
+      );
+      expect(tool.outputSchema?.required?.length, tool.name).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { listPids, readEnvVar } from "../../src/core/process-tree.ts";
+import { listPids, readEnvVar } from "../../src/core/process/procfs.ts";
 import { type ModelServer, parseModelScript, startModelServer } from "../../src/model-server/index.ts";
 import { type ClaudeTestEnv, makeClaudeTestEnv } from "../backends/claude-env.ts";
 import { type CodexTestEnv, makeCodexTestEnv } from "../helpers/codex-home.ts";

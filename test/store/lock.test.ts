@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readProc } from "../../src/core/process-tree.ts";
+import { readProc } from "../../src/core/process/procfs.ts";
 import { writeJsonAtomic } from "../../src/store/atomic.ts";
 import { readOwner, releaseRunLock, takeRunLock } from "../../src/store/lock.ts";
 
@@ -59,7 +59,7 @@ describe("run lock (owner.json)", () => {
     const dir = tmp();
     writeJsonAtomic(join(dir, "owner.json"), { pid: 999_999_999, ownerId: "999999999.1" });
     const lockModule = new URL("../../src/store/lock.ts", import.meta.url).href;
-    const procModule = new URL("../../src/core/process-tree.ts", import.meta.url).href;
+    const procModule = new URL("../../src/core/process/procfs.ts", import.meta.url).href;
     const script = `
       const { takeRunLock } = await import(${JSON.stringify(lockModule)});
       const { readProc } = await import(${JSON.stringify(procModule)});

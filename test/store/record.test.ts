@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readProc } from "../../src/core/process-tree.ts";
+import { readProc } from "../../src/core/process/procfs.ts";
 import { createRunRecord } from "../../src/store/create.ts";
 import { Journal } from "../../src/store/journal.ts";
 import { readRun } from "../../src/store/runs.ts";
@@ -107,5 +107,28 @@ describe("run record on disk", () => {
     }
     j.append({ type: "run.ended", status: "completed", exitCode: 0 });
     expect(readRun("r4", home).view.status).toBe("completed");
+  });
+
+  it("a run.json older than the journal's run.ended (killed in between) reads as the journal says", () => {
+    const home = join(tmp(), ".baton");
+    const dir = createRunRecord({
+      home,
+      runId: "r5",
+      owner: { pid: 999_999_999, ownerId: "999999999.1" },
+      lines: [started("r5")],
+      snapshot: {
+        runId: "r5",
+        dir: "",
+        task: "t",
+        status: "running",
+        pattern: "review",
+        agents: [],
+        startedAt: 0,
+      },
+    });
+    new Journal(join(dir, "journal.jsonl")).append({ type: "run.ended", status: "partial", exitCode: 3 });
+    const run = readRun("r5", home);
+    expect(run).toMatchObject({ stale: false, view: { status: "partial" } });
+    expect(run.rebuilt).toMatch(/older than the journal's run.ended/);
   });
 });

@@ -100,7 +100,7 @@ suite("in a real browser (headless chromium)", () => {
 
   it("the live page of a running rehearsal: needs the token, and shows agents finishing without a reload", async () => {
     const home = join(dir, "live");
-    const script = slowScript({ "LENS: correctness": 3_500, "LENS: risks": 2_000, "LENS: clarity": 1_200 });
+    const script = slowScript({ "LENS: correctness": 5_000, "LENS: risks": 2_000, "LENS: clarity": 1_200 });
     let child: ChildProcess | undefined;
     let ui: UiServer | undefined;
     try {
@@ -163,14 +163,15 @@ suite("in a real browser (headless chromium)", () => {
       const spawned = journal.filter((e) => e.type === "agent.spawned").map((e) => e.agentId!);
       expect(spawned).toEqual(["agent-1", "agent-2", "agent-3", "agent-4"]);
       expect(await page.locator(".tl-lane").count()).toBe(spawned.length);
+      const lagMs: Record<string, number> = {};
       for (const agentId of spawned) {
         const ended = Date.parse(journal.find((e) => e.type === "turn.ended" && e.agentId === agentId)!.at);
         const shown = seen[`${agentId}:completed`];
         expect(shown, `${agentId} never showed completed`).toBeDefined();
-        expect(shown! - ended, `${agentId}: shown ${shown! - ended} ms after its journal line`).toBeLessThan(
-          1_000,
-        );
+        lagMs[agentId] = shown! - ended;
       }
+      console.log(`journal line → on the page (ms): ${JSON.stringify(lagMs)}`);
+      for (const lag of Object.values(lagMs)) expect(lag).toBeLessThan(1_000);
       expect(seen["agent-4:queued"] ?? seen["agent-4:running"]).toBeDefined();
       expect(await page.locator("#run-findings tbody tr").count()).toBe(3);
       // The synthesis agent, spawned after the page was opened, got its own block too.

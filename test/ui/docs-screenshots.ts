@@ -88,9 +88,6 @@ try {
   if (report.status !== 0) throw new Error(report.stderr);
   await page.goto(`file://${file}`);
   await shoot(page, "#run-findings", "report.png");
-  await page.click("#agent-agent-2 > summary");
-  await page.screenshot({ path: join(OUT, "report-full.png"), fullPage: true });
-  console.log("wrote docs/images/report-full.png");
   const markdown = spawnSync(process.execPath, [MAIN, "report"], { env, encoding: "utf8" }).stdout;
   console.log(/## Timeline\n\n(```text\n[\s\S]*?```)/.exec(markdown)?.[1]);
 } finally {

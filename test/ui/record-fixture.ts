@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { OWNER_ID } from "../../src/core/registry.ts";
+import { ownerId } from "../../src/core/process/owner.ts";
 import { ZERO_USAGE } from "../../src/core/usage.ts";
 import type { RunView } from "../../src/run/run.ts";
 import { writeJsonAtomic } from "../../src/store/atomic.ts";
@@ -35,7 +35,7 @@ export function writeRunRecord(home: string, runId: string) {
     },
   };
   // This test process is the owner: alive, so the run is not taken as abandoned.
-  writeJsonAtomic(join(dir, "owner.json"), { pid: process.pid, ownerId: OWNER_ID });
+  writeJsonAtomic(join(dir, "owner.json"), { pid: process.pid, ownerId: ownerId() });
   writeJsonAtomic(join(dir, "run.json"), view);
   const agent = (id: string, lens: string) => {
     mkdirSync(join(dir, "agents", id), { recursive: true });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { writeJsonAtomic } from "../../src/store/atomic.ts";
 import { startUiServer, type UiServer } from "../../src/ui/server/server.ts";
 import { writeRunRecord } from "./record-fixture.ts";
 
@@ -165,6 +166,16 @@ describe("baton ui server", () => {
     expect(end.data).toBe("the run has ended: partial");
     const last = feed.seen.filter((e) => e.event === "sections").at(-1)!;
     expect(last.data).toContain("queued input dropped");
+  });
+
+  it("tells a live page when a run was abandoned (its owner died) and ends the stream", async () => {
+    const run = writeRunRecord(home, RUN);
+    writeJsonAtomic(join(run.dir, "owner.json"), { pid: 999_999_999, ownerId: "999999999.1" });
+    ui = await startUiServer({ home });
+    const feed = events(ui.port, `/runs/${RUN}/events?token=${ui.token}`);
+    const end = await feed.next((e) => e.event === "end", 5_000);
+    expect(end.data).toBe("the run was abandoned: its owner process is gone");
+    expect(feed.seen[0]!.data).toContain('<span class=\\"badge status-abandoned\\">abandoned</span>');
   });
 
   it("the runs list shows a new run without a reload", async () => {

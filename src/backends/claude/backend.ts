@@ -57,6 +57,8 @@ export function claudeArgs(request: TurnRequest, extra: string[]): string[] {
   if (request.reasoningEffort) args.push("--effort", request.reasoningEffort);
   if (request.outputSchema) args.push("--json-schema", JSON.stringify(request.outputSchema));
   if (request.instructions) args.push("--append-system-prompt", request.instructions);
+  // Only agents that ask for web search get WebSearch/WebFetch; everyone else has them removed.
+  args.push(request.webSearch ? "--allowedTools" : "--disallowedTools", "WebSearch,WebFetch");
   if (request.threadId) args.push("--resume", request.threadId);
   args.push(...extra);
   return args;

@@ -1,4 +1,4 @@
-import { binaryResolver, CODEX_CLI } from "../resolve-binary.ts";
+import { codexResolver } from "../codex/backend.ts";
 import type { SessionBackend } from "../types.ts";
 import { CodexAppSession } from "./session.ts";
 
@@ -25,11 +25,7 @@ export interface CodexAppBackendOptions {
  * a turn is a `turn/start` request, not a new process.
  */
 export function codexAppBackend(options: CodexAppBackendOptions = {}): SessionBackend {
-  const resolve = binaryResolver(CODEX_CLI, {
-    given: options.codexPath,
-    env: options.env,
-    preferPinned: options.preferPinned,
-  });
+  const resolve = codexResolver(options);
   return {
     name: "codex-app",
     kind: "session",

@@ -1,4 +1,4 @@
-import { taggedProcesses } from "../../core/process-tree.ts";
+import { taggedProcesses } from "../../core/process/procfs.ts";
 
 /**
  * The commands of one thread. Every process a thread's commands start carries the thread's tag (set

@@ -5,7 +5,7 @@
  * the installed binary generates, so a codex bump that changes them fails there first.
  */
 import { z } from "zod";
-import { WORKER_TAG_VAR } from "../../core/process-tree.ts";
+import { WORKER_TAG_VAR } from "../../core/process/procfs.ts";
 import type { SandboxMode, TurnRequest } from "../types.ts";
 
 /** The codex version whose protocol this file describes. */

@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { killTreeNow, WORKER_TAG_VAR } from "../../core/process-tree.ts";
-import { registerWorker, unregisterWorker } from "../../core/registry.ts";
+import { PassThrough, type Readable, type Writable } from "node:stream";
+import type { SupervisedChild } from "../../core/process/child.ts";
+import type { Supervisor } from "../../core/process/supervisor.ts";
 import { BatonError } from "../../errors.ts";
 import { tailBuffer } from "../../util/lines.ts";
 import { INITIALIZE_PARAMS, InitializeResult, PINNED_CODEX_VERSION, versionOfUserAgent } from "./protocol.ts";
@@ -16,6 +16,8 @@ export interface AppServerSpec {
   requestTimeoutMs: number;
   /** Accept a codex whose version differs from the pinned one. */
   anyVersion: boolean;
+  /** Starts the server process: tagged, swept when it exits, killed with the pool. */
+  supervisor: Supervisor;
 }
 
 /** One running `codex app-server`: its JSON-RPC peer, its exit, and a kill of its whole tree. */
@@ -24,61 +26,46 @@ export class AppServer {
   readonly rpc: RpcPeer;
   /** Resolves with a sentence saying how the server ended. */
   readonly exited: Promise<string>;
-  readonly #child: ChildProcess;
-  readonly #spec: AppServerSpec;
-  readonly #startTicks: number;
+  readonly #child: SupervisedChild<"killed">;
   /** The server's start time in clock ticks: every process it starts is younger. */
   get startTicks(): number {
-    return this.#startTicks;
+    return this.#child.startTicks;
   }
   readonly #stderr = tailBuffer(4_096);
 
-  private constructor(spec: AppServerSpec, handlers: RpcHandlers, onStderr: (text: string) => void) {
-    this.#spec = spec;
-    this.#child = spawn(spec.file, spec.args, {
-      env: { ...spec.env, [WORKER_TAG_VAR]: spec.tag },
-      detached: true,
-      stdio: ["pipe", "pipe", "pipe"],
+  /** The server's stderr is its log, shared by all threads: kept for the reason it ended, never a turn's output. */
+  private constructor(spec: AppServerSpec, handlers: RpcHandlers) {
+    // Whatever it leaves behind outside the threads is swept by the supervisor when it exits.
+    this.#child = spec.supervisor.spawn<"killed">({
+      file: spec.file,
+      args: spec.args,
+      cwd: process.cwd(),
+      env: spec.env,
+      tag: spec.tag,
+      keepStdinOpen: true,
     });
-    const pid = this.#child.pid;
-    this.pid = pid ?? -1;
-    this.#startTicks = pid === undefined ? 0 : registerWorker(pid, spec.tag);
-    this.rpc = new RpcPeer(this.#child.stdout!, this.#child.stdin!, handlers);
-    this.#child.stderr!.on("data", (chunk: Buffer) => {
+    this.pid = this.#child.pid ?? -1;
+    this.rpc = new RpcPeer(this.#child.stdout ?? closedStream(), this.#child.stdin ?? nullSink(), handlers);
+    this.#child.stderr?.on("data", (chunk: Buffer) => {
       const text = chunk.toString("utf8");
       this.#stderr.push(text);
-      onStderr(text);
     });
-    this.exited = new Promise((resolve) => {
-      let spawnError: Error | undefined;
-      this.#child.on("error", (error) => {
-        spawnError = error;
-      });
-      this.#child.on("close", (code, signal) => {
-        if (pid !== undefined) {
-          killTreeNow(pid, spec.tag, this.#startTicks); // whatever it left behind outside the threads
-          unregisterWorker(pid);
-        }
-        const how = spawnError
-          ? `could not be started (${spawnError.message})`
-          : signal
-            ? `was killed by ${signal}`
-            : `exited with code ${code}`;
-        const detail = lastMeaningfulLine(this.#stderr.text());
-        const reason = `codex app-server ${how}${detail ? `: ${detail}` : ""}`;
-        this.rpc.closeAll(new Error(reason));
-        resolve(reason);
-      });
+    this.exited = this.#child.done.then((exit) => {
+      const how = exit.startError
+        ? `could not be started (${exit.startError})`
+        : exit.signal
+          ? `was killed by ${exit.signal}`
+          : `exited with code ${exit.exitCode}`;
+      const detail = lastMeaningfulLine(this.#stderr.text());
+      const reason = `codex app-server ${how}${detail ? `: ${detail}` : ""}`;
+      this.rpc.closeAll(new Error(reason));
+      return reason;
     });
   }
 
   /** Starts the server and completes the handshake; rejects with a `BatonError` that says what to do. */
-  static async start(
-    spec: AppServerSpec,
-    handlers: RpcHandlers,
-    onStderr: (text: string) => void,
-  ): Promise<AppServer> {
-    const server = new AppServer(spec, handlers, onStderr);
+  static async start(spec: AppServerSpec, handlers: RpcHandlers): Promise<AppServer> {
+    const server = new AppServer(spec, handlers);
     try {
       const answer = await Promise.race([
         server.rpc.request("initialize", INITIALIZE_PARAMS, spec.requestTimeoutMs),
@@ -107,7 +94,7 @@ export class AppServer {
 
   /** Kills the server and everything it started; resolves once it has exited. */
   async kill(): Promise<void> {
-    if (this.pid > 0) killTreeNow(this.pid, this.#spec.tag, this.#startTicks);
+    await this.#child.stop("killed", 0);
     await this.exited;
   }
 }
@@ -120,4 +107,15 @@ function lastMeaningfulLine(text: string): string {
     .map((l) => l.replace(ANSI_COLOUR, "").trim())
     .filter((l) => l !== "" && !/CODEX_HOME|PATH aliases|helper binaries|bubblewrap/i.test(l));
   return (lines.at(-1) ?? "").slice(0, 300);
+}
+
+/** Stands in for the pipes of a server that could not be started: the peer sees them closed. */
+function closedStream(): Readable {
+  const stream = new PassThrough();
+  stream.end();
+  return stream;
+}
+
+function nullSink(): Writable {
+  return new PassThrough().resume();
 }

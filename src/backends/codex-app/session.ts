@@ -1,4 +1,5 @@
 import { BatonError } from "../../errors.ts";
+import { checkPromptSize } from "../codex/backend.ts";
 import type { BackendSession, SessionContext, SessionTurn, SessionTurnHooks, TurnRequest } from "../types.ts";
 import { ActiveTurn } from "./active-turn.ts";
 import { killThread } from "./commands.ts";
@@ -12,7 +13,7 @@ import {
 import { RpcTimeout } from "./rpc.ts";
 import { AppServer, type AppServerSpec } from "./server.ts";
 
-export type SessionSpec = Omit<AppServerSpec, "tag">;
+export type SessionSpec = Omit<AppServerSpec, "tag" | "supervisor">;
 
 interface LoadedThread {
   threadId: string;
@@ -37,6 +38,8 @@ export class CodexAppSession implements BackendSession {
   readonly #threads = new Map<string, LoadedThread>();
   /** thread id → its running turn. */
   readonly #turns = new Map<string, ActiveTurn>();
+  /** Why a server was killed for not answering (its exit alone would say only "killed by SIGKILL"). */
+  readonly #hungReason = new WeakMap<AppServer, string>();
 
   constructor(spec: SessionSpec, context: SessionContext) {
     this.#spec = spec;
@@ -77,6 +80,7 @@ export class CodexAppSession implements BackendSession {
   async #run(turn: ActiveTurn, request: TurnRequest): Promise<void> {
     try {
       if (this.#closed) throw new BatonError("E_CLOSED", "the codex-app session was closed");
+      checkPromptSize(request);
       const server = await this.#currentServer(turn);
       turn.server = server;
       if (turn.stopping) return turn.finish();
@@ -128,10 +132,14 @@ export class CodexAppSession implements BackendSession {
     if (this.#server) return this.#server;
     const generation = ++this.#generation;
     if (generation > 1) {
-      turn.emit({ type: "error", message: `codex app-server restarted (start ${generation} of this pool)` });
+      turn.emit({ type: "error", message: `codex app-server restarted (server ${generation} of this pool)` });
     }
     const starting = AppServer.start(
-      { ...this.#spec, tag: `${this.#context.tagPrefix}:codex-app-server:${generation}` },
+      {
+        ...this.#spec,
+        tag: `${this.#context.tagPrefix}:codex-app-server:${generation}`,
+        supervisor: this.#context.supervisor,
+      },
       {
         notification: (method, params) => this.#notification(method, params),
         request: (request) => {
@@ -140,15 +148,10 @@ export class CodexAppSession implements BackendSession {
           else request.respond(answer);
         },
       },
-      (text) => {
-        for (const t of this.#turns.values()) if (t.server?.pid === server?.pid) t.hooks.onStderr?.(text);
-      },
     );
-    let server: AppServer | undefined;
     this.#server = starting;
     starting.then(
       (started) => {
-        server = started;
         if (this.#server === starting) this.#current = started;
         void started.exited.then((reason) => this.#serverGone(started, reason));
       },
@@ -180,8 +183,6 @@ export class CodexAppSession implements BackendSession {
     await server.kill();
   }
 
-  readonly #hungReason = new WeakMap<AppServer, string>();
-
   /** From now on no turn goes to `server`: the next one starts a new server and resumes its thread there. */
   #forget(server: AppServer): void {
     if (this.#current === server) {
@@ -193,13 +194,7 @@ export class CodexAppSession implements BackendSession {
   }
 
   #serverGone(server: AppServer, reason: string): void {
-    if (this.#server && this.#closed === false) {
-      void this.#server.then((current) => {
-        if (current === server) this.#server = undefined;
-      });
-    }
-    for (const [agentId, thread] of this.#threads)
-      if (thread.server === server) this.#threads.delete(agentId);
+    this.#forget(server);
     const why = this.#hungReason.get(server) ?? reason;
     for (const turn of [...this.#turns.values()]) {
       if (turn.server !== server) continue;

@@ -22,24 +22,36 @@ export interface CodexBackendOptions {
 /** codex 0.169 refuses a turn's input over this many characters (`input_too_large`). */
 export const CODEX_MAX_PROMPT_CHARS = 1_048_576;
 
-/** Runs each turn as `codex exec --json` (first turn) or `codex exec --json … resume <thread>` (follow-ups). */
-export function codexBackend(options: CodexBackendOptions = {}): ProcessBackend {
-  const resolve = binaryResolver(CODEX_CLI, {
+/** The codex binary lookup both codex transports use. */
+export function codexResolver(
+  options: Pick<CodexBackendOptions, "codexPath" | "env" | "preferPinned">,
+): () => string {
+  return binaryResolver(CODEX_CLI, {
     given: options.codexPath,
     env: options.env,
     preferPinned: options.preferPinned,
   });
+}
+
+/** Fails a prompt codex would refuse, before anything starts. */
+export function checkPromptSize(request: TurnRequest): void {
+  if (request.prompt.length > CODEX_MAX_PROMPT_CHARS)
+    throw new BatonError(
+      "E_USAGE",
+      `the prompt of ${request.agentId} is ${request.prompt.length} characters; codex accepts at most ${CODEX_MAX_PROMPT_CHARS}. Shorten the goal or the Context Pack, or point the worker at a file instead`,
+      { agentId: request.agentId },
+    );
+}
+
+/** Runs each turn as `codex exec --json` (first turn) or `codex exec --json … resume <thread>` (follow-ups). */
+export function codexBackend(options: CodexBackendOptions = {}): ProcessBackend {
+  const resolve = codexResolver(options);
   return {
     name: "codex",
     resolve,
     parser: codexParser,
     command(request: TurnRequest): TurnCommand {
-      if (request.prompt.length > CODEX_MAX_PROMPT_CHARS)
-        throw new BatonError(
-          "E_USAGE",
-          `the prompt of ${request.agentId} is ${request.prompt.length} characters; codex accepts at most ${CODEX_MAX_PROMPT_CHARS}. Shorten the goal or the Context Pack, or point the worker at a file instead`,
-          { agentId: request.agentId },
-        );
+      checkPromptSize(request);
       // The prompt goes to stdin ("-"): never in argv, where /proc/<pid>/cmdline shows it to every
       // local user and the kernel caps one argument at 128 KiB.
       return {
@@ -66,6 +78,8 @@ export function codexArgs(request: TurnRequest, overrides: string[]): string[] {
   }
   // TOML basic strings accept JSON string escapes, so JSON.stringify yields a valid TOML value.
   if (request.instructions) args.push("-c", `developer_instructions=${JSON.stringify(request.instructions)}`);
+  // codex offers its web_search tool by default: only agents that ask for it get it (live).
+  args.push("-c", `web_search=${request.webSearch ? '"live"' : '"disabled"'}`);
   for (const override of overrides) args.push("-c", override);
   if (request.threadId) args.push("resume", request.threadId);
   // `codex exec [resume <thread>] -- -` reads the prompt from stdin (codex 0.169; checked in the tests).

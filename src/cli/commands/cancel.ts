@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { ownerAlive } from "../../core/reaper/owner.ts";
+import { ownerAlive } from "../../core/process/owner.ts";
 import { BatonError } from "../../errors.ts";
 import { readJournal } from "../../store/journal.ts";
 import { runDir } from "../../store/paths.ts";

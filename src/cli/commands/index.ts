@@ -1,7 +1,6 @@
-import type { Command } from "commander";
+import type { RegisterCommand } from "./register.ts";
 
-/** Each command module exports one function that adds its command to the program. */
-export type RegisterCommand = (program: Command) => void;
+export type { RegisterCommand } from "./register.ts";
 
 /**
  * Command modules by name, loaded on demand: `baton mcp` (started by MCP clients that wait for it)
@@ -22,4 +21,5 @@ export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   "model-server": async () => (await import("./model-server.ts")).registerModelServer,
   doctor: async () => (await import("./doctor.ts")).registerDoctor,
   setup: async () => (await import("./setup.ts")).registerSetup,
+  attach: async () => (await import("./attach.ts")).registerAttach,
 };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { ownerAlive } from "../../core/reaper/owner.ts";
+import { ownerAlive } from "../../core/process/owner.ts";
 import { BatonError } from "../../errors.ts";
 import { type JournalEntry, readJournal } from "../../store/journal.ts";
 import { readOwner } from "../../store/lock.ts";

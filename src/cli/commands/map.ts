@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import type { Backend } from "../../backends/types.ts";
-import { setGracefulSignalHandler } from "../../core/registry.ts";
+import { handleSignals } from "../../core/process/signals.ts";
 import { BatonError } from "../../errors.ts";
 import type { Fleet } from "../../fleet/fleet.ts";
 import { submitToFleet } from "../../fleet/submit.ts";
@@ -18,6 +18,8 @@ import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import type { LaunchOptions } from "../../run/options.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { parseWhole } from "../parse.ts";
+import { reapLeftovers } from "../reap.ts";
+import { cliSupervisor } from "../supervisor.ts";
 
 interface MapFlags {
   tasks?: string;
@@ -131,7 +133,16 @@ async function executeMap(given: Omit<MapOptions, "backends">, flags: { json?: b
   let fleet: Fleet | undefined;
   let options = given;
   const controller = new AbortController();
+  const supervisor = cliSupervisor();
+  const removeSignalHandlers = handleSignals({
+    killAll: () => supervisor.killAll(),
+    graceful: () => {
+      process.stderr.write("\nbaton: stopping the map (Ctrl-C again to kill at once)…\n");
+      controller.abort();
+    },
+  });
   try {
+    reapLeftovers();
     const launch = options.launch ?? { backend: "codex" };
     if (launch.rehearse && launch.backend !== "codex")
       throw new BatonError(
@@ -153,12 +164,8 @@ async function executeMap(given: Omit<MapOptions, "backends">, flags: { json?: b
       backend.resolve();
     }
     const view = flags.json ? undefined : progressView(process.stderr);
-    setGracefulSignalHandler(() => {
-      process.stderr.write("\nbaton: stopping the map (Ctrl-C again to kill at once)…\n");
-      controller.abort();
-    });
     const result = await mapTasks(
-      { ...options, backends: backend, signal: controller.signal },
+      { ...options, backends: backend, signal: controller.signal, supervisor },
       {
         onStart: (v) => {
           if (!flags.json) process.stderr.write(`map ${v.runId}: ${v.map.total} items → ${v.map.out}\n`);
@@ -172,7 +179,7 @@ async function executeMap(given: Omit<MapOptions, "backends">, flags: { json?: b
     else printSummary(result);
     return result.exitCode;
   } finally {
-    setGracefulSignalHandler(undefined);
+    removeSignalHandlers();
     await fleet?.close();
     await rehearsal?.close();
   }

@@ -1,15 +1,19 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
+import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import type { SandboxMode } from "../../backends/types.ts";
 import { BatonError } from "../../errors.ts";
 import { SANDBOX_MODES, WAIT_MAX_MS } from "../../mcp/schemas.ts";
 import { serveStdio } from "../../mcp/stdio.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { RegisterCommand } from "./index.ts";
+import { reapLeftovers } from "../reap.ts";
+import { cliSupervisor } from "../supervisor.ts";
+import type { RegisterCommand } from "./register.ts";
 
 interface McpFlags {
   backend: string;
@@ -22,10 +26,12 @@ interface McpFlags {
   waitMax: string;
   maxInline: string;
   maxSandbox: SandboxMode;
+  /** false with --no-web. */
+  web: boolean;
 }
 
 const HELP = `
-Tools: spawn_agent, wait, wait_agent (first finisher, as Codex's), send_input, interrupt_agent,
+Tools: spawn_agent, wait, wait_agent (first finisher, as Codex's), send_input, interrupt_agent, map_tasks,
 close_agent, list_agents, list_roles. Both argument spellings work: ids|targets, id|target, message|items.
 A wait blocks at most --wait-max per call (default ${WAIT_MAX_MS / 1000} s, under the ~60 s clients allow a tool call):
 raise it together with the client's own timeout, or let the client use MCP tasks or progress (docs/mcp.md).
@@ -129,20 +135,30 @@ export const registerMcp: RegisterCommand = (program: Command) => {
         .choices(SANDBOX_MODES)
         .default("workspace-write"),
     )
+    .option("--no-web", "refuse spawn_agent's web_search (by default agents that ask for it get web search)")
     .addHelpText("after", HELP)
     .action(async (flags: McpFlags) => {
+      // A server that lives for hours and moves 50 KB texts per call: V8 would otherwise keep doubling its
+      // young generation (about +100 MB of RSS holding nothing but garbage). Live data stays the same.
+      setFlagsFromString("--semi-space-growth-factor=1");
       const options = {
         backend: createBackend(flags.backend, { command: flags.command, pty: flags.pty }),
         concurrency: parseConcurrency(flags.concurrency),
         cwd: flags.cwd === undefined ? process.cwd() : checkDir(flags.cwd),
         turnTimeoutMs: parseDurationMs(flags.turnTimeout, "--turn-timeout"),
         stallTimeoutMs: parseDurationMs(flags.stallTimeout, "--stall-timeout"),
+        supervisor: cliSupervisor(),
         waitMaxMs: parseDurationMs(flags.waitMax, "--wait-max"),
         maxInlineBytes: parseBytes(flags.maxInline, "--max-inline"),
         maxSandbox: flags.maxSandbox,
+        noWeb: !flags.web,
       };
+      reapLeftovers();
       try {
-        options.backend.resolve();
+        // The same lookup and line as `baton run` and `baton doctor` (not awaited: serving starts at once).
+        void workerBinaryLine(options.backend.name, options.backend.resolve()).then((line) => {
+          if (line) process.stderr.write(`baton mcp: ${line}`);
+        });
       } catch (error) {
         // Keep serving: spawn_agent reports the same advice to the model, which can tell the user.
         process.stderr.write(`baton mcp: warning: ${(error as Error).message}\n`);

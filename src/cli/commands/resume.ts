@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { BatonError } from "../../errors.ts";
 import type { LaunchOptions, RunOptions } from "../../run/options.ts";
 import { Replay } from "../../run/replay.ts";
+import { readOwner } from "../../store/lock.ts";
 import { runDir } from "../../store/paths.ts";
 import { readRun } from "../../store/runs.ts";
 import { executeRun } from "./run.ts";
@@ -37,16 +38,19 @@ Workers left behind by the killed process were already reaped when this command 
         process.exitCode = await (await import("./map.ts")).resumeMap(runId, flags);
         return;
       }
-      if (view.status !== "running" && !replay.ended?.resumable) {
+      // The journal decides, not run.json: a kill between the last snapshot and `run.ended` leaves a
+      // snapshot that says the run ended; resuming it replays every worker and writes the end line.
+      if (replay.ended && !replay.ended.resumable) {
         process.stdout.write(
-          `run ${runId} already ended (${view.status}); nothing to resume — see baton report ${runId}\n`,
+          `run ${runId} already ended (${replay.ended.status}); nothing to resume — see baton report ${runId}\n`,
         );
         return;
       }
       if (view.status === "running" && !stale) {
+        const owner = readOwner(runDir(runId));
         throw new BatonError(
           "E_BUSY",
-          `run ${runId} is still running in another baton process; stop it with baton cancel ${runId} first`,
+          `run ${runId} is still running in baton process ${owner?.pid ?? "?"}${owner?.since ? ` (since ${owner.since})` : ""}; wait for it, or stop it with baton cancel ${runId}`,
           { runId },
         );
       }

@@ -1,17 +1,16 @@
 import { resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
 import { promptInArgv } from "../../backends/command/backend.ts";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import { workerBinaryLine } from "../../backends/resolve-binary.ts";
-import { setGracefulSignalHandler } from "../../core/registry.ts";
+import { handleSignals } from "../../core/process/signals.ts";
 import { BatonError } from "../../errors.ts";
 import type { Fleet } from "../../fleet/fleet.ts";
 import { remoteBackend } from "../../fleet/remote-backend.ts";
 import { submitToFleet } from "../../fleet/submit.ts";
 import { checkWorktreeRepo } from "../../git/preflight.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
-import { type AnswerBook, loadAnswers, type Question } from "../../run/clarify.ts";
+import { type AnswerBook, loadAnswers } from "../../run/clarify.ts";
 import { type ContextPack, loadContextPack } from "../../run/context-pack.ts";
 import { checkRunOptions, type LaunchOptions, type RunOptions } from "../../run/options.ts";
 import { PATTERNS, type PatternName } from "../../run/result.ts";
@@ -20,6 +19,9 @@ import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { checkDirectory, parseList, parseWhole } from "../parse.ts";
 import { keepRunningOnBrokenStdout } from "../pipes.ts";
+import { reapLeftovers } from "../reap.ts";
+import { askOnTerminal, printSummary } from "../run-terminal.ts";
+import { cliSupervisor } from "../supervisor.ts";
 
 interface RunFlags {
   pattern: string;
@@ -42,6 +44,8 @@ interface RunFlags {
   script?: string;
   cwd?: string;
   write?: boolean;
+  /** false with --no-web. */
+  web?: boolean;
   writers?: "serial" | "worktree";
   copy?: string[];
   setup?: string;
@@ -128,6 +132,7 @@ branch was not merged; the result was built from the rest), 130 interrupted.`,
     .option("--script <file>", "the model script for --rehearse (default: examples/rehearsal.yaml)")
     .option("-C, --cwd <dir>", "working directory of the workers (default: here)")
     .option("--write", "--pattern split: the section workers edit files, each scoped to its section")
+    .option("--no-web", "research workers get no web search (by default they, and only they, have it)")
     .addOption(
       new Option(
         "--writers <mode>",
@@ -188,6 +193,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
     answers,
     cwd: flags.cwd,
     write: flags.write,
+    web: flags.web,
     writers:
       flags.writers ??
       (flags.write || flags.copy || flags.setup || flags.verify || flags.resolveConflicts
@@ -220,7 +226,17 @@ export async function executeRun(
   let rehearsal: Rehearsal | undefined;
   let fleet: Fleet | undefined;
   const controller = new AbortController();
+  const supervisor = cliSupervisor();
+  // The first Ctrl-C stops the workers and keeps partial results; a second kills everything at once.
+  const removeSignalHandlers = handleSignals({
+    killAll: () => supervisor.killAll(),
+    graceful: () => {
+      process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
+      controller.abort();
+    },
+  });
   try {
+    reapLeftovers();
     if (given.queue) {
       // The turns run on `baton worker` machines; this process keeps the record.
       const submitted = await submitToFleet(
@@ -269,12 +285,9 @@ export async function executeRun(
       launch,
       backends: backend,
       signal: controller.signal,
+      supervisor,
       ask: interactive ? (q) => askOnTerminal(q, view) : undefined,
     };
-    setGracefulSignalHandler(() => {
-      process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
-      controller.abort();
-    });
     const result = await keepRunningOnBrokenStdout(() =>
       runTask(options, { onUpdate: (v) => view?.update(v) }),
     );
@@ -283,25 +296,9 @@ export async function executeRun(
     else printSummary(result, rehearsal !== undefined);
     return result.exitCode;
   } finally {
-    setGracefulSignalHandler(undefined);
+    removeSignalHandlers();
     await fleet?.close();
     await rehearsal?.close();
-  }
-}
-
-async function askOnTerminal(q: Question, view: ReturnType<typeof liveView> | undefined): Promise<string> {
-  view?.pause(true);
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const options = q.options.length ? ` [${q.options.join(" / ")}]` : "";
-    const fallback = q.recommended || q.options[0] || "";
-    const answer = await rl.question(
-      `\nA worker asks: ${q.question}${options}${fallback ? ` (Enter = ${fallback})` : ""}\n> `,
-    );
-    return answer.trim() || fallback;
-  } finally {
-    rl.close();
-    view?.pause(false);
   }
 }
 
@@ -326,37 +323,4 @@ export function jsonOf(v: RunView) {
     error: v.error,
     dir: v.dir,
   };
-}
-
-function printSummary(v: RunView, rehearsed: boolean): void {
-  const out = process.stdout;
-  const r = v.result;
-  out.write(
-    `\n${v.status.toUpperCase()}${rehearsed ? " (REHEARSAL: scripted model, no tokens spent)" : ""} — run ${v.runId} (${v.pattern})\n`,
-  );
-  if (v.error) out.write(`Error: ${v.error}\n`);
-  if (r) {
-    out.write(`\n${r.summary}\n\nNext step: ${r.nextStep || "(none)"}\n`);
-    if (r.selected) out.write(`Selected option: ${r.selected}\n`);
-    if (r.verification)
-      out.write(`Verification: ${r.verification.passed ? "passed" : "FAILED"} — ${r.verification.summary}\n`);
-    if (r.findings.length) {
-      out.write("\nFindings:\n");
-      for (const f of r.findings.slice(0, 10))
-        out.write(
-          `  [${f.severity}] ${f.title}${f.location ? ` (${f.location})` : ""} — ${f.reportedBy.join(", ")}\n`,
-        );
-      if (r.findings.length > 10) out.write(`  … ${r.findings.length - 10} more in the report\n`);
-    }
-    for (const m of r.merges?.filter((x) => x.merged) ?? [])
-      out.write(
-        `Merged: ${m.label} (${m.branch})${m.resolvedBy ? `, conflicts resolved by ${m.resolvedBy}` : ""}\n`,
-      );
-    for (const w of r.failedWorkers)
-      out.write(
-        `Failed worker: ${w.label} (${w.agentId}): ${w.endReason}${w.error ? ` — ${w.error}` : ""}\n`,
-      );
-    for (const w of r.warnings) out.write(`Warning: ${w}\n`);
-  }
-  out.write(`\nRecord: ${v.dir}\nReport: baton report ${v.runId}\n`);
 }

@@ -19,7 +19,7 @@ import {
   type SetupTarget,
 } from "../../setup/targets.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { RegisterCommand } from "./index.ts";
+import type { RegisterCommand } from "./register.ts";
 
 interface SetupFlags {
   scope: SetupScope;

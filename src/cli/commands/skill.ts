@@ -27,7 +27,7 @@ import {
   validatePackage,
 } from "../../skills/index.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { RegisterCommand } from "./index.ts";
+import type { RegisterCommand } from "./register.ts";
 
 interface NewFlags {
   fromText?: string;
@@ -61,8 +61,9 @@ Examples:
 
 const VALIDATE_HELP = `
 Checks (score = sum of passed points): structural 30, pattern 40, content 30, plus auto-fail rules
-(no SKILL.md, Task() left, no agent registry, spawn without close_agent, role text inline, frontmatter
-breaking the Agent Skills rules). Exit 0 only when score >= --min-score and nothing auto-fails.
+(no SKILL.md; a Claude call left in any form, a YAML Task: block or a prose subagent_type; no agent
+registry; spawn without close_agent; a role TOML codex would skip; a spawn of a role that does not
+exist; role text inline; frontmatter breaking the Agent Skills rules). Exit 0 only when score >= --min-score and nothing auto-fails.
 
 Examples:
   baton skill validate .agents/skills/code-review

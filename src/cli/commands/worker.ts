@@ -1,13 +1,14 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
-import { setGracefulSignalHandler } from "../../core/registry.ts";
+import { handleSignals } from "../../core/process/signals.ts";
 import { BatonError } from "../../errors.ts";
 import { parseQueueUrl } from "../../fleet/connection.ts";
 import { FleetWorker } from "../../fleet/worker.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { parseWhole } from "../parse.ts";
+import { cliSupervisor } from "../supervisor.ts";
 
 interface WorkerFlags {
   queue: string;
@@ -96,6 +97,7 @@ async function workerCommand(flags: WorkerFlags): Promise<number> {
     );
   let rehearsal: Rehearsal | undefined;
   let worker: FleetWorker | undefined;
+  let removeSignalHandlers: (() => void) | undefined;
   try {
     if (flags.rehearse) rehearsal = await startRehearsal(flags.script);
     const backend = rehearsal?.backend ?? createBackend(name, { command: flags.command, pty: flags.pty });
@@ -108,8 +110,11 @@ async function workerCommand(flags: WorkerFlags): Promise<number> {
       lockDurationMs,
       workerId: flags.name,
       log: (line) => process.stderr.write(`baton worker: ${line}\n`),
+      supervisor: cliSupervisor(),
     });
-    const stopped = new Promise<NodeJS.Signals>((done) => setGracefulSignalHandler(done));
+    const stopped = new Promise<NodeJS.Signals>((done) => {
+      removeSignalHandlers = handleSignals({ killAll: () => cliSupervisor().killAll(), graceful: done });
+    });
     await worker.start();
     process.stderr.write(
       `baton worker ${worker.id}: ready on ${connection.display} — backend ${backend.name}, ${flags.concurrency ?? 4} at once` +
@@ -119,7 +124,7 @@ async function workerCommand(flags: WorkerFlags): Promise<number> {
     process.stderr.write(`baton worker ${worker.id}: ${signal}: handing running turns back to the fleet\n`);
     return 0;
   } finally {
-    setGracefulSignalHandler(undefined);
+    removeSignalHandlers?.();
     await worker?.close();
     await rehearsal?.close();
   }

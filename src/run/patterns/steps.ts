@@ -11,6 +11,7 @@ export function fanOut(ctx: RunContext, kind: WorkerKind, items: string[]): Prom
     items.map((item) => ({
       role: kind,
       label: item,
+      webSearch: kind === "research",
       prompt: workerPrompt({
         kind,
         task: ctx.task,

@@ -10,7 +10,7 @@ import { z } from "zod";
 const text = z.string().min(1);
 const textOrList = z.union([text, z.array(text)]);
 
-export const seedAgentSchema = z.looseObject({
+const seedAgentSchema = z.looseObject({
   name: text.describe("Role name"),
   role_file: text
     .optional()
@@ -21,7 +21,7 @@ export const seedAgentSchema = z.looseObject({
   existing: z.boolean().optional(),
 });
 
-export const seedPhaseSchema = z.looseObject({
+const seedPhaseSchema = z.looseObject({
   name: text,
   agents_involved: z
     .array(text)

@@ -1,22 +1,24 @@
 import { collectText, FOREGROUND_TIMEOUT_MS } from "./emit.ts";
-import type { ConversionState, TrackedAgent } from "./state.ts";
+import { type ConversionState, freshName, type TrackedAgent } from "./state.ts";
 
 /**
  * Every agent is closed right after the last statement that uses it. Background agents nobody
  * waited on are waited first, together when they share that statement (one batch, not one wait
- * each). A background spawn inside a loop that is never waited in the file cannot be closed safely
- * on each pass (that would serialise the loop), so it is reported instead.
+ * each). A background spawn inside a loop that nothing waits for is collected after the loop:
+ * every id goes into an array, one batch wait follows the loop, then every agent is closed —
+ * never wait-and-close on each pass, which would serialise the loop.
  */
 export function closeTrackedAgents(state: ConversionState): void {
   const byEdit = new Map<object, TrackedAgent[]>();
   for (const agent of state.agents.values()) {
-    if (!agent.waited && agent.inLoop) {
-      state.unconverted.push({
-        ...agent.where,
-        construct: "background spawn in a loop, never collected",
-        text: `${agent.idVar} = spawn_agent(… agent_type "${agent.role}")`,
-        hint: "collect the ids in an array, wait for them once after the loop (wait_agent), then close each",
-      });
+    if (!agent.waited && state.collectedElsewhere) {
+      state.notes.push(
+        `${agent.where.file}:${agent.where.line}: ${agent.idVar} is left open for the TaskOutput wait that collects it under another name (closed after that wait)`,
+      );
+      continue;
+    }
+    if (!agent.waited && agent.loop && !agent.isArray) {
+      collectAfterLoop(agent, agent.loop, state);
       continue;
     }
     const group = byEdit.get(agent.lastUse.edit) ?? [];
@@ -42,4 +44,29 @@ export function closeTrackedAgents(state: ConversionState): void {
     }
     edit.text += `\n${indent}${lines.join("\n").replace(/\n/g, `\n${indent}`)}`;
   }
+}
+
+function collectAfterLoop(
+  agent: TrackedAgent,
+  loop: { start: number; end: number; indent: string },
+  state: ConversionState,
+): void {
+  const { edit } = agent.lastUse;
+  const ids = freshName(state, `${agent.idVar}Ids`);
+  const outer = loop.indent;
+  edit.text += `\n${edit.indent ?? ""}${ids}.push(${agent.idVar})`;
+  agent.blockEdits.push(
+    {
+      start: loop.start,
+      end: loop.start,
+      text: `${outer}const ${ids} = []\n`,
+      what: "ids of the agents the loop spawns",
+    },
+    {
+      start: loop.end,
+      end: loop.end,
+      text: `\n${outer}${collectText(ids, ids, FOREGROUND_TIMEOUT_MS).replace(/\n/g, `\n${outer}`)}\n${outer}${ids}.forEach((id) => close_agent({ target: id }))`,
+      what: "one batch wait after the loop, then every agent closed",
+    },
+  );
 }

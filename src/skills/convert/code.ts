@@ -20,8 +20,9 @@ const CLAUDE_CALLS = [
 ];
 
 /** Converts the Claude calls of one code block (object or keyword arguments); returns the edits. */
-export function convertCodeBlock(block: CodeBlockInput, state: ConversionState): Edit[] {
-  const ctx: Ctx = { block, state, edits: [] };
+export function convertCodeBlock(block: CodeBlockInput, state: ConversionState, edits: Edit[] = []): Edit[] {
+  // `edits` is kept by reference: agents closed later add their lines to it.
+  const ctx: Ctx = { block, state, edits };
   for (const token of tokenize(block.code)) if (token.kind === "ident") state.usedNames.add(token.text);
   const calls = findCalls(block.code, CLAUDE_CALLS).filter((c) => isCall(c, block.code, block.lang));
   const spawns: typeof calls = [];

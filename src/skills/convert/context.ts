@@ -106,7 +106,8 @@ export function track(
     lastUse: { block: ctx.block.index, edit },
     isArray,
     waited,
-    inLoop: insideLoop(ctx.block.code, edit.start),
+    loop: enclosingLoop(ctx.block.code, edit.start),
+    blockEdits: ctx.edits,
     where: { file: ctx.block.file, line: lineAt(ctx, edit.start) },
   });
 }
@@ -129,15 +130,40 @@ export function keepPrompt(ctx: Ctx, call: Call, prompt: string): void {
 
 /** Converts the Claude calls of one code block; returns the edits to apply to it. */
 
-/** True when `offset` is inside the body of a for / while loop or a forEach callback. */
-export function insideLoop(code: string, offset: number): boolean {
-  const open: boolean[] = [];
-  for (const token of tokenize(code.slice(0, offset))) {
-    if (token.kind !== "punct") continue;
+/**
+ * The innermost for / while loop (or forEach callback) whose body holds `offset`: where its header
+ * line starts and where its body closes, as offsets in `code`.
+ */
+function enclosingLoop(
+  code: string,
+  offset: number,
+): { start: number; end: number; indent: string } | undefined {
+  const tokens = tokenize(code).filter((t) => t.kind === "punct");
+  const open: Array<{ loopStart: number | undefined; brace: number }> = [];
+  for (const token of tokens) {
+    if (token.start >= offset) break;
     if (token.text === "{") {
       const head = code.slice(Math.max(0, token.start - 200), token.start);
-      open.push(/(\b(?:for|while)\s*\([^{}]*\)|\.(?:forEach|map)\([^{}]*=>)\s*$/.test(head));
+      const loop = head.match(/(\b(?:for|while)\s*\([^{}]*\)|[\w$.]+\.forEach\([^{}]*=>)\s*$/);
+      const at = loop ? token.start - (head.length - (loop.index ?? 0)) : undefined;
+      open.push({
+        loopStart: at === undefined ? undefined : code.lastIndexOf("\n", at - 1) + 1,
+        brace: token.start,
+      });
     } else if (token.text === "}") open.pop();
   }
-  return open.some(Boolean);
+  const loop = [...open].reverse().find((o) => o.loopStart !== undefined);
+  if (!loop) return undefined;
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.start < loop.brace) continue;
+    if (token.text === "{") depth++;
+    else if (token.text === "}" && --depth === 0) {
+      // A forEach callback closes with `})`: the loop statement ends after the parenthesis.
+      const rest = code.slice(token.end).match(/^\s*\)?;?/)?.[0] ?? "";
+      const indent = code.slice(loop.loopStart!).match(/^[ \t]*/)?.[0] ?? "";
+      return { start: loop.loopStart!, end: token.end + rest.length, indent };
+    }
+  }
+  return undefined;
 }

@@ -39,7 +39,8 @@ export interface ConvertResult {
 
 /**
  * Converts a Claude skill directory or command .md into a Codex skill package, validates it and
- * writes it only when it passes; a Claude agent .md becomes a Codex role (see {@link convertAgentFile}).
+ * always writes it (the report and `unconverted` say whether it is finished); a Claude agent .md
+ * becomes a Codex role (see {@link convertAgentFile}).
  * @example await convertToPackage(".claude/skills/review", { outDir: "out", force: false })
  */
 export async function convertToPackage(input: string, options: ConvertOptions): Promise<ConvertResult> {

@@ -1,4 +1,4 @@
-import { isCounterExample, NOT_CODE, QUOTED_DOC } from "../parse/claude-constructs.ts";
+import { isCounterExample, NOT_CODE, QUOTED_DOC, SHELL } from "../parse/claude-constructs.ts";
 import { lineOf } from "../parse/code-calls.ts";
 import { type CodeBlock, type MarkdownDoc, parseMarkdown } from "../parse/markdown.ts";
 import { preserved } from "../validate/conversion-manifest.ts";
@@ -8,7 +8,6 @@ import { convertCodeText, convertProseLine, noteMentions } from "./prose.ts";
 import { applyEdits, type ConversionState, type Edit } from "./state.ts";
 import { convertYamlTasks } from "./yaml-task.ts";
 
-const SHELL = /^(bash|sh|shell|zsh|console|shell-session|powershell|ps1|fish)$/;
 const quoted = (doc: MarkdownDoc, block: CodeBlock) =>
   QUOTED_DOC.test(block.lang) || isCounterExample(doc, block);
 
@@ -26,6 +25,7 @@ export function convertMarkdown(
   options: { calls: boolean } = { calls: true },
 ): string {
   state.agents.clear();
+  state.collectedElsewhere = false;
   state.aliases.clear();
   state.usedNames.clear();
   const doc = parseMarkdown(text);
@@ -39,7 +39,7 @@ export function convertMarkdown(
       lang: block.lang,
     };
     const yaml = convertYamlTasks(input, state);
-    return NOT_CODE.test(block.lang) ? yaml : [...yaml, ...convertCodeBlock(input, state)];
+    return NOT_CODE.test(block.lang) ? yaml : convertCodeBlock(input, state, yaml);
   });
   closeTrackedAgents(state);
   const lines = [...doc.lines];

@@ -17,28 +17,25 @@ import { freshName } from "./state.ts";
 
 export function convertResume(ctx: Ctx, call: Call): void {
   const stmt = statementOf(ctx.block.code, call);
-  const rawTarget = entry(call, "resume") ?? entry(call, "to");
+  const rawTarget = entry(call, "resume") ?? entry(call, "to") ?? entry(call, "recipient");
   const message = entry(call, "prompt") ?? entry(call, "message") ?? entry(call, "content");
-  if (!rawTarget || !message || !stmt.standalone) {
+  const named = rawTarget !== undefined && /^["'`]/.test(rawTarget);
+  if (!rawTarget || !message || !stmt.standalone || named) {
     report(
       ctx,
       call,
-      call.name === "SendMessage" ? "SendMessage()" : "resume:",
-      "send_input({ target: id, message }) then wait_agent",
+      named
+        ? "SendMessage() to a coordinator or teammate"
+        : call.name === "SendMessage"
+          ? "SendMessage()"
+          : "resume:",
+      named
+        ? "a message to a named teammate (Claude agent teams): a Codex sub-agent reports through its final message, and the orchestrator talks to an agent it spawned with send_input({ target: id })"
+        : "send_input({ target: id, message }) then wait_agent",
     );
     return;
   }
   const target = resolveTarget(ctx, rawTarget);
-  if (call.name === "SendMessage" && /^["'`]/.test(target)) {
-    // A name, not an id this skill holds: a worker writing to its coordinator or a teammate.
-    report(
-      ctx,
-      call,
-      "SendMessage() to a coordinator or teammate",
-      "a Codex sub-agent reports through its final message; put this in the Output Format instead",
-    );
-    return;
-  }
   keepPrompt(ctx, call, message);
   const bound = call.binding?.kind === "value" ? call.binding.name : undefined;
   const base = /^[A-Za-z_$][\w$]*$/.test(target) ? target : "resumed";
@@ -92,5 +89,8 @@ export function convertTaskOutput(ctx: Ctx, call: Call): void {
     timeoutMs,
   });
   const edit = replaceCode(ctx, stmt.start, stmt.end, stmt.indent, lines);
+  // A wait on an id no spawn of this file is bound to (`for (const x of ids) TaskOutput(x)`): the
+  // background spawns are collected here, so they must stay open until this wait.
+  if (!ctx.state.agents.has(target)) ctx.state.collectedElsewhere = true;
   touch(ctx, target, edit, true);
 }

@@ -1,4 +1,4 @@
-import { HANDOFF, PROSE_SPAWN, proseText } from "../parse/claude-constructs.ts";
+import { HANDOFF, PROSE_SPAWN, proseText, SHELL } from "../parse/claude-constructs.ts";
 import { tokenize } from "../parse/code-lexer.ts";
 import { inlineCodeSpans } from "../parse/markdown.ts";
 import { registerRole } from "./roles.ts";
@@ -25,8 +25,6 @@ const SUBSTITUTE: Rewrite[] = [
 /** Claude tool names worth explaining when a converted skill still mentions them. */
 export const TERMS: Record<string, string> = {
   "Task tool": "`spawn_agent` (then `wait_agent` with a timeout, and `close_agent` after the last read)",
-  Task: "`spawn_agent` (then `wait_agent` with a timeout, and `close_agent` after the last read)",
-  Agent: "`spawn_agent` (then `wait_agent` with a timeout, and `close_agent` after the last read)",
   subagent_type: "`agent_type`: the name of a Codex custom agent (a role in `agents/*.toml`)",
   run_in_background: "spawn now, `wait_agent` later; close the agent after its result is read",
   TaskOutput: "`wait_agent({ targets: [id], timeout_ms })` on the agent, which is still open",
@@ -114,7 +112,6 @@ function mapOutsideCode(line: string, fn: (text: string) => string): string {
   return out + fn(line.slice(at));
 }
 
-const SHELL_LANGS = /^(bash|sh|shell|zsh|console|shell-session|fish)$/;
 const SCRIPT_LANGS = /^(js|javascript|ts|typescript|jsx|tsx|mjs)$/;
 
 /**
@@ -129,7 +126,7 @@ export function convertCodeText(code: string, lang: string, state: ConversionSta
   }
   if (!out.includes("$ARGUMENTS")) return out;
   state.usesUserRequest = true;
-  if (SHELL_LANGS.test(lang)) return out.replace(/"\$ARGUMENTS"|\$ARGUMENTS\b/g, '"$USER_REQUEST"');
+  if (SHELL.test(lang)) return out.replace(/"\$ARGUMENTS"|\$ARGUMENTS\b/g, '"$USER_REQUEST"');
   if (!SCRIPT_LANGS.test(lang)) return out.replace(/\$ARGUMENTS\b/g, "$USER_REQUEST");
   let result = "";
   for (const token of tokenize(out)) {

@@ -1,7 +1,11 @@
 import { stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import type { PackageFiles } from "../package/write.ts";
 import { exists, isInside, readTextSafe } from "../parse/safe-fs.ts";
+import { reportMissed } from "./completeness.ts";
+import { convertMarkdown } from "./doc.ts";
+import { sourceFrontmatter } from "./read-source.ts";
+import { display } from "./role-files.ts";
 import type { ConversionState } from "./state.ts";
 
 /** A file a source text names: `${CLAUDE_PLUGIN_ROOT}/x`, or a relative path such as `agents/grader.md`. */
@@ -60,8 +64,14 @@ export async function includeReferences(
     const inBase = isInside(roots.base, found);
     const target = relative(inBase ? roots.base : roots.plugin, found);
     if (files.has(target)) continue;
+    if (basename(target) === "SKILL.md") {
+      // Another skill: a SKILL.md inside this package would be a second skill to codex.
+      state.notes.push(`${ref.file}:${ref.line}: ${target} is another skill; convert it on its own`);
+      continue;
+    }
     try {
-      files.set(target, await readTextSafe(found, { root: roots.plugin }));
+      const text = await readTextSafe(found, { root: roots.plugin });
+      files.set(target, target.endsWith(".md") ? convertCopied(text, display(found), state) : text);
       state.notes.push(`${ref.file}:${ref.line}: ${target} is referenced; copied into the package`);
     } catch (error) {
       state.unconverted.push({
@@ -77,4 +87,13 @@ export async function includeReferences(
 
 async function isFile(path: string): Promise<boolean> {
   return (await exists(path)) && (await stat(path)).isFile();
+}
+
+/** A referenced Markdown file is converted like the skill's own files (its frontmatter kept as written). */
+function convertCopied(text: string, file: string, state: ConversionState): string {
+  const fm = sourceFrontmatter(text, file, state);
+  const offset = fm.bodyStartLine - 1;
+  const body = convertMarkdown(file, fm.body, offset, state);
+  reportMissed(file, fm.body, offset, state);
+  return text.split("\n").slice(0, offset).concat(body.split("\n")).join("\n");
 }

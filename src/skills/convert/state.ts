@@ -21,8 +21,10 @@ export interface TrackedAgent {
   isArray: boolean;
   /** False for background spawns nobody waited on yet. */
   waited: boolean;
-  /** The spawn sits in a loop body (its id changes on every pass). */
-  inLoop: boolean;
+  /** The loop whose body holds the spawn (its id changes on every pass), as offsets in the block. */
+  loop: { start: number; end: number; indent: string } | undefined;
+  /** The edits of the spawn's code block, for lines added around its loop. */
+  blockEdits: Edit[];
   /** Where it was spawned, for reports. */
   where: { file: string; line: number };
 }
@@ -46,6 +48,8 @@ export interface ConversionState {
   usesSkillDir: boolean;
   usesChecklist: boolean;
   usesAsk: boolean;
+  /** A TaskOutput in the file waits on an id under another name than its spawn's: background spawns are left open for it. */
+  collectedElsewhere: boolean;
   /** Source lines rewritten, for the record and the unchanged-lines invariant. */
   changes: Change[];
   /** Claude tool names mentioned in prose, tables or quotes (kept as written, explained once). */
@@ -66,6 +70,7 @@ export function newConversionState(): ConversionState {
     usesSkillDir: false,
     usesChecklist: false,
     usesAsk: false,
+    collectedElsewhere: false,
     changes: [],
     mentions: new Set(),
   };

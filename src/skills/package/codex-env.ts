@@ -5,13 +5,7 @@ import { parse as parseToml } from "smol-toml";
 import { nameProblem } from "../parse/names.ts";
 
 /** Skills codex 0.169.0 bundles under `$CODEX_HOME/skills/.system`; a skill of the same name is never injected. */
-export const BUNDLED_CODEX_SKILLS = [
-  "imagegen",
-  "openai-docs",
-  "review-agent",
-  "skill-creator",
-  "skill-installer",
-];
+const BUNDLED_CODEX_SKILLS = ["imagegen", "openai-docs", "review-agent", "skill-creator", "skill-installer"];
 
 export const codexHomeOf = (codexHome?: string) =>
   resolve(codexHome ?? process.env.CODEX_HOME ?? join(homedir(), ".codex"));

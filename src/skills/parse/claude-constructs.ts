@@ -19,7 +19,7 @@ export interface ConstructHit {
 }
 
 /** Claude tools called from skill code, with what each becomes in Codex. */
-export const CLAUDE_TOOLS: Record<string, string> = {
+const CLAUDE_TOOLS: Record<string, string> = {
   Task: "spawn_agent + wait_agent + close_agent",
   Agent: "spawn_agent + wait_agent + close_agent",
   TaskOutput: "wait_agent({ targets: [id], timeout_ms }) on the still-open agent",
@@ -30,7 +30,7 @@ export const CLAUDE_TOOLS: Record<string, string> = {
 };
 const CALL_NAMES = Object.keys(CLAUDE_TOOLS);
 
-const SHELL = /^(bash|sh|shell|zsh|console|shell-session|powershell|ps1|fish)$/;
+export const SHELL = /^(bash|sh|shell|zsh|console|shell-session|powershell|ps1|fish)$/;
 /** Diagrams and plain text: a `Task(x)` there is a label, not a call. */
 export const NOT_CODE = /^(text|txt|plaintext|plain|mermaid|diagram|ascii)$/;
 /** A Markdown fence quotes a whole document (an example command or agent file): nothing in it is the skill's own. */
@@ -44,7 +44,7 @@ interface SubstitutionRule {
   hint: string;
 }
 
-export const SUBSTITUTIONS: SubstitutionRule[] = [
+const SUBSTITUTIONS: SubstitutionRule[] = [
   { construct: "$ARGUMENTS", pattern: /\$ARGUMENTS\b/, hint: "the user's request after $<skill-name>" },
   {
     construct: "positional $N argument",
@@ -94,7 +94,7 @@ export function scanClaudeConstructs(
 }
 
 /** The constructs of one code block. */
-export function scanCode(block: CodeBlock, file: string): ConstructHit[] {
+function scanCode(block: CodeBlock, file: string): ConstructHit[] {
   const hits: ConstructHit[] = [];
   const at = (offset: number) => block.startLine + lineOf(block.text, offset) - 1;
   const push = (hit: Omit<ConstructHit, "file">) => hits.push({ file, ...hit });

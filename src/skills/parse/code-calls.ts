@@ -92,80 +92,56 @@ function matchClose(tokens: Token[], openIndex: number): number {
   return tokens.length;
 }
 
-function objectEntries(code: string, inner: Token[]): ArgEntry[] | undefined {
-  if (inner[0]?.text !== "{") return undefined;
-  const closeIndex = matchClose(inner, 0);
-  const body = inner.slice(1, closeIndex);
-  const entries: ArgEntry[] = [];
+/** Top-level comma-separated parts of a token list (commas inside brackets do not split). */
+function splitTopLevel(tokens: Token[]): Token[][] {
+  const parts: Token[][] = [];
   let depth = 0;
-  let partStart = 0;
-  const flush = (endIndex: number) => {
-    const part = body.slice(partStart, endIndex);
-    const keyToken = part[0];
-    if (!keyToken) return;
-    const key = keyToken.kind === "string" ? keyToken.text.slice(1, -1) : keyToken.text;
-    if (part[1]?.text === ":" && part[2]) {
-      const last = part[part.length - 1]!;
-      entries.push({
-        key,
-        value: code.slice(part[2].start, last.end),
-        valueStart: part[2].start,
-        valueEnd: last.end,
-        keyStart: keyToken.start,
-      });
-    } else if (part.length === 1 && keyToken.kind === "ident") {
-      entries.push({
-        key,
-        value: key,
-        valueStart: keyToken.start,
-        valueEnd: keyToken.end,
-        keyStart: keyToken.start,
-      });
-    }
-  };
-  body.forEach((t, i) => {
+  let current: Token[] = [];
+  for (const t of tokens) {
     if (t.kind === "punct" && OPEN.has(t.text)) depth++;
     else if (t.kind === "punct" && CLOSE.has(t.text)) depth--;
     else if (t.text === "," && depth === 0) {
-      flush(i);
-      partStart = i + 1;
+      parts.push(current);
+      current = [];
+      continue;
     }
-  });
-  flush(body.length);
+    current.push(t);
+  }
+  parts.push(current);
+  return parts.filter((p) => p.length > 0);
+}
+
+function entryOf(code: string, key: string, keyToken: Token, first: Token, last: Token): ArgEntry {
+  return {
+    key,
+    value: code.slice(first.start, last.end),
+    valueStart: first.start,
+    valueEnd: last.end,
+    keyStart: keyToken.start,
+  };
+}
+
+function objectEntries(code: string, inner: Token[]): ArgEntry[] | undefined {
+  if (inner[0]?.text !== "{") return undefined;
+  const body = inner.slice(1, matchClose(inner, 0));
+  const entries: ArgEntry[] = [];
+  for (const part of splitTopLevel(body)) {
+    const keyToken = part[0]!;
+    const key = keyToken.kind === "string" ? keyToken.text.slice(1, -1) : keyToken.text;
+    if (part[1]?.text === ":" && part[2])
+      entries.push(entryOf(code, key, keyToken, part[2], part[part.length - 1]!));
+    else if (part.length === 1 && keyToken.kind === "ident")
+      entries.push(entryOf(code, key, keyToken, keyToken, keyToken));
+  }
   return entries;
 }
 
 /** `name="x", prompt=\`…\`` — keyword arguments, as in the Python-like pseudo-code of many skills. */
 function keywordEntries(code: string, inner: Token[]): ArgEntry[] | undefined {
-  const entries: ArgEntry[] = [];
-  let depth = 0;
-  let partStart = 0;
-  let other = false;
-  const flush = (endIndex: number) => {
-    const part = inner.slice(partStart, endIndex);
-    if (part.length === 0) return;
-    const [key, eq, first] = part;
-    if (key?.kind === "ident" && eq?.text === "=" && first) {
-      const last = part[part.length - 1]!;
-      entries.push({
-        key: key.text,
-        value: code.slice(first.start, last.end),
-        valueStart: first.start,
-        valueEnd: last.end,
-        keyStart: key.start,
-      });
-    } else other = true;
-  };
-  inner.forEach((t, i) => {
-    if (t.kind === "punct" && OPEN.has(t.text)) depth++;
-    else if (t.kind === "punct" && CLOSE.has(t.text)) depth--;
-    else if (t.text === "," && depth === 0) {
-      flush(i);
-      partStart = i + 1;
-    }
-  });
-  flush(inner.length);
-  return entries.length > 0 && !other ? entries : undefined;
+  const parts = splitTopLevel(inner);
+  const keyword = parts.every(([key, eq, first]) => key?.kind === "ident" && eq?.text === "=" && first);
+  if (parts.length === 0 || !keyword) return undefined;
+  return parts.map((part) => entryOf(code, part[0]!.text, part[0]!, part[2]!, part[part.length - 1]!));
 }
 
 /** `Task(agent-name, \`prompt\`)`: the positional shorthand some skills use for spawns. */

@@ -14,8 +14,6 @@ export interface CodeBlock {
   text: string;
   /** 1-based line of the first content line (the one after the opening fence). */
   startLine: number;
-  /** Indentation of the opening fence (fences inside list items are indented). */
-  indent: string;
 }
 
 /** What a line of a Markdown file is, for deciding which rewrites may touch it. */
@@ -59,13 +57,7 @@ export function parseMarkdown(text: string): MarkdownDoc {
     if (open) {
       const close = line.match(/^\s*(`{3,}|~{3,})\s*$/);
       if (close?.[1] && close[1][0] === open.fence[0] && close[1].length >= open.fence.length) {
-        codeBlocks.push({
-          lang: open.lang,
-          info: open.info,
-          text: open.body.join("\n"),
-          startLine: open.start,
-          indent: open.indent,
-        });
+        codeBlocks.push(closeBlock(open));
         open = undefined;
         kinds.push("fence");
       } else {
@@ -96,17 +88,25 @@ export function parseMarkdown(text: string): MarkdownDoc {
     else if (/^\s*>/.test(line)) kinds.push("quote");
     else kinds.push("prose");
   });
-  if (open) {
-    codeBlocks.push({
-      lang: open.lang,
-      info: open.info,
-      text: open.body.join("\n"),
-      startLine: open.start,
-      indent: open.indent,
-    });
-  }
+  if (open) codeBlocks.push(closeBlock(open));
   return { lines, headings, codeBlocks, kinds };
 }
+
+interface OpenBlock {
+  fence: string;
+  lang: string;
+  info: string;
+  indent: string;
+  start: number;
+  body: string[];
+}
+
+const closeBlock = (open: OpenBlock): CodeBlock => ({
+  lang: open.lang,
+  info: open.info,
+  text: open.body.join("\n"),
+  startLine: open.start,
+});
 
 /** Spans of inline code (`…`) in a prose line, as [start, end) offsets including the backticks. */
 export function inlineCodeSpans(line: string): Array<[number, number]> {

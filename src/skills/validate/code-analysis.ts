@@ -65,14 +65,40 @@ function definitionsIn(code: string): FileCode["definitions"] {
     }
     definitions.set(name, entry);
   }
+  // `ids.push(agent)`: the array holds the id, so closing every element of it closes the agent.
+  for (const match of code.matchAll(/([A-Za-z_$][\w$]*)\.push\(\s*([A-Za-z_$][\w$]*)\s*\)/g)) {
+    const entry = definitions.get(match[1]!) ?? { sources: new Set<string>(), raw: [] };
+    entry.sources.add(match[2]!);
+    definitions.set(match[1]!, entry);
+  }
   return definitions;
 }
 
+/** The innermost `X.forEach((v) => {…})` / `for (const v of X) {…}` whose body holds the call: v → X. */
 function loopAround(code: string, callStart: number): ToolCall["loop"] {
+  const open: Array<ToolCall["loop"]> = [];
+  for (const token of tokenize(code.slice(0, callStart))) {
+    if (token.kind !== "punct") continue;
+    if (token.text === "{") {
+      const head = code.slice(Math.max(0, token.start - 200), token.start);
+      const forEach = head.match(/([\w$.]+)\.forEach\(\s*(?:async\s*)?\(?\s*([\w$]+)\s*\)?\s*=>\s*$/);
+      const forOf = head.match(/for\s*\(\s*(?:const|let|var)\s+([\w$]+)\s+of\s+([\w$.]+)\s*\)\s*$/);
+      open.push(
+        forEach
+          ? { variable: forEach[2]!, collection: forEach[1]!.split(".")[0]! }
+          : forOf
+            ? { variable: forOf[1]!, collection: forOf[2]!.split(".")[0]! }
+            : undefined,
+      );
+    } else if (token.text === "}") open.pop();
+  }
+  const inner = [...open].reverse().find(Boolean);
+  if (inner) return inner;
+  // A body without braces: `ids.forEach((id) => close_agent(…))`, `for (const id of ids) close_agent(…)`.
   const before = code.slice(Math.max(0, callStart - 200), callStart);
-  const forEach = before.match(/([\w$.]+)\.forEach\(\s*(?:async\s*)?\(?\s*([\w$]+)\s*\)?\s*=>\s*\{?\s*$/);
+  const forEach = before.match(/([\w$.]+)\.forEach\(\s*(?:async\s*)?\(?\s*([\w$]+)\s*\)?\s*=>\s*$/);
   if (forEach) return { variable: forEach[2]!, collection: forEach[1]!.split(".")[0]! };
-  const forOf = before.match(/for\s*\(\s*(?:const|let|var)\s+([\w$]+)\s+of\s+([\w$.]+)\s*\)\s*\{?\s*$/);
+  const forOf = before.match(/for\s*\(\s*(?:const|let|var)\s+([\w$]+)\s+of\s+([\w$.]+)\s*\)\s*$/);
   if (forOf) return { variable: forOf[1]!, collection: forOf[2]!.split(".")[0]! };
   return undefined;
 }

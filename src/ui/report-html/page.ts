@@ -14,8 +14,8 @@ import {
 import { STYLE } from "./style.ts";
 import { renderTimelineSection } from "./timeline-html.ts";
 
-/** The report's parts by element id, in page order; a live page replaces those that changed. */
-export function reportSections(record: RunRecord, links: AgentLinks = {}): Record<string, string> {
+/** Everything but the agents, by element id, in page order. */
+function runSections(record: RunRecord): Record<string, string> {
   return {
     "run-header": renderHeader(record),
     "run-result": renderResult(record),
@@ -24,14 +24,17 @@ export function reportSections(record: RunRecord, links: AgentLinks = {}): Recor
     "run-findings": renderFindings(record),
     "run-failed": renderFailed(record),
     "run-writers": renderWriters(record),
-    "run-agents": renderAgents(record, links),
   };
 }
 
-/** What a live page receives: the sections, with each agent's block on its own. */
+/** The report's sections by element id, in page order. */
+export function reportSections(record: RunRecord, links: AgentLinks = {}): Record<string, string> {
+  return { ...runSections(record), "run-agents": renderAgents(record, links) };
+}
+
+/** What a live page receives: the same, with each agent's block on its own, so only changed ones are resent. */
 export function liveParts(record: RunRecord, links: AgentLinks): Record<string, string> {
-  const { "run-agents": _whole, ...sections } = reportSections(record, links);
-  return { ...sections, ...agentParts(record, links) };
+  return { ...runSections(record), ...agentParts(record, links) };
 }
 
 export interface DocumentOptions {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { RunView } from "../../run/run.ts";
 import { buildTimeline, type Timeline } from "../../run/timeline.ts";
+import type { RunView } from "../../run/view.ts";
 import { type JournalEntry, readJournal } from "../../store/journal.ts";
 import { runDir } from "../../store/paths.ts";
 import { readRun } from "../../store/runs.ts";

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { isBatonError } from "../../errors.ts";
 import { runDir } from "../../store/paths.ts";
 import { listRunIds } from "../../store/runs.ts";
 import type { AgentLinks } from "../report-html/agents-html.ts";
@@ -42,8 +43,10 @@ export function runFeed(runId: string, home: string | undefined, links: AgentLin
     let record: RunRecord;
     try {
       record = loadRunRecord(runId, home, now, cache);
-    } catch {
-      return true; // a record between two writes; the next poll reads it again
+    } catch (error) {
+      if (!isBatonError(error, "E_NOT_FOUND")) return true; // between two writes: read again next time
+      sse.send("end", "the run's record is gone");
+      return false;
     }
     const changed: Record<string, string> = {};
     for (const [id, html] of Object.entries(liveParts(record, links))) {

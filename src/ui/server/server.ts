@@ -74,24 +74,19 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
     const [top, runId, sub, agentId, leaf] = parts;
     if (top !== "runs" || !runId || !isPlainId(runId)) return notFound(res, url.pathname);
     const record = loadRunRecord(runId, home);
+    const agentLinks = { stream: (id: string) => links.agent(runId, id) };
     if (parts.length === 2)
       return html(
         renderHtmlReport(record, {
           live: {
             eventsUrl: links.runEvents(runId),
             homeUrl: links.home(),
-            links: { stream: (id) => links.agent(runId, id) },
+            links: agentLinks,
           },
         }),
       );
     if (parts.length === 3 && sub === "events")
-      return void openSse(
-        req,
-        res,
-        HEADERS,
-        pollMs,
-        runFeed(runId, home, { stream: (id) => links.agent(runId, id) }),
-      );
+      return void openSse(req, res, HEADERS, pollMs, runFeed(runId, home, agentLinks));
     if (parts.length === 3 && sub === "report.html")
       return reply(res, 200, "text/html", renderHtmlReport(record), {
         "Content-Disposition": `attachment; filename="baton-${runId}.html"`,

@@ -218,6 +218,8 @@ describe("claudeArgs", () => {
       "dontAsk",
       "--permission-prompts",
       "none",
+      "--disallowedTools",
+      "WebSearch,WebFetch",
     ]);
     expect(args.join(" ")).not.toContain("starts with a dash");
   });
@@ -234,6 +236,7 @@ describe("claudeArgs", () => {
       },
       ["--allowed-tools", "Bash"],
     );
+    expect(claudeArgs({ ...base, webSearch: true }, [])).toContain("--allowedTools");
     expect(args.slice(4)).toEqual([
       "--permission-mode",
       "acceptEdits",
@@ -245,6 +248,8 @@ describe("claudeArgs", () => {
       '{"type":"object"}',
       "--append-system-prompt",
       "Be brief",
+      "--disallowedTools",
+      "WebSearch,WebFetch",
       "--resume",
       "s-1",
       "--allowed-tools",

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CodexAppBackendOptions, codexAppBackend } from "../../../src/backends/codex-app/backend.ts";
-import { taggedProcesses } from "../../../src/core/process-tree.ts";
-import { OWNER_ID } from "../../../src/core/registry.ts";
+import { ownerId } from "../../../src/core/process/owner.ts";
+import { taggedProcesses } from "../../../src/core/process/procfs.ts";
 import { parseModelScript } from "../../../src/model-server/script.ts";
 import { type ModelServer, startModelServer } from "../../../src/model-server/server.ts";
 import { makeCodexTestEnv } from "../../helpers/codex-home.ts";
@@ -53,14 +53,14 @@ export async function startAppHarness(): Promise<AppHarness> {
 }
 
 /** Live processes of this process's app-servers (tag `<owner>:<pool>:codex-app-server:<n>`): the servers and their helpers. */
-export function serverProcesses(owner = OWNER_ID): number[] {
+export function serverProcesses(owner = ownerId()): number[] {
   return taggedProcesses((t) => t.startsWith(`${owner}:`) && t.split(":")[2] === "codex-app-server").map(
     (p) => p.pid,
   );
 }
 
 /** The app-servers themselves among them. */
-export function appServers(owner = OWNER_ID): number[] {
+export function appServers(owner = ownerId()): number[] {
   return serverProcesses(owner).filter((pid) => / app-server( |$)/.test(commandName(pid)));
 }
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Pool } from "../../../src/core/pool.ts";
-import { isAlive } from "../../../src/core/process-tree.ts";
+import { isAlive } from "../../../src/core/process/procfs.ts";
 import { eventually, processesOfAgent } from "../../helpers/processes.ts";
 import { type AppHarness, appServers, commandName, serverProcesses, startAppHarness } from "./harness.ts";
 

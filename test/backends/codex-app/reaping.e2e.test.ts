@@ -5,8 +5,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { taggedProcesses } from "../../../src/core/process-tree.ts";
-import { reapOrphans } from "../../../src/core/reaper/reap.ts";
+import { taggedProcesses } from "../../../src/core/process/procfs.ts";
+import { reapOrphans } from "../../../src/core/process/reap.ts";
 import { eventually } from "../../helpers/processes.ts";
 import { type AppHarness, appServers, startAppHarness } from "./harness.ts";
 

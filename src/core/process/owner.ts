@@ -1,6 +1,17 @@
-import { readProc } from "../process-tree.ts";
+import { readProc } from "./procfs.ts";
 
-/** Tags look like `<ownerPid>.<ownerStartTicks>:<agentId>`. */
+let self: string | undefined;
+
+/**
+ * Identifies this process uniquely (pid + start time), so a reused pid is never mistaken for it.
+ * Read from /proc on first use, never at import time.
+ */
+export function ownerId(): string {
+  self ??= `${process.pid}.${readProc(process.pid)?.startTicks ?? 0}`;
+  return self;
+}
+
+/** Tags look like `<ownerPid>.<ownerStartTicks>:<scope>:<name>…`. */
 export function ownerOfTag(tag: string): string | undefined {
   const owner = tag.split(":", 1)[0];
   return owner && /^\d+\.\d+$/.test(owner) ? owner : undefined;

@@ -1,14 +1,18 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Supervisor } from "../core/process/supervisor.ts";
 import { BatonError } from "../errors.ts";
-import type { WorkerOutcome, WorkerSpec } from "../run/context.ts";
-import { WORKER_PREAMBLE } from "../run/prompts.ts";
-import type { RunResult } from "../run/result.ts";
+import { WORKER_PREAMBLE } from "./prompts.ts";
+import type { WorkerOutcome, WorkerSpec, WriterRunner } from "./worker-spec.ts";
+
+export type { WriterRunner } from "./worker-spec.ts";
+
+import { git, gitOut } from "../git/git.ts";
+import { type MergeOutcome, type MergeRequest, mergeBranch } from "../git/merge-queue.ts";
+import { scheduleWriters } from "../git/overlap.ts";
+import { branchExists, createWorktree, type Worktree } from "../git/worktree.ts";
 import type { JournalInput } from "../store/journal.ts";
-import { git, gitOut } from "./git.ts";
-import { type MergeOutcome, type MergeRequest, mergeBranch } from "./merge-queue.ts";
-import { scheduleWriters } from "./overlap.ts";
-import { branchExists, createWorktree, type Worktree } from "./worktree.ts";
+import type { RunResult } from "./result.ts";
 
 export interface ParallelWritersOptions {
   runId: string;
@@ -28,21 +32,11 @@ export interface ParallelWritersOptions {
   /** Deadline of one setup or verify command. Default 10 minutes. */
   commandTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Owns the setup and verify processes (the run's pool's supervisor). */
+  supervisor?: Supervisor;
   journal: (entry: JournalInput) => void;
   /** Writes a file into a writer's folder of the run record; returns its path. */
   saveFile: (agentId: string, name: string, text: string) => string;
-}
-
-/** How the writers reach the run's workers (implemented by RunContext). */
-export interface WriterRunner {
-  /** The id the next spawned agent will have. */
-  nextAgentId(): string;
-  /** The answer of a resumed run's finished worker, when this spec is one. */
-  fromRecord(spec: WorkerSpec): WorkerOutcome | undefined;
-  /** Spawns the specs as one batch (each with its id and cwd) and waits for all of them. */
-  spawn(specs: Array<WorkerSpec & { id: string; cwd: string }>): Promise<WorkerOutcome[]>;
-  /** The outcome of a writer that could not start (its worktree could not be prepared). */
-  failed(spec: WorkerSpec, agentId: string, error: string): WorkerOutcome;
 }
 
 export function writerBranch(runId: string, agentId: string): string {
@@ -137,6 +131,7 @@ export class ParallelWriters {
       setupCommand: o.setupCommand,
       setupTimeoutMs: o.commandTimeoutMs,
       signal: o.signal,
+      supervisor: o.supervisor,
       name: `${agentId}:setup`,
     });
     o.journal({
@@ -174,6 +169,7 @@ export class ParallelWriters {
       verifyCwd: o.subdir,
       verifyTimeoutMs: o.commandTimeoutMs,
       signal: o.signal,
+      supervisor: o.supervisor,
       saveFile: o.saveFile,
       onEvent: (event) => o.journal(event),
       resolve: o.resolveConflicts
