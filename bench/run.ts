@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { dispatch } from "./dispatch.ts";
 import { fanout, fanoutShort } from "./fanout.ts";
+import { fleet } from "./fleet.ts";
 import {
   type Benchmark,
   formatLikeTheRepo,
@@ -22,7 +23,7 @@ import { mcp } from "./mcp.ts";
 import { throughput } from "./throughput.ts";
 import { wakeup } from "./wakeup.ts";
 
-const BENCHMARKS: Benchmark[] = [fanout, fanoutShort, dispatch, throughput, wakeup, mcp];
+const BENCHMARKS: Benchmark[] = [fanout, fanoutShort, dispatch, throughput, wakeup, mcp, fleet];
 
 const HELP = `Usage: npm run bench -- [--quick] [--only <names>] [--cpu-prof]
 

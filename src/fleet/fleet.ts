@@ -21,6 +21,8 @@ export interface FleetOptions {
   connection: FleetConnection;
   /** The workers' lock duration (`baton worker --lock-duration`); bounds how long a vanished worker is waited for. Default 30 s. */
   lockDurationMs?: number;
+  /** Connection trouble Redis reports outside any one turn (it is retried). */
+  log?: (line: string) => void;
 }
 
 /**
@@ -175,6 +177,8 @@ export class Fleet {
         connection: this.#o.connection.options as ConnectionOptions,
         prefix: PREFIX,
       });
+      // A failed add rejects its own promise (that turn fails with the reason); this reports the rest.
+      queue.on("error", (error) => this.#o.log?.(`queue ${name}: ${error.message}`));
       this.#queues.set(name, queue);
     }
     return queue;

@@ -18,13 +18,20 @@ export async function submitToFleet(
       "E_USAGE",
       "--rehearse with --queue: the workers run the turns, so start them with `baton worker --rehearse`",
     );
+  if (launch.backend === "codex-app")
+    throw new BatonError(
+      "E_USAGE",
+      "--queue runs process backends on the workers; codex-app keeps one session process per machine: use --backend codex",
+    );
+  // `codex-exec` is the codex backend by its transport's name: the workers' queue is `turns-codex`.
+  const name = launch.backend === "codex-exec" ? "codex" : launch.backend;
   const connection = parseQueueUrl(url);
-  const fleet = await Fleet.connect({ connection });
-  const workers = (await fleet.workers()).filter((w) => w.backends.includes(launch.backend));
+  const fleet = await Fleet.connect({ connection, log: warn });
+  const workers = (await fleet.workers()).filter((w) => w.backends.includes(name));
   if (workers.length === 0)
     warn(
-      `no worker for backend ${launch.backend} is connected to ${connection.display} yet; the turns wait in the queue ` +
-        `(start one with: baton worker --queue ${connection.display} --backend ${launch.backend})`,
+      `no worker for backend ${name} is connected to ${connection.display} yet; the turns wait in the queue ` +
+        `(start one with: baton worker --queue ${connection.display} --backend ${name})`,
     );
-  return { fleet, backend: remoteBackend(launch.backend), display: connection.display };
+  return { fleet, backend: remoteBackend(name), display: connection.display };
 }

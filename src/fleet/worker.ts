@@ -103,20 +103,22 @@ export class FleetWorker {
     const lockDuration = this.#o.lockDurationMs ?? 30_000;
     const concurrency = this.#o.concurrency ?? 4;
     const names = [...this.#o.backends.map((b) => turnsQueue(b.name)), workerQueue(this.id)];
-    for (const name of names)
-      this.#workers.push(
-        new Worker(name, (job: Job) => this.#process(job), {
-          connection: this.#o.connection.options as ConnectionOptions,
-          prefix: PREFIX,
-          concurrency,
-          lockDuration,
-          stalledInterval: Math.max(500, Math.round(lockDuration / 2)),
-          maxStalledCount: 10,
-          removeOnComplete: { count: 0 },
-          removeOnFail: { count: 0 },
-          name: this.id,
-        }),
-      );
+    for (const name of names) {
+      const worker = new Worker(name, (job: Job) => this.#process(job), {
+        connection: this.#o.connection.options as ConnectionOptions,
+        prefix: PREFIX,
+        concurrency,
+        lockDuration,
+        stalledInterval: Math.max(500, Math.round(lockDuration / 2)),
+        maxStalledCount: 10,
+        removeOnComplete: { count: 0 },
+        removeOnFail: { count: 0 },
+        name: this.id,
+      });
+      // Redis going away is reported and retried, never an unhandled 'error' that ends the process.
+      worker.on("error", (error) => this.#o.log?.(`queue ${name}: ${error.message}`));
+      this.#workers.push(worker);
+    }
     await Promise.all(this.#workers.map((w) => w.waitUntilReady()));
   }
 
@@ -131,7 +133,11 @@ export class FleetWorker {
     if (!this.#started) return rmSync(this.#scratch, { recursive: true, force: true }); // never started
     const closing = this.#workers.map((w) => w.close(true));
     await Promise.all([...this.#held.values()].map((h) => h.turn?.stop("interrupted", 500)));
-    await Promise.allSettled(closing);
+    // Bounded: a connection stuck on a dead Redis must not keep a stopping worker alive.
+    await Promise.race([
+      Promise.allSettled(closing),
+      new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+    ]);
     await this.#redis.del(keys.worker(this.id)).catch(() => {});
     this.#subscriber?.disconnect();
     this.#redis.disconnect();
@@ -158,6 +164,7 @@ export class FleetWorker {
     const job = parsed.data;
     const jobId = String(bullJob.id);
     await this.#slot();
+    if (this.#closed) return handBack();
     const exec = `${this.id}#${randomBytes(3).toString("hex")}`;
     const send = (m: DistributiveOmit<FleetMessage, "job" | "exec">) =>
       this.#redis.xadd(keys.events(job.submitter), "*", "m", JSON.stringify({ ...m, job: jobId, exec }));
@@ -175,6 +182,7 @@ export class FleetWorker {
       else if ("error" in where) outcome = ended("failed", where.error);
       else if (!backend) outcome = ended("failed", `worker ${this.id} does not run backend "${job.backend}"`);
       else outcome = await this.#run(job, jobId, backend, where.cwd, send);
+      if (this.#closed) return handBack();
       await send({ kind: "ended", worker: this.id, outcome });
     } finally {
       this.#release();
@@ -240,6 +248,14 @@ export class FleetWorker {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * A turn cut off by this worker's shutdown is neither completed nor failed: its job's lock lapses and
+ * another worker runs it again, as if this machine had died.
+ */
+function handBack(): Promise<never> {
+  return new Promise<never>(() => {});
+}
 
 function ended(endReason: TurnOutcome["endReason"], error: string): TurnOutcome {
   return { endReason, error, usageIsCumulative: false, exitCode: null, signal: null };

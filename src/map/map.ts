@@ -3,10 +3,9 @@ import { join, resolve } from "node:path";
 import { Pool } from "../core/pool.ts";
 import { ownerId } from "../core/process/owner.ts";
 import { isBatonError } from "../errors.ts";
-import { EXIT } from "../exit-codes.ts";
 import { openRunRecord } from "../run/record-open.ts";
 import { renderReport } from "../run/report.ts";
-import type { RunStatus, RunView } from "../run/run.ts";
+import { EXIT_FOR, type RunStatus, type RunView } from "../run/run.ts";
 import { toRow } from "../run/view-rows.ts";
 import { releaseRunLock } from "../store/lock.ts";
 import { batonHome, newRunId, runDir } from "../store/paths.ts";
@@ -185,13 +184,6 @@ export async function mapTasks(
   }
   return { ...view, exitCode: EXIT_FOR[view.status as Exclude<RunStatus, "running">] };
 }
-
-const EXIT_FOR: Record<Exclude<RunStatus, "running">, number> = {
-  completed: EXIT.ok,
-  partial: EXIT.partial,
-  failed: EXIT.failed,
-  cancelled: EXIT.interrupted,
-};
 
 function mapReport(view: MapView): string {
   const m = view.map;

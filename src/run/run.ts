@@ -29,7 +29,8 @@ export interface RunHooks {
   onStart?: (view: RunView) => void;
 }
 
-const EXIT_FOR: Record<Exclude<RunStatus, "running">, number> = {
+/** The exit code of a run (or map) that ended with this status. */
+export const EXIT_FOR: Record<Exclude<RunStatus, "running">, number> = {
   completed: EXIT.ok,
   partial: EXIT.partial,
   failed: EXIT.failed,

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { taggedProcesses } from "../../src/core/process/procfs.ts";
 import { parseQueueUrl } from "../../src/fleet/connection.ts";
 import { Fleet } from "../../src/fleet/fleet.ts";
@@ -32,6 +32,13 @@ beforeAll(async () => {
   );
 }, 60_000);
 
+// A test that stopped or killed a worker leaves it dead: the next one starts with three live workers.
+beforeEach(async () => {
+  for (const [i, w] of workers.entries())
+    if (w.child.exitCode !== null || w.child.signalCode !== null)
+      workers[i] = await startWorker(redis.url, `${w.name}b`, t.state, ["--concurrency", "2"]);
+}, 60_000);
+
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
   for (const w of workers) expect(ofWorker(w)).toEqual([]);
@@ -49,14 +56,14 @@ async function withFleet<T>(run: (fleet: Fleet) => Promise<T>): Promise<T> {
 
 describe("a map on the fleet", () => {
   it("survives a SIGKILLed worker: every item done once, its turns re-run elsewhere, no orphans", async () => {
-    const items = Array.from({ length: 24 }, (_, i) => ({ key: `k${i}`, mode: i === 1 ? "prose" : "" }));
+    const items = Array.from({ length: 12 }, (_, i) => ({ key: `k${i}`, mode: i === 1 ? "prose" : "" }));
     let killed: TestWorker | undefined;
     const view = await withFleet((fleet) =>
       mapTasks(
         {
           tasks: items,
           idField: "key",
-          prompt: "answer:{key} sleep:400 {mode}",
+          prompt: "answer:{key} sleep:1500 {mode}",
           outputSchema: OK_SCHEMA,
           concurrency: 6,
           backends: remoteBackend("command"),
@@ -65,11 +72,10 @@ describe("a map on the fleet", () => {
           home: t.home,
         },
         {
-          onItem: (_row, p) => {
-            // Mid-map, with every worker busy: w1 dies with its turns in flight.
-            if (p.done === 6 && !killed) {
+          onProgress: (p) => {
+            // Mid-map, while it runs turns: w1 dies with them in flight.
+            if (p.done >= 2 && !killed && ofWorker(workers[0]!).length > 0) {
               killed = workers[0]!;
-              expect(ofWorker(killed).length).toBeGreaterThan(0);
               killed.child.kill("SIGKILL");
             }
           },
@@ -79,17 +85,85 @@ describe("a map on the fleet", () => {
     expect(killed).toBeDefined();
     expect(view.exitCode).toBe(0);
     const rows = jsonLines(view.map.out);
-    expect(rows).toHaveLength(24);
-    expect(new Set(rows.map((r) => r.id)).size).toBe(24);
+    expect(rows).toHaveLength(12);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(12);
     expect(rows.every((r) => r.status === "ok")).toBe(true);
-    // The turns w1 held ran again on w2 / w3, and the record says so.
-    expect(agentRuns(t.state).length).toBeGreaterThan(24 + 1);
+    // The turns w1 held ran again on w2 / w3. The only turn that may fail is a repair turn of a
+    // conversation w1 held (its item then starts afresh with a new agent).
+    expect(agentRuns(t.state).length).toBeGreaterThan(12 + 1);
     const events = readJournal(join(view.dir, "journal.jsonl")).entries;
-    expect(events.filter((e) => e.type === "turn.ended" && e.endReason !== "completed")).toEqual([]);
+    const failed = events.filter((e) => e.type === "turn.ended" && e.endReason !== "completed");
+    for (const e of failed)
+      expect(e).toMatchObject({ turn: 2, error: expect.stringMatching(/worker w1, which holds/) });
     // The killed worker's agent processes were reaped by its sidecar.
     expect(await eventually(() => ofWorker(killed!).length === 0, 5_000)).toBe(true);
-    workers[0] = await startWorker(redis.url, "w1b", t.state, ["--concurrency", "2"]);
   }, 90_000);
+
+  it("a worker stopped with SIGTERM hands its running turns back to the fleet", async () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({ key: `t${i}` }));
+    let stopping: Promise<void> | undefined;
+    const view = await withFleet((fleet) =>
+      mapTasks(
+        {
+          tasks: items,
+          idField: "key",
+          prompt: "answer:{key} sleep:600",
+          concurrency: 6,
+          backends: remoteBackend("command"),
+          turns: fleet.turns,
+          cwd: t.dir,
+          home: t.home,
+        },
+        {
+          onProgress: (p) => {
+            if (!stopping && p.done >= 1 && ofWorker(workers[1]!).length > 0)
+              stopping = workers[1]!.stop("SIGTERM");
+          },
+        },
+      ),
+    );
+    const asked = Date.now();
+    expect(stopping, "w2 never ran a turn of this map").toBeDefined();
+    await stopping;
+    const w2 = workers[1]!.child;
+    expect({ code: w2.exitCode, signal: w2.signalCode, ms: Date.now() - asked < 10_000 }).toEqual({
+      code: 0,
+      signal: null,
+      ms: true,
+    });
+    expect(ofWorker(workers[1]!)).toEqual([]);
+    expect(view.exitCode).toBe(0);
+    const rows = jsonLines(view.map.out);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(12);
+    expect(rows).toHaveLength(12);
+  }, 60_000);
+
+  it("a repair turn (send_input) goes to the worker that holds the conversation", async () => {
+    const items = Array.from({ length: 6 }, (_, i) => ({ key: `p${i}` }));
+    const view = await withFleet((fleet) =>
+      mapTasks({
+        tasks: items,
+        idField: "key",
+        prompt: "answer:{key} prose",
+        outputSchema: OK_SCHEMA,
+        concurrency: 6,
+        backends: remoteBackend("command"),
+        turns: fleet.turns,
+        cwd: t.dir,
+        home: t.home,
+      }),
+    );
+    expect(view.exitCode).toBe(0);
+    const used = new Set<string>();
+    for (const row of jsonLines(view.map.out)) {
+      const events = readFileSync(join(view.dir, "agents", String(row.agentId), "events.jsonl"), "utf8");
+      const holders = [...events.matchAll(/"fleet":"started","worker":"([^"]+)"/g)].map((m) => m[1]!);
+      expect(holders).toHaveLength(2); // the first turn and its repair turn
+      expect(holders[1]).toBe(holders[0]);
+      used.add(holders[0]!);
+    }
+    expect(used.size).toBeGreaterThan(1);
+  }, 60_000);
 
   it("a cancel from the submitter stops the turns on every worker and empties the queue", async () => {
     const items = Array.from({ length: 12 }, (_, i) => ({ key: `h${i}` }));
@@ -108,7 +182,7 @@ describe("a map on the fleet", () => {
         home: t.home,
         signal: controller.signal,
       });
-      void eventually(() => workers.every((w) => ofWorker(w).length === 2), 30_000).then(() =>
+      void eventually(() => workers.reduce((n, w) => n + ofWorker(w).length, 0) === 6, 30_000).then(() =>
         controller.abort(),
       );
       return mapped;

@@ -45,11 +45,16 @@ export function waitForLine(
   });
 }
 
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+/** Stops a child with `signal`, and with SIGKILL if it is still there after `graceMs`. */
+async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = "SIGTERM",
+  graceMs = 15_000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill(signal);
-  const late = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  const late = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
   clearTimeout(late);
 }
@@ -92,42 +97,44 @@ export interface TestWorker {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** A `baton worker` process in its own working directory, running test/fixtures/map-agent.mjs. */
+/** `baton worker` flags for test/fixtures/map-agent.mjs as a command backend. */
+export const MAP_AGENT_WORKER = [
+  "--backend",
+  "command",
+  "--command",
+  `${process.execPath} ${MAP_AGENT} {prompt}`,
+];
+
+/**
+ * A `baton worker` process in its own working directory (standing in for a machine), by default
+ * running test/fixtures/map-agent.mjs; `backend` replaces the backend flags.
+ */
 export async function startWorker(
   url: string,
   name: string,
   state: string,
   extra: string[] = [],
+  backend: string[] = MAP_AGENT_WORKER,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<TestWorker> {
   const dir = mkdtempSync(join(tmpdir(), `baton-${name}-`));
   const child = spawn(
     process.execPath,
-    [
-      MAIN,
-      "worker",
-      "--queue",
-      url,
-      "--name",
-      name,
-      "--backend",
-      "command",
-      "--command",
-      `${process.execPath} ${MAP_AGENT} {prompt}`,
-      "--lock-duration",
-      "1500ms",
-      ...extra,
-    ],
+    [MAIN, "worker", "--queue", url, "--name", name, ...backend, "--lock-duration", "1500ms", ...extra],
     {
       cwd: dir,
-      env: { ...process.env, BATON_HOME: join(dir, ".baton"), MAP_AGENT_STATE: state },
+      env: { ...process.env, BATON_HOME: join(dir, ".baton"), MAP_AGENT_STATE: state, ...env },
       stdio: ["ignore", "ignore", "pipe"],
     },
   );
   let log = "";
+  if (process.env.BATON_TEST_WORKER_LOG) child.stderr!.pipe(process.stderr);
   child.stderr!.on("data", (c: Buffer) => {
     log += c.toString();
   });
-  await waitForLine(child.stderr!, /ready on redis/, 20_000, `worker ${name}`).catch((e: Error) => {
+  // A loaded machine starts node slowly; a worker that never got ready is killed, not left behind.
+  await waitForLine(child.stderr!, /ready on redis/, 60_000, `worker ${name}`).catch(async (e: Error) => {
+    await stopChild(child, "SIGKILL");
     throw new Error(`${e.message}\n${log}`);
   });
   return { name, child, pid: child.pid!, dir, stop: (signal) => stopChild(child, signal) };

@@ -77,7 +77,10 @@ Examples:
   $ baton worker --queue redis://127.0.0.1:6379 --backend command --command 'aider --yes --message {prompt}'`,
     )
     .action(async (flags: WorkerFlags) => {
-      process.exitCode = await workerCommand(flags);
+      const code = await workerCommand(flags);
+      // Jobs handed back are left unfinished on purpose, and BullMQ keeps their connections open:
+      // once every turn is killed and the worker is deregistered, nothing is left to wait for.
+      process.exit(code);
     });
 }
 
