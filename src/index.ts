@@ -1,8 +1,8 @@
 // baton's public API. Adding a symbol here makes it public: the burden of proof is on addition.
-export { claudeBackend } from "./backends/claude/backend.ts";
+export { type ClaudeBackendOptions, claudeBackend } from "./backends/claude/backend.ts";
 export { type CodexBackendOptions, codexBackend } from "./backends/codex/backend.ts";
 export { type CodexAppBackendOptions, codexAppBackend } from "./backends/codex-app/backend.ts";
-export { commandBackend } from "./backends/command/backend.ts";
+export { type CommandBackendOptions, commandBackend } from "./backends/command/backend.ts";
 export { BACKEND_NAMES, createBackend } from "./backends/registry.ts";
 export type {
   Backend,
@@ -10,15 +10,24 @@ export type {
   ProcessBackend,
   SandboxMode,
   SessionBackend,
+  SessionContext,
   SessionTurn,
+  SessionTurnHooks,
+  TurnCommand,
+  TurnParser,
   TurnRequest,
   WorkerEvent,
   WorkerItem,
 } from "./backends/types.ts";
 export type { AgentSnapshot, SpawnOptions } from "./core/agent.ts";
+export type { HaltReason } from "./core/pool.ts";
 export { Pool, type PoolEvent, type PoolOptions, type RateLimitOptions } from "./core/pool.ts";
+export type { ChildExit, ChildSpec, SupervisedChild } from "./core/process/child.ts";
 export { reapOrphans } from "./core/process/reap.ts";
+export { handleSignals, type SignalHandling } from "./core/process/signals.ts";
+export { Supervisor, type SupervisorOptions } from "./core/process/supervisor.ts";
 export type { AgentStatus, EndReason } from "./core/status.ts";
+export type { RunningTurn, StopReason, TurnOutcome, TurnStarter } from "./core/turn.ts";
 export type { Usage } from "./core/usage.ts";
 export type { WaitOptions, WaitResult } from "./core/wait.ts";
 export { BatonError, type BatonErrorCode, isBatonError } from "./errors.ts";

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import type { Question } from "../run/clarify.ts";
-import type { RunView } from "../run/run.ts";
+import type { RunView } from "../run/view.ts";
 import type { liveView } from "../ui/live.ts";
 
 /** A worker's question asked on the terminal, the live view paused meanwhile. */
@@ -55,4 +55,27 @@ export function printSummary(v: RunView, rehearsed: boolean): void {
     for (const w of r.warnings) out.write(`Warning: ${w}\n`);
   }
   out.write(`\nRecord: ${v.dir}\nReport: baton report ${v.runId}\n`);
+}
+
+/** The `--json` shape: stable, documented in docs/formats.md. */
+export function jsonOf(v: RunView) {
+  return {
+    runId: v.runId,
+    status: v.status,
+    pattern: v.pattern,
+    plan: v.plan,
+    agents: v.agents.map((a) => ({
+      id: a.id,
+      role: a.role,
+      label: a.label,
+      status: a.status,
+      endReason: a.endReason,
+      error: a.error,
+      usage: a.usage,
+      finalMessage: a.finalMessage,
+    })),
+    result: v.result,
+    error: v.error,
+    dir: v.dir,
+  };
 }

@@ -99,7 +99,7 @@ export async function gitOut(cwd: string, args: string[], options: GitOptions = 
 export function gitError(cwd: string, args: string[], r: GitResult, hint?: string): BatonError {
   const stderr = r.stderr.trim().split("\n").slice(-6).join("\n");
   return new BatonError(
-    "E_IO",
+    "E_GIT",
     `git ${args.join(" ")} failed in ${cwd} (exit ${r.code})${stderr ? `: ${stderr}` : ""}${hint ? ` — ${hint}` : ""}`,
     { file: cwd, exitCode: r.code },
   );

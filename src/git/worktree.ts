@@ -61,7 +61,10 @@ export async function createWorktree(o: CreateWorktreeOptions): Promise<Worktree
         supervisor: o.supervisor,
       });
       if (r.code !== 0 || r.timedOut || r.cancelled)
-        throw new BatonError("E_BACKEND", describeFailure("the setup command", o.setupCommand, r, timeoutMs));
+        throw new BatonError(
+          r.timedOut ? "E_TIMEOUT" : r.cancelled ? "E_INTERRUPTED" : "E_BACKEND",
+          describeFailure("the setup command", o.setupCommand, r, timeoutMs),
+        );
     }
     // Ignored files (.env, node_modules) need no exclusion, and naming them in `git add` is an error.
     wt.prepared = await changedPaths(wt);

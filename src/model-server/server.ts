@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { promisify } from "node:util";
-import * as zlib from "node:zlib";
 import { BatonError } from "../errors.ts";
+import { readBody, sendJson } from "./http.ts";
 import {
   isStreamRequest,
   messagesEvents,
@@ -57,14 +56,6 @@ export interface ModelServerOptions {
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
-
-const DECODERS: Record<string, (buffer: Buffer) => Promise<Buffer>> = {
-  gzip: promisify(zlib.gunzip),
-  deflate: promisify(zlib.inflate),
-  br: promisify(zlib.brotliDecompress),
-  ...(typeof zlib.zstdDecompress === "function" ? { zstd: promisify(zlib.zstdDecompress) } : {}),
-};
 
 /**
  * Serves the OpenAI Responses API on 127.0.0.1 from a script of rules, so real codex runs offline.
@@ -278,29 +269,4 @@ function unofferedToolWarning(action: ScriptAction, toolNames: string[]): { warn
   return {
     warning: `toolCall ${missing.join(", ")} is not among the tools offered (${toolNames.join(", ")}); MCP tools of codex need namespace "mcp__<server>"`,
   };
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error(`larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const raw = Buffer.concat(chunks);
-  const encoding = (req.headers["content-encoding"] ?? "identity").toLowerCase();
-  if (encoding === "identity") return raw;
-  const decode = DECODERS[encoding];
-  if (!decode) throw new Error(`unsupported content-encoding ${encoding}`);
-  return decode(raw);
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  value: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(value));
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ownerId } from "../../src/core/process/owner.ts";
 import { ZERO_USAGE } from "../../src/core/usage.ts";
-import type { RunView } from "../../src/run/run.ts";
+import type { RunView } from "../../src/run/view.ts";
 import { writeJsonAtomic } from "../../src/store/atomic.ts";
 import { Journal, type JournalInput } from "../../src/store/journal.ts";
 import { runDir } from "../../src/store/paths.ts";

@@ -138,9 +138,9 @@ export const registerMcp: RegisterCommand = (program: Command) => {
     .option("--no-web", "refuse spawn_agent's web_search (by default agents that ask for it get web search)")
     .addHelpText("after", HELP)
     .action(async (flags: McpFlags) => {
-      // A server that lives for hours and moves 50 KB texts per call: V8 would otherwise keep doubling its
-      // young generation (about +100 MB of RSS holding nothing but garbage). Live data stays the same.
-      setFlagsFromString("--semi-space-growth-factor=1");
+      // A server that lives for hours and moves 50 KB texts per call: without these V8 keeps growing its
+      // heap (measured: +90 MB of RSS over 2000 agents with a flat live heap); with them RSS stays flat.
+      setFlagsFromString("--semi-space-growth-factor=1 --optimize-for-size");
       const options = {
         backend: createBackend(flags.backend, { command: flags.command, pty: flags.pty }),
         concurrency: parseConcurrency(flags.concurrency),

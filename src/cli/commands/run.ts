@@ -14,13 +14,13 @@ import { type AnswerBook, loadAnswers } from "../../run/clarify.ts";
 import { type ContextPack, loadContextPack } from "../../run/context-pack.ts";
 import { checkRunOptions, type LaunchOptions, type RunOptions } from "../../run/options.ts";
 import { PATTERNS, type PatternName } from "../../run/result.ts";
-import { type RunView, runTask } from "../../run/run.ts";
+import { runTask } from "../../run/run.ts";
 import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { checkDirectory, parseList, parseWhole } from "../parse.ts";
 import { keepRunningOnBrokenStdout } from "../pipes.ts";
 import { reapLeftovers } from "../reap.ts";
-import { askOnTerminal, printSummary } from "../run-terminal.ts";
+import { askOnTerminal, jsonOf, printSummary } from "../run-terminal.ts";
 import { cliSupervisor } from "../supervisor.ts";
 
 interface RunFlags {
@@ -214,14 +214,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
 /** Runs (or resumes) with the terminal around it: rehearsal, live view, Ctrl-C, summary or JSON. */
 export async function executeRun(
   given: Omit<RunOptions, "backends">,
-  flags: {
-    json?: boolean;
-    rehearse?: boolean;
-    script?: string;
-    backend?: string;
-    command?: string;
-    pty?: boolean;
-  },
+  flags: Pick<RunFlags, "json" | "rehearse" | "script" | "backend" | "command" | "pty">,
 ): Promise<number> {
   let rehearsal: Rehearsal | undefined;
   let fleet: Fleet | undefined;
@@ -300,27 +293,4 @@ export async function executeRun(
     await fleet?.close();
     await rehearsal?.close();
   }
-}
-
-/** The `--json` shape: stable, documented in docs/formats.md. */
-export function jsonOf(v: RunView) {
-  return {
-    runId: v.runId,
-    status: v.status,
-    pattern: v.pattern,
-    plan: v.plan,
-    agents: v.agents.map((a) => ({
-      id: a.id,
-      role: a.role,
-      label: a.label,
-      status: a.status,
-      endReason: a.endReason,
-      error: a.error,
-      usage: a.usage,
-      finalMessage: a.finalMessage,
-    })),
-    result: v.result,
-    error: v.error,
-    dir: v.dir,
-  };
 }

@@ -69,13 +69,15 @@ export function runSetup(
       const recorded = readRecord(record);
       if (!recorded)
         throw new BatonError("E_NOT_FOUND", `nothing to uninstall: no setup record at ${record}`);
+      const changes = recorded.files.map((f) => ({
+        path: f.path,
+        change: (f.before === null ? "remove" : "update") as "remove" | "update",
+      }));
       return {
         ...base,
         action: "dry-run",
-        changes: recorded.files.map((f) => ({
-          path: f.path,
-          change: f.before === null ? "remove" : "update",
-        })),
+        changes,
+        notes: changes.map((c) => `  ${c.change === "remove" ? "remove " : "restore"}    ${c.path}`),
       };
     }
     const steps = uninstallFromRecord(record, plan.removeOwnPart);

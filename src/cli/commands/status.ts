@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { listRunIds, readRun } from "../../store/runs.ts";
 import { formatTokens } from "../../ui/render.ts";
 import { formatDurationMs } from "../../util/duration.ts";
-import { jsonOf } from "./run.ts";
+import { jsonOf } from "../run-terminal.ts";
 
 export function registerStatus(program: Command): void {
   program

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { BatonError } from "../../errors.ts";
 import { type ChildSpec, type SupervisedChild, startChild } from "./child.ts";
 import { killTreeNow } from "./kill.ts";
 import { ownerId } from "./owner.ts";
@@ -43,6 +44,11 @@ export class Supervisor {
   readonly #onExit = () => this.killAll();
 
   constructor(options: SupervisorOptions = {}) {
+    if (process.platform !== "linux")
+      throw new BatonError(
+        "E_UNSUPPORTED",
+        `baton supervises worker processes through /proc, which only Linux has; this is ${process.platform}. Run baton on Linux (a container or WSL works)`,
+      );
     this.#options = options;
     this.id = `${ownerId()}:${randomBytes(4).toString("hex")}`;
     this.#sweeper = new ExitSweeper(options.onError ?? warn);
