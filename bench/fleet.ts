@@ -140,7 +140,7 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     }));
     targets.push({
       what: `Fleet: one no-op codex turn through Redis, spawn → wait → close (p50 / p90; ${n * repetitions} turns)`,
-      value: `${fmt(remote.p50, "ms")} / ${fmt(remote.p90, "ms")} (+${fmt(remote.p50 - local.p50, "ms")} at p50)`,
+      value: `${fmt(remote.p50, "ms")} / ${fmt(remote.p90, "ms")} (${remote.p50 >= local.p50 ? "+" : "−"}${fmt(Math.abs(remote.p50 - local.p50), "ms")} at p50)`,
       baseline: `local pool: ${fmt(local.p50, "ms")} / ${fmt(local.p90, "ms")}`,
     });
     return {

@@ -65,11 +65,13 @@ export class RemoteTurn implements RunningTurn {
         type: "unknown",
         raw: { fleet: "started", worker: message.worker, host: message.host },
       });
-      this.#arm(
-        this.#overdueMs,
-        "timed_out",
-        `worker ${message.worker} did not finish the turn or answer within ${this.#overdueMs} ms`,
-      );
+      // A turn asked to stop keeps the stop's shorter bound; any other gets the whole turn's.
+      if (!this.#stopping)
+        this.#arm(
+          this.#overdueMs,
+          "timed_out",
+          `worker ${message.worker} did not finish the turn or answer within ${this.#overdueMs} ms`,
+        );
       if (this.#stopping)
         void this.#hooks.requestStop(this.#stopping, this.#options.killGraceMs ?? 1_000, message.worker);
       return;
@@ -90,7 +92,7 @@ export class RemoteTurn implements RunningTurn {
     await this.done;
   }
 
-  /** Settles from outside: the fleet connection is closing. */
+  /** Settles from outside: the job could not be queued, or the worker holding its conversation is gone. */
   abandon(reason: TurnOutcome["endReason"], error: string): void {
     this.#settle(stoppedOutcome(reason, error));
   }
