@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
 import { BatonError } from "../errors.ts";
+import { loadFleetDeps } from "./deps.ts";
 
 /** Where the fleet's Redis is, and how to reach it: parsed from `--queue redis://…` and the environment. */
 export interface FleetConnection {
@@ -56,6 +57,7 @@ export function parseQueueUrl(text: string, env: NodeJS.ProcessEnv = process.env
 
 /** A client that fails fast when Redis cannot be reached at all (instead of retrying forever). */
 export async function connectRedis(conn: FleetConnection): Promise<Redis> {
+  const { Redis } = await loadFleetDeps();
   const redis = new Redis({ ...conn.options, lazyConnect: true, enableAutoPipelining: true });
   try {
     await redis.connect();

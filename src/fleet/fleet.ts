@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { type ConnectionOptions, Queue } from "bullmq";
+import type { ConnectionOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Backend, TurnRequest } from "../backends/types.ts";
 import type { RunningTurn, TurnOptions, TurnStarter } from "../core/turn.ts";
+import { BatonError } from "../errors.ts";
 import { connectRedis, type FleetConnection } from "./connection.ts";
+import { type FleetDeps, loadFleetDeps } from "./deps.ts";
 import {
   ALIVE_TTL_MS,
   FleetMessageSchema,
@@ -51,6 +53,7 @@ export class Fleet {
   #reading: Promise<void> | undefined;
   #seq = 0;
   #closed = false;
+  #deps: FleetDeps | undefined;
 
   private constructor(options: FleetOptions) {
     this.#o = options;
@@ -58,6 +61,7 @@ export class Fleet {
 
   static async connect(options: FleetOptions): Promise<Fleet> {
     const fleet = new Fleet(options);
+    fleet.#deps = await loadFleetDeps();
     fleet.#redis = await connectRedis(options.connection);
     fleet.#reader = fleet.#redis.duplicate({ enableAutoPipelining: false });
     await fleet.#beat();
@@ -173,7 +177,8 @@ export class Fleet {
   #queue(name: string): Queue {
     let queue = this.#queues.get(name);
     if (!queue) {
-      queue = new Queue(name, {
+      if (!this.#deps) throw new BatonError("E_INTERNAL", "fleet queue used before connect()");
+      queue = new this.#deps.Queue(name, {
         connection: this.#o.connection.options as ConnectionOptions,
         prefix: PREFIX,
       });

@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ConnectionOptions, type Job, Worker } from "bullmq";
+import type { ConnectionOptions, Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { type Backend, isSessionBackend } from "../backends/types.ts";
 import { Supervisor } from "../core/process/supervisor.ts";
 import { type RunningTurn, type StopReason, startTurn, type TurnOutcome } from "../core/turn.ts";
 import { BatonError } from "../errors.ts";
 import { connectRedis, type FleetConnection } from "./connection.ts";
+import { loadFleetDeps } from "./deps.ts";
 import {
   ALIVE_TTL_MS,
   type FleetMessage,
@@ -90,6 +91,7 @@ export class FleetWorker {
   }
 
   async start(): Promise<void> {
+    const { Worker } = await loadFleetDeps();
     this.#redis = await connectRedis(this.#o.connection);
     this.#started = true;
     this.#subscriber = this.#redis.duplicate();

@@ -84,15 +84,23 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe("the packed tarball, installed globally", () => {
   it("has only the runtime dependencies and stays small", () => {
     const modules = readdirSync(join(installed, "node_modules"));
-    for (const dev of ["typescript", "vitest", "@biomejs", "@openai", "@anthropic-ai", "node"])
+    // bullmq and ioredis are optional peers, loaded only by the fleet (src/fleet/deps.ts).
+    for (const dev of [
+      "typescript",
+      "vitest",
+      "@biomejs",
+      "@openai",
+      "@anthropic-ai",
+      "node",
+      "bullmq",
+      "ioredis",
+    ])
       expect(modules).not.toContain(dev);
     for (const dep of Object.keys(PKG.dependencies))
       expect(statSync(join(installed, "node_modules", dep)).isDirectory()).toBe(true);
     const mb = apparentSize(installed) / 1e6;
     console.log(`installed package: ${mb.toFixed(1)} MB (sum of file sizes)`);
-    // The target was 30 MB: 22 MB before the worker fleet's bullmq + ioredis (with luxon and msgpackr,
-    // about 11 MB) became runtime dependencies; 32 MB since. This bound keeps it from growing further.
-    expect(mb).toBeLessThan(35);
+    expect(mb).toBeLessThan(30);
     // The tarball ships the build, the rehearsal script and the orchestration skill, not the sources.
     expect(readdirSync(installed).sort()).toEqual(
       expect.arrayContaining(["dist", "docs", "examples", "package.json", "README.md"]),
@@ -122,6 +130,21 @@ describe("the packed tarball, installed globally", () => {
       backends: { name: string; source?: string; version?: string }[];
     };
     expect(report.backends[0]).toMatchObject({ name: "codex", source: "path", version: "codex-cli 0.169.0" });
+  });
+
+  it("the fleet without its optional packages says what to install (exit 1, no stack trace)", () => {
+    const r = baton([
+      "worker",
+      "--queue",
+      "redis://127.0.0.1:1",
+      "--backend",
+      "command",
+      "--command",
+      "cat {prompt_file}",
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/needs the optional packages bullmq@6\.7\.0 ioredis@5\.11\.1/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("`baton run --rehearse` runs a review from an unrelated directory", () => {

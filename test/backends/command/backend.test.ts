@@ -129,7 +129,7 @@ describe("createBackend", () => {
       return "no error";
     };
     expect(codeOf(() => createBackend("gemini"))).toBe(
-      'E_USAGE: --backend: unknown backend "gemini"; available: codex, claude, command',
+      'E_USAGE: --backend: unknown backend "gemini"; available: codex, codex-exec, codex-app, claude, command',
     );
     expect(codeOf(() => createBackend("command"))).toMatch(/^E_USAGE: --backend command needs --command/);
   });
