@@ -40,6 +40,12 @@ try {
   } else if (error instanceof BatonError) {
     process.stderr.write(`baton: ${error.message}\n`);
     process.exitCode = exitCodeFor(error);
+  } else if (isFileError(error)) {
+    // A file baton was told to read or write (an --out, a source): the user's to fix, not a bug.
+    process.stderr.write(
+      `baton: cannot ${error.syscall} ${error.path}: ${error.code} (${plainReason(error)})\n`,
+    );
+    process.exitCode = 1;
   } else {
     process.stderr.write(`baton: unexpected error: ${describe(error)}\n`);
     process.exitCode = 1;
@@ -52,4 +58,19 @@ function describe(error: unknown): string {
   if (process.env.BATON_DEBUG === "1") return error.stack ?? error.message;
   const code = (error as NodeJS.ErrnoException).code;
   return `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ""} (BATON_DEBUG=1 shows where)`;
+}
+
+function isFileError(error: unknown): error is NodeJS.ErrnoException & { path: string; syscall: string } {
+  const e = error as NodeJS.ErrnoException;
+  return (
+    error instanceof Error &&
+    typeof e.code === "string" &&
+    typeof e.path === "string" &&
+    typeof e.syscall === "string"
+  );
+}
+
+/** "EACCES: permission denied, mkdir '/x'" → "permission denied". */
+function plainReason(error: Error): string {
+  return error.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*'$/, "");
 }

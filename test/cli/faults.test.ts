@@ -89,6 +89,20 @@ describe("input is checked before anything is recorded", () => {
   });
 });
 
+describe("files the user names", () => {
+  it("skill convert of an agent to an --out it cannot create: exit 1, one line naming the path", async () => {
+    const agent = fileURLToPath(
+      new URL("../fixtures/skills/04-yaml-blocks/hardening/agents/vuln-scanner.md", import.meta.url),
+    );
+    const file = join(root, "a-file");
+    writeFileSync(file, "not a directory\n");
+    const r = await sh(`baton skill convert "${agent}" --out "${file}/out"`, home("convert-out"));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^baton: cannot mkdir .*a-file\/out: ENOTDIR \(not a directory\)$/m);
+    expect(r.stderr).not.toMatch(/unexpected|\n\s+at /);
+  });
+});
+
 describe("prompts in argv", () => {
   it("a --command with {prompt} is warned about: argv is readable by every local user", async () => {
     const h = home("argv");
