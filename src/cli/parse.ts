@@ -1,4 +1,6 @@
 import { statSync } from "node:fs";
+import { Option } from "commander";
+import { BACKEND_NAMES } from "../backends/registry.ts";
 import { BatonError } from "../errors.ts";
 
 /** "a,b, c" → ["a","b","c"]; also accepts the flag repeated (commander collects). */
@@ -34,4 +36,14 @@ export function checkDirectory(dir: string, flag = "-C/--cwd"): void {
     );
   }
   if (!isDir) throw new BatonError("E_USAGE", `${flag} "${dir}" is not a directory`);
+}
+
+/** `--backend <name>`, the same for every command that starts workers. */
+export function backendOption(): Option {
+  return new Option(
+    "--backend <name>",
+    "the worker CLI: codex (the default codex transport), codex-exec (a process per turn), codex-app (one app-server, a thread per agent), claude, command",
+  )
+    .choices(BACKEND_NAMES)
+    .default("codex");
 }

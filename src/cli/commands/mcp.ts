@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import type { Command } from "commander";
 import { Option } from "commander";
-import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
+import { createBackend } from "../../backends/registry.ts";
 import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import type { SandboxMode } from "../../backends/types.ts";
 import { BatonError } from "../../errors.ts";
@@ -11,6 +11,7 @@ import { SANDBOX_MODES, WAIT_MAX_MS } from "../../mcp/schemas.ts";
 import { serveStdio } from "../../mcp/stdio.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { EXIT } from "../exit-codes.ts";
+import { backendOption } from "../parse.ts";
 import { reapLeftovers } from "../reap.ts";
 import { cliSupervisor } from "../supervisor.ts";
 import type { RegisterCommand } from "./register.ts";
@@ -100,14 +101,7 @@ export const registerMcp: RegisterCommand = (program: Command) => {
       "Serve the sub-agent lifecycle (spawn_agent, wait, send_input, close_agent, …) to an MCP client (Codex, " +
         "Claude Code, the SDK, the Inspector) on stdin/stdout. Each agent is a worker process run by baton.",
     )
-    .addOption(
-      new Option(
-        "--backend <name>",
-        "the worker CLI: codex (the default codex transport), codex-exec (a process per turn), codex-app (one app-server, a thread per agent), claude, command",
-      )
-        .choices(BACKEND_NAMES)
-        .default("codex"),
-    )
+    .addOption(backendOption())
     .option(
       "--command <template>",
       "for --backend command: the agent CLI, e.g. 'aider --yes --message {prompt}'",

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { promptInArgv } from "../../backends/command/backend.ts";
-import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
+import { createBackend } from "../../backends/registry.ts";
 import { workerBinaryLine } from "../../backends/resolve-binary.ts";
 import { handleSignals } from "../../core/process/signals.ts";
 import { BatonError } from "../../errors.ts";
@@ -17,7 +17,7 @@ import { PATTERNS, type PatternName } from "../../run/result.ts";
 import { runTask } from "../../run/run.ts";
 import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
-import { checkDirectory, parseList, parseWhole } from "../parse.ts";
+import { backendOption, checkDirectory, parseList, parseWhole } from "../parse.ts";
 import { keepRunningOnBrokenStdout } from "../pipes.ts";
 import { reapLeftovers } from "../reap.ts";
 import { askOnTerminal, jsonOf, printSummary } from "../run-terminal.ts";
@@ -109,14 +109,7 @@ branch was not merged; the result was built from the rest), 130 interrupted.`,
     .option("--goal <text>", "the Context Pack's Goal, without a file")
     .option("--answers <file>", "answers to workers' clarification questions (YAML/JSON list or map)")
     .option("--json", "print one JSON object with the whole run at the end, and nothing else on stdout")
-    .addOption(
-      new Option(
-        "--backend <name>",
-        "the worker CLI: codex (the default codex transport), codex-exec (a process per turn), codex-app (one app-server, a thread per agent), claude, command",
-      )
-        .choices(BACKEND_NAMES)
-        .default("codex"),
-    )
+    .addOption(backendOption())
     .option(
       "--command <template>",
       "for --backend command: the agent CLI, e.g. 'aider --yes --message-file {prompt_file}'",
