@@ -143,13 +143,13 @@ suite("in a real browser (headless chromium)", () => {
       await page.screenshot({ path: join(SCREENSHOTS, "live-running.png"), fullPage: true });
       const stream = await browser.context.newPage();
       await stream.goto(`http://127.0.0.1:${ui.port}/runs/${runId}/agents/agent-1?token=${ui.token}`);
-      await stream.waitForFunction(
-        'Number(document.getElementById("stream").dataset.lines) >= 2',
-        undefined,
-        {
+      // Polled from the test, not with waitForFunction: the page's CSP forbids the eval that a string
+      // predicate needs once its first check fails.
+      await expect
+        .poll(async () => Number(await stream.locator("#stream").getAttribute("data-lines")), {
           timeout: 20_000,
-        },
-      );
+        })
+        .toBeGreaterThanOrEqual(2);
       expect(await stream.locator("#stream").textContent()).toContain("[turn 1] turn.started");
       await page.waitForSelector('.tl-lane[data-agent="agent-4"][data-state="completed"]', {
         timeout: 60_000,
