@@ -75,6 +75,19 @@ function spawnFor(
   return { role, text: spawnText(decl, idVar, role, wrapPrompt(role, entry(call, "description"), prompt)) };
 }
 
+/**
+ * The spawn for one call and the id it binds: a background call keeps the variable the source bound
+ * (its TaskOutput reads it later); a foreground one gets a fresh `<name>Agent` id.
+ */
+function spawnOf(ctx: Ctx, call: Call, decl: string, background: boolean) {
+  const bound = call.binding?.kind === "value" ? call.binding.name : undefined;
+  const idVar =
+    background && bound
+      ? bound
+      : freshName(ctx.state, bound ? `${bound}Agent` : `${identifier(roleOf(ctx, call))}Agent`);
+  return { bound, idVar, spawn: spawnFor(ctx, call, idVar, background && bound ? decl : "const ") };
+}
+
 export function convertTask(ctx: Ctx, call: Call): void {
   const stmt = statementOf(ctx.block.code, call);
   const background = entry(call, "run_in_background") === "true";
@@ -91,12 +104,7 @@ export function convertTask(ctx: Ctx, call: Call): void {
     );
     return;
   }
-  const bound = call.binding?.kind === "value" ? call.binding.name : undefined;
-  const idVar =
-    background && bound
-      ? bound
-      : freshName(ctx.state, bound ? `${bound}Agent` : `${identifier(roleOf(ctx, call))}Agent`);
-  const spawn = spawnFor(ctx, call, idVar, background && bound ? stmt.decl : "const ");
+  const { bound, idVar, spawn } = spawnOf(ctx, call, stmt.decl, background);
   if (!spawn) return;
   const lines = [spawn.text];
   if (bound && !background) {
@@ -144,12 +152,7 @@ export function convertGroup(ctx: Ctx, group: Call[]): void {
   const ids: Array<{ idVar: string; role: string; bound?: string; decl: string }> = [];
   for (const call of group) {
     const stmt = statementOf(ctx.block.code, call);
-    const bound = call.binding?.kind === "value" ? call.binding.name : undefined;
-    const idVar =
-      background && bound
-        ? bound
-        : freshName(ctx.state, bound ? `${bound}Agent` : `${identifier(roleOf(ctx, call))}Agent`);
-    const spawn = spawnFor(ctx, call, idVar, background && bound ? stmt.decl : "const ");
+    const { bound, idVar, spawn } = spawnOf(ctx, call, stmt.decl, background);
     if (!spawn) return;
     lines.push(spawn.text);
     ids.push({ idVar, role: spawn.role, decl: stmt.decl, ...(bound ? { bound } : {}) });
