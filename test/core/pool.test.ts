@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { codexBackend } from "../../src/backends/codex/backend.ts";
 import { codexParser } from "../../src/backends/codex/events.ts";
-import { Pool, type PoolEvent } from "../../src/core/pool.ts";
-import { fakeBackend } from "../helpers/fake-backend.ts";
+import type { PoolEvent } from "../../src/core/pool.ts";
+import { fakePools } from "../helpers/fake-backend.ts";
 import { eventually, processesOfAgent } from "../helpers/processes.ts";
 
-let pool: Pool | undefined;
-afterEach(async () => {
-  await pool?.shutdown();
-  pool = undefined;
-});
-
-function makePool(options: Partial<ConstructorParameters<typeof Pool>[0]> = {}): Pool {
-  pool = new Pool({ backends: fakeBackend(), concurrency: 4, ...options });
-  return pool;
-}
+const makePool = fakePools();
 
 describe("spawn and wait", () => {
   it("runs agents in parallel up to the concurrency limit, each with its own final message", async () => {

@@ -4,24 +4,15 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { codexParser } from "../../src/backends/codex/events.ts";
 import type { ProcessBackend, TurnRequest } from "../../src/backends/types.ts";
 import { nextPhase } from "../../src/core/lifecycle.ts";
-import { Pool, type PoolEvent } from "../../src/core/pool.ts";
-import { fakeBackend } from "../helpers/fake-backend.ts";
+import type { Pool, PoolEvent } from "../../src/core/pool.ts";
+import { fakeBackend, fakePools } from "../helpers/fake-backend.ts";
 import { eventually, processesOfAgent } from "../helpers/processes.ts";
 
-let pool: Pool | undefined;
-afterEach(async () => {
-  await pool?.shutdown();
-  pool = undefined;
-});
-
-function makePool(options: Partial<ConstructorParameters<typeof Pool>[0]> = {}): Pool {
-  pool = new Pool({ backends: fakeBackend(), concurrency: 4, ...options });
-  return pool;
-}
+const makePool = fakePools();
 
 /** A pool whose events are kept, and a way to wait (bounded) for one of them. */
 function watchedPool(options: Partial<ConstructorParameters<typeof Pool>[0]> = {}) {
