@@ -61,7 +61,7 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     );
     const result = await p.wait(ids, { timeoutMs: 40_000 });
     const elapsed = Date.now() - started;
-    expect(result.timed_out).toBe(false);
+    expect(result.timedOut).toBe(false);
     expect(ids.map((i) => result.status[i])).toEqual([
       { completed: "alpha done" },
       { completed: "beta done" },
@@ -137,8 +137,8 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
       30_000,
     );
     expect(sawCommand, `processes of the agent: ${JSON.stringify(commandLines(agent))}`).toBe(true);
-    const { previous_status } = await p.close(agent);
-    expect(previous_status).toBe("running");
+    const { previousStatus } = await p.close(agent);
+    expect(previousStatus).toBe("running");
     expect(processesOfAgent(agent)).toEqual([]);
     expect(p.get(agent)!.status).toBe("shutdown");
   });
@@ -147,7 +147,7 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     const p = makePool();
     const agent = p.spawn({ id: id("fail"), message: "CONF-FAIL please" });
     const result = await p.wait([agent], { timeoutMs: 30_000 });
-    expect(result.end_reasons[agent]).toBe("failed");
+    expect(result.endReasons[agent]).toBe("failed");
     expect(result.status[agent]!.errored).toContain("conformance-failure-7f3a");
   });
 
@@ -159,7 +159,7 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
       turnTimeoutMs: 3_000,
     });
     const result = await p.wait([agent], { timeoutMs: 30_000 });
-    expect(result.end_reasons[agent]).toBe("timed_out");
+    expect(result.endReasons[agent]).toBe("timed_out");
     expect(result.status[agent]!.errored).toMatch(/deadline of 3000 ms/);
     expect(processesOfAgent(agent)).toEqual([]);
   });
@@ -168,7 +168,7 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     const p = makePool();
     const agent = p.spawn({ id: id("stall"), message: "CONF-HANG silently", stallTimeoutMs: 2_500 });
     const result = await p.wait([agent], { timeoutMs: 30_000 });
-    expect(result.end_reasons[agent]).toBe("stalled");
+    expect(result.endReasons[agent]).toBe("stalled");
     expect(result.status[agent]!.errored).toMatch(/no output for 2500 ms/);
     expect(processesOfAgent(agent)).toEqual([]);
   });
