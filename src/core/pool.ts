@@ -149,7 +149,7 @@ export class Pool {
    * same thread. Running: queued for the next turn, or with `interrupt` the current turn is stopped and
    * the next starts at once with this message.
    */
-  sendInput(id: string, message: string, options: { interrupt?: boolean } = {}): { submission_id: string } {
+  sendInput(id: string, message: string, options: { interrupt?: boolean } = {}): { submissionId: string } {
     const agent = this.#require(id, "send_input");
     if (typeof message !== "string" || message.trim() === "") {
       throw new BatonError("E_USAGE", "send_input: `message` must be a non-empty string", { agentId: id });
@@ -165,18 +165,18 @@ export class Pool {
       this.#engine.nextTurnFromInbox(agent, "input");
       this.#engine.enqueue(agent);
     }
-    return { submission_id: submission.id };
+    return { submissionId: submission.id };
   }
 
   /**
    * Stops the agent's running turn without giving it a new message; queued messages then run as usual.
    * Returns the status the agent had (an idle or queued agent is left as it is).
    */
-  async interrupt(id: string): Promise<{ previous_status: AgentStatus }> {
+  async interrupt(id: string): Promise<{ previousStatus: AgentStatus }> {
     const agent = this.#require(id, "interrupt_agent");
     const previous = agentStatus(agent);
     if (agent.phase === "running") await this.#stopTurn(agent);
-    return { previous_status: previous };
+    return { previousStatus: previous };
   }
 
   /** Drops a closed agent from memory (its record stays wherever onEvent wrote it); false if it is not closed. */
@@ -193,13 +193,13 @@ export class Pool {
   }
 
   /** Irreversible: kills the agent's whole process tree if it runs, and frees its slot. */
-  async close(id: string): Promise<{ previous_status: AgentStatus }> {
+  async close(id: string): Promise<{ previousStatus: AgentStatus }> {
     const agent = this.#engine.agents.get(id);
-    if (!agent) return { previous_status: "not_found" };
+    if (!agent) return { previousStatus: "not_found" };
     const previous = agentStatus(agent);
     if (agent.phase === "closed" || agent.closing) {
       await agent.current?.done;
-      return { previous_status: previous };
+      return { previousStatus: previous };
     }
     agent.closing = true;
     agent.inbox.length = 0;
@@ -222,7 +222,7 @@ export class Pool {
     }
     await this.#engine.release(agent);
     this.#engine.emit({ type: "agent.closed", agentId: id, previousStatus: previous });
-    return { previous_status: previous };
+    return { previousStatus: previous };
   }
 
   /**

@@ -16,11 +16,11 @@ export type WaitStatusEntry = Partial<Record<AgentStatus, string | null>>;
 
 export interface WaitResult {
   status: Record<string, WaitStatusEntry>;
-  timed_out: boolean;
+  timedOut: boolean;
   /** The wait's signal ended it before the agents did (not a timeout). */
   aborted?: boolean;
   /** The end reason of every final agent, for callers that need more than Codex's shape. */
-  end_reasons: Record<string, EndReason>;
+  endReasons: Record<string, EndReason>;
 }
 
 export function waitFor(
@@ -45,12 +45,12 @@ export function waitFor(
   }
   const unique = [...new Set(ids)];
   const report = (end: "done" | "timeout" | "abort"): WaitResult => {
-    const result: WaitResult = { status: {}, timed_out: end === "timeout", end_reasons: {} };
+    const result: WaitResult = { status: {}, timedOut: end === "timeout", endReasons: {} };
     if (end === "abort") result.aborted = true;
     for (const id of unique) {
       const agent = lookup(id);
       result.status[id] = entryOf(agent);
-      if (agent?.endReason && isFinal(agentStatus(agent))) result.end_reasons[id] = agent.endReason;
+      if (agent?.endReason && isFinal(agentStatus(agent))) result.endReasons[id] = agent.endReason;
     }
     return result;
   };

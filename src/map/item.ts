@@ -94,7 +94,7 @@ interface Outcome {
 async function finish(pool: Pool, agentId: string): Promise<Outcome> {
   const waited = await pool.wait([agentId]);
   const agent = pool.get(agentId);
-  const endReason = waited.end_reasons[agentId] ?? agent?.endReason ?? "failed";
+  const endReason = waited.endReasons[agentId] ?? agent?.endReason ?? "failed";
   return {
     endReason,
     answer: agent?.finalMessage ?? "",

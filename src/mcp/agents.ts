@@ -78,8 +78,8 @@ export class AgentBook {
   }
 
   /** Closes the agent (killing what runs), then keeps only its tombstone in memory. */
-  async close(id: string): Promise<{ previous_status: AgentStatus }> {
-    if (this.#closed.has(id)) return { previous_status: "shutdown" };
+  async close(id: string): Promise<{ previousStatus: AgentStatus }> {
+    if (this.#closed.has(id)) return { previousStatus: "shutdown" };
     const result = await this.pool.close(id);
     const agent = this.pool.get(id);
     if (agent && agent.status === "shutdown") {

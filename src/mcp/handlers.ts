@@ -102,17 +102,20 @@ function dirsFor(ctx: ToolContext, cwd: string) {
 
 export function sendInput(ctx: ToolContext, input: SendInputInput): { submission_id: string } {
   const id = requireKnown(ctx, "send_input", (input.id ?? input.target)!);
-  return ctx.book.pool.sendInput(id, messageText(input), { interrupt: input.interrupt });
+  const sent = ctx.book.pool.sendInput(id, messageText(input), { interrupt: input.interrupt });
+  return { submission_id: sent.submissionId };
 }
 
 export async function interruptAgent(ctx: ToolContext, input: InterruptAgentInput) {
   const id = requireKnown(ctx, "interrupt_agent", (input.id ?? input.target)!);
-  return ctx.book.pool.interrupt(id);
+  const { previousStatus } = await ctx.book.pool.interrupt(id);
+  return { previous_status: previousStatus };
 }
 
 export async function closeAgent(ctx: ToolContext, input: CloseAgentInput) {
   const id = requireKnown(ctx, "close_agent", (input.id ?? input.target)!, true);
-  return ctx.book.close(id);
+  const { previousStatus } = await ctx.book.close(id);
+  return { previous_status: previousStatus };
 }
 
 export function listAgents(

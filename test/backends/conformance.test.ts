@@ -61,7 +61,7 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     );
     const result = await p.wait(ids, { timeoutMs: 40_000 });
     const elapsed = Date.now() - started;
-    expect(result.timed_out).toBe(false);
+    expect(result.timedOut).toBe(false);
     expect(ids.map((i) => result.status[i])).toEqual([
       { completed: "alpha done" },
       { completed: "beta done" },
@@ -137,8 +137,8 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
       30_000,
     );
     expect(sawCommand, `processes of the agent: ${JSON.stringify(commandLines(agent))}`).toBe(true);
-    const { previous_status } = await p.close(agent);
-    expect(previous_status).toBe("running");
+    const { previousStatus } = await p.close(agent);
+    expect(previousStatus).toBe("running");
     expect(processesOfAgent(agent)).toEqual([]);
     expect(p.get(agent)!.status).toBe("shutdown");
   });
@@ -147,7 +147,7 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     const p = makePool();
     const agent = p.spawn({ id: id("fail"), message: "CONF-FAIL please" });
     const result = await p.wait([agent], { timeoutMs: 30_000 });
-    expect(result.end_reasons[agent]).toBe("failed");
+    expect(result.endReasons[agent]).toBe("failed");
     expect(result.status[agent]!.errored).toContain("conformance-failure-7f3a");
   });
 
@@ -159,7 +159,7 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
       turnTimeoutMs: 3_000,
     });
     const result = await p.wait([agent], { timeoutMs: 30_000 });
-    expect(result.end_reasons[agent]).toBe("timed_out");
+    expect(result.endReasons[agent]).toBe("timed_out");
     expect(result.status[agent]!.errored).toMatch(/deadline of 3000 ms/);
     expect(processesOfAgent(agent)).toEqual([]);
   });
@@ -168,7 +168,7 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     const p = makePool();
     const agent = p.spawn({ id: id("stall"), message: "CONF-HANG silently", stallTimeoutMs: 2_500 });
     const result = await p.wait([agent], { timeoutMs: 30_000 });
-    expect(result.end_reasons[agent]).toBe("stalled");
+    expect(result.endReasons[agent]).toBe("stalled");
     expect(result.status[agent]!.errored).toMatch(/no output for 2500 ms/);
     expect(processesOfAgent(agent)).toEqual([]);
   });
@@ -204,5 +204,31 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     });
     const result = await p.wait([agent], { timeoutMs: 30_000 });
     expect(JSON.parse(result.status[agent]!.completed!)).toEqual(VERDICT);
+  });
+
+  it("web search only for an agent that asks, and its reasoning effort reaches the model", async (ctx) => {
+    if (!name.startsWith("codex")) ctx.skip(); // codex's own settings (claude's are flags: claude/ tests)
+    const p = makePool();
+    const before = harness.server!.requests.length;
+    const asker = p.spawn({
+      id: id("web"),
+      message: "CONF-WEB on",
+      webSearch: true,
+      reasoningEffort: "high",
+    });
+    const plain = p.spawn({ id: id("plain"), message: "CONF-WEB off" });
+    await p.wait([asker, plain], { timeoutMs: 30_000 });
+    const requests = harness.server!.requests.slice(before);
+    const of = (word: string) => {
+      const r = requests.find((q) => q.lastUserText.includes(`CONF-WEB ${word}`));
+      const body = r?.body as { tools?: { type: string }[]; reasoning?: { effort?: string } } | undefined;
+      return {
+        web: (body?.tools ?? []).some((t) => t.type === "web_search"),
+        effort: body?.reasoning?.effort,
+      };
+    };
+    expect(of("on")).toEqual({ web: true, effort: "high" });
+    expect(of("off").web).toBe(false);
+    expect(of("off").effort).not.toBe("high");
   });
 });

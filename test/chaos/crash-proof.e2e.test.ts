@@ -142,7 +142,7 @@ describe("crash-proof runs (real codex, scripted model)", () => {
       const started = Date.now();
       const id = pool.spawn({ message: "FOCUS: hung" });
       const r = await pool.wait([id], { timeoutMs: 20_000 });
-      expect(r.end_reasons[id]).toBe("timed_out");
+      expect(r.endReasons[id]).toBe("timed_out");
       expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       await pool.shutdown();

@@ -14,7 +14,7 @@ describe("spawn and wait", () => {
     const ids = ["one", "two", "three"].map((name) => p.spawn({ message: `${name} sleep:400` }));
     const result = await p.wait(ids, { timeoutMs: 10_000 });
     const elapsed = Date.now() - started;
-    expect(result.timed_out).toBe(false);
+    expect(result.timedOut).toBe(false);
     expect(result.status[ids[0]!]).toEqual({ completed: "reply to: one sleep:400" });
     expect(result.status[ids[2]!]).toEqual({ completed: "reply to: three sleep:400" });
     expect(elapsed).toBeLessThan(1_150); // three sequential turns would need ≥ 1200 ms
@@ -30,14 +30,14 @@ describe("spawn and wait", () => {
     expect(turns[1]!.endedAt!).toBeLessThanOrEqual(turns[2]!.startedAt);
   });
 
-  it("returns on time with timed_out and the statuses reached so far", async () => {
+  it("returns on time with timedOut and the statuses reached so far", async () => {
     const p = makePool();
     const quick = p.spawn({ message: "noop" });
     const hung = p.spawn({ message: "hang" });
     const started = Date.now();
     const result = await p.wait([quick, hung], { timeoutMs: 1_000 });
     const elapsed = Date.now() - started;
-    expect(result.timed_out).toBe(true);
+    expect(result.timedOut).toBe(true);
     expect(elapsed).toBeGreaterThanOrEqual(990);
     expect(elapsed).toBeLessThan(1_300);
     expect(result.status[quick]).toEqual({ completed: "reply to: noop" });
@@ -49,8 +49,21 @@ describe("spawn and wait", () => {
     const fast = p.spawn({ message: "noop" });
     const slow = p.spawn({ message: "hang" });
     const result = await p.wait([fast, slow], { mode: "any", timeoutMs: 5_000 });
-    expect(result.timed_out).toBe(false);
-    expect(Object.keys(result.end_reasons)).toEqual([fast]);
+    expect(result.timedOut).toBe(false);
+    expect(Object.keys(result.endReasons)).toEqual([fast]);
+  });
+
+  it("answers in camelCase: timedOut, endReasons, submissionId, previousStatus (snake_case is MCP's)", async () => {
+    const p = makePool();
+    const id = p.spawn({ message: "noop" });
+    const waited = await p.wait([id], { timeoutMs: 5_000 });
+    expect(Object.keys(waited).sort()).toEqual(["endReasons", "status", "timedOut"]);
+    expect(p.sendInput(id, "hang")).toEqual({
+      submissionId: expect.stringMatching(new RegExp(`^${id}:\\d+$`)),
+    });
+    expect(await eventually(() => p.get(id)!.status === "running", 5_000)).toBe(true);
+    expect(await p.interrupt(id)).toEqual({ previousStatus: "running" });
+    expect(await p.close(id)).toEqual({ previousStatus: expect.any(String) });
   });
 
   it("reports unknown ids as not_found instead of throwing", async () => {
@@ -112,8 +125,8 @@ describe("close", () => {
     const id = p.spawn({ message: "grandchild" });
     const waiting = p.spawn({ message: "noop" });
     expect(await eventually(() => processesOfAgent(id).length >= 2, 3_000)).toBe(true);
-    const { previous_status } = await p.close(id);
-    expect(previous_status).toBe("running");
+    const { previousStatus } = await p.close(id);
+    expect(previousStatus).toBe("running");
     expect(processesOfAgent(id)).toEqual([]);
     expect(p.get(id)!.status).toBe("shutdown");
     expect((await p.wait([waiting], { timeoutMs: 5_000 })).status[waiting]).toEqual({
@@ -136,7 +149,7 @@ describe("deadlines, stalls and failures", () => {
     const id = p.spawn({ message: "chatter:50 hang", turnTimeoutMs: 500 });
     const result = await p.wait([id], { timeoutMs: 5_000 });
     expect(result.status[id]!.errored).toMatch(/deadline of 500 ms/);
-    expect(result.end_reasons[id]).toBe("timed_out");
+    expect(result.endReasons[id]).toBe("timed_out");
     expect(processesOfAgent(id)).toEqual([]);
   });
 
@@ -145,8 +158,8 @@ describe("deadlines, stalls and failures", () => {
     const silent = p.spawn({ message: "hang", stallTimeoutMs: 400 });
     const chatty = p.spawn({ message: "chatter:50 sleep:900", stallTimeoutMs: 400 });
     const result = await p.wait([silent, chatty], { timeoutMs: 5_000 });
-    expect(result.end_reasons[silent]).toBe("stalled");
-    expect(result.end_reasons[chatty]).toBe("completed");
+    expect(result.endReasons[silent]).toBe("stalled");
+    expect(result.endReasons[chatty]).toBe("completed");
   });
 
   it("a failed turn is errored with the worker's error text", async () => {
@@ -154,7 +167,7 @@ describe("deadlines, stalls and failures", () => {
     const id = p.spawn({ message: "fail:model-overloaded" });
     const result = await p.wait([id]);
     expect(result.status[id]).toEqual({ errored: "model-overloaded" });
-    expect(result.end_reasons[id]).toBe("failed");
+    expect(result.endReasons[id]).toBe("failed");
   });
 
   it("a worker that exits without a turn is errored, saying so", async () => {
@@ -197,7 +210,7 @@ describe("budget and rate limits", () => {
     const p = makePool({ concurrency: 4, rateLimit: { baseDelayMs: 50 }, onEvent: (e) => events.push(e) });
     const ids = [1, 2, 3, 4].map((n) => p.spawn({ message: n % 2 ? `w${n} ratelimit:2` : `w${n}` }));
     const result = await p.wait(ids, { timeoutMs: 10_000 });
-    expect(Object.values(result.end_reasons)).toEqual(["completed", "completed", "completed", "completed"]);
+    expect(Object.values(result.endReasons)).toEqual(["completed", "completed", "completed", "completed"]);
     const retries = events.filter((e) => e.type === "turn.retry");
     expect(retries).toHaveLength(4); // two agents × two 429s
     // The 429 text carried "retry after 0.2 s": that hint wins over the 50 ms base backoff.
@@ -209,7 +222,7 @@ describe("budget and rate limits", () => {
     const p = makePool({ rateLimit: { maxRetries: 1, baseDelayMs: 10 } });
     const id = p.spawn({ message: "ratelimit:5" });
     const result = await p.wait([id], { timeoutMs: 10_000 });
-    expect(result.end_reasons[id]).toBe("rate_limited");
+    expect(result.endReasons[id]).toBe("rate_limited");
     expect(result.status[id]!.errored).toMatch(/429/);
   });
 
@@ -219,7 +232,7 @@ describe("budget and rate limits", () => {
     const ids = ["a usage:10", "b usage:10", "c usage:10"].map((m) => p.spawn({ message: m }));
     const result = await p.wait(ids, { timeoutMs: 10_000 });
     expect(result.status[ids[0]!]).toEqual({ completed: "reply to: a usage:10" });
-    expect(result.end_reasons[ids[2]!]).toBe("budget_exhausted");
+    expect(result.endReasons[ids[2]!]).toBe("budget_exhausted");
     expect(p.usedTokens).toBeGreaterThanOrEqual(30);
   });
 });

@@ -79,8 +79,8 @@ describe("the supervisor", () => {
     const p = makePool({ stallTimeoutMs: 8_000 });
     const id = p.spawn({ message: "daemon" });
     const result = await p.wait([id], { timeoutMs: 4_000 });
-    expect(result.timed_out).toBe(false);
-    expect(result.end_reasons[id]).toBe("completed");
+    expect(result.timedOut).toBe(false);
+    expect(result.endReasons[id]).toBe("completed");
     expect(processesOfAgent(id)).toEqual([]); // the daemon went with it
   });
 
@@ -151,7 +151,7 @@ describe("rate-limit retries", () => {
     });
     const id = p.spawn({ message: "ratelimit:2" });
     const result = await p.wait([id], { timeoutMs: 10_000 });
-    expect(result.end_reasons[id]).toBe("completed");
+    expect(result.endReasons[id]).toBe("completed");
     // Every attempt of the first turn starts a new thread: none resumes a thread of a failed attempt.
     expect(requests.map((r) => r.threadId)).toEqual([undefined, undefined, undefined]);
     const started = events.filter((e) => e.type === "turn.started");
@@ -168,8 +168,8 @@ describe("rate-limit retries", () => {
     const id = p.spawn({ message: "ratelimit:5" });
     await seen((e) => e.type === "turn.retry");
     expect(p.get(id)!.status).toBe("pending_init");
-    const { previous_status } = await p.close(id);
-    expect(previous_status).toBe("pending_init");
+    const { previousStatus } = await p.close(id);
+    expect(previousStatus).toBe("pending_init");
     expect(p.get(id)).toMatchObject({ status: "shutdown", endReason: "closed" });
     // A host that forgets the pool during a backoff still exits: the timer is unref'd.
     const script = fileURLToPath(new URL("../fixtures/backoff-exit.ts", import.meta.url));
@@ -226,7 +226,7 @@ describe("wait", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const result = await p.wait([id], { signal: controller.signal, timeoutMs: 10_000 });
-    expect(result.timed_out).toBe(false);
+    expect(result.timedOut).toBe(false);
     expect(result.aborted).toBe(true);
     expect(result.status[id]).toEqual({ running: null });
   });

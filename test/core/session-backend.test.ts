@@ -95,7 +95,7 @@ describe("session backends in the pool", () => {
     const hanging = pool.spawn({ message: "hang", turnTimeoutMs: 200 });
     const result = await pool.wait([failing, hanging], { timeoutMs: 5_000 });
     expect(result.status[failing]).toEqual({ errored: "no luck" });
-    expect(result.end_reasons[hanging]).toBe("timed_out");
+    expect(result.endReasons[hanging]).toBe("timed_out");
     expect(log.stops).toHaveLength(1);
     expect(log.stops[0]!.split(":").slice(2)).toEqual([hanging, "1"]);
     await pool.shutdown();
@@ -105,7 +105,7 @@ describe("session backends in the pool", () => {
     const log = newLog();
     const pool = new Pool({ backends: memoryBackend(log) });
     const id = pool.spawn({ message: "hang", stallTimeoutMs: 150 });
-    expect((await pool.wait([id], { timeoutMs: 5_000 })).end_reasons[id]).toBe("stalled");
+    expect((await pool.wait([id], { timeoutMs: 5_000 })).endReasons[id]).toBe("stalled");
     await pool.shutdown();
   });
 });

@@ -24,7 +24,7 @@ describe("codex-app failures", () => {
     pool = new Pool({ backends: fakeBackend({ FAKE_APP_VERSION: "0.170.0" }) });
     const id = pool.spawn({ message: "hello" });
     const result = await pool.wait([id], { timeoutMs: 10_000 });
-    expect(result.end_reasons[id]).toBe("failed");
+    expect(result.endReasons[id]).toBe("failed");
     expect(result.status[id]!.errored).toMatch(
       /protocol of codex 0\.169\.0.*is codex 0\.170\.0.*--backend codex-exec/,
     );
@@ -43,7 +43,7 @@ describe("codex-app failures", () => {
     const [server] = appServers();
     const hung = pool.spawn({ message: "HANG here" });
     const result = await pool.wait([hung], { timeoutMs: 10_000 });
-    expect(result.end_reasons[hung]).toBe("failed");
+    expect(result.endReasons[hung]).toBe("failed");
     expect(result.status[hung]!.errored).toMatch(
       /turn\/start got no answer from codex app-server within 400 ms/,
     );

@@ -41,7 +41,7 @@ describe("codex-app: the long-lived server", () => {
 
     const crashed = await pool.wait(hung, { timeoutMs: 20_000 });
     for (const id of hung) {
-      expect(crashed.end_reasons[id]).toBe("failed");
+      expect(crashed.endReasons[id]).toBe("failed");
       expect(crashed.status[id]!.errored).toMatch(/codex app-server was killed by SIGKILL during the turn/);
     }
     const resumed = await pool.wait([keeper], { timeoutMs: 30_000 });
@@ -70,7 +70,7 @@ describe("codex-app: the long-lived server", () => {
       ).toBe(true);
       const doomedPids = processesOfAgent(doomed);
       const server = appServers()[0]!;
-      expect((await pool.close(doomed)).previous_status).toBe("running");
+      expect((await pool.close(doomed)).previousStatus).toBe("running");
       expect(doomedPids.filter(isAlive)).toEqual([]);
       expect(processesOfAgent(doomed)).toEqual([]);
       expect(sleepers(other)).toHaveLength(2);
