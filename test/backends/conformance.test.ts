@@ -205,4 +205,30 @@ describe.each(BACKENDS)("conformance: %s backend", (name) => {
     const result = await p.wait([agent], { timeoutMs: 30_000 });
     expect(JSON.parse(result.status[agent]!.completed!)).toEqual(VERDICT);
   });
+
+  it("web search only for an agent that asks, and its reasoning effort reaches the model", async (ctx) => {
+    if (!name.startsWith("codex")) ctx.skip(); // codex's own settings (claude's are flags: claude/ tests)
+    const p = makePool();
+    const before = harness.server!.requests.length;
+    const asker = p.spawn({
+      id: id("web"),
+      message: "CONF-WEB on",
+      webSearch: true,
+      reasoningEffort: "high",
+    });
+    const plain = p.spawn({ id: id("plain"), message: "CONF-WEB off" });
+    await p.wait([asker, plain], { timeoutMs: 30_000 });
+    const requests = harness.server!.requests.slice(before);
+    const of = (word: string) => {
+      const r = requests.find((q) => q.lastUserText.includes(`CONF-WEB ${word}`));
+      const body = r?.body as { tools?: { type: string }[]; reasoning?: { effort?: string } } | undefined;
+      return {
+        web: (body?.tools ?? []).some((t) => t.type === "web_search"),
+        effort: body?.reasoning?.effort,
+      };
+    };
+    expect(of("on")).toEqual({ web: true, effort: "high" });
+    expect(of("off").web).toBe(false);
+    expect(of("off").effort).not.toBe("high");
+  });
 });

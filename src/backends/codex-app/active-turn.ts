@@ -91,6 +91,9 @@ export class ActiveTurn {
         this.emit({ type: "error", message: error.message });
         return;
       }
+      case "turn/started":
+        this.emit({ type: "turn.started" });
+        return;
       case "turn/completed":
         this.#turnCompleted((p as Notification<"turn/completed">).turn);
         return;

@@ -59,7 +59,12 @@ export function threadSettings(request: TurnRequest, tag: string): ThreadSetting
     approvalPolicy: "never",
     ...(request.model ? { model: request.model } : {}),
     ...(request.instructions ? { developerInstructions: request.instructions } : {}),
-    config: { [`shell_environment_policy.set.${WORKER_TAG_VAR}`]: tag },
+    config: {
+      [`shell_environment_policy.set.${WORKER_TAG_VAR}`]: tag,
+      // codex offers its web_search tool by default: only agents that ask for it get it (as exec does).
+      web_search: request.webSearch ? "live" : "disabled",
+      ...(request.reasoningEffort ? { model_reasoning_effort: request.reasoningEffort } : {}),
+    },
   };
 }
 
