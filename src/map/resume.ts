@@ -21,7 +21,7 @@ export function recordedMapOptions(runId: string, home?: string): RecordedMapOpt
   if (parsed.success) return parsed.data;
   throw new BatonError(
     "E_CONFIG",
-    `map ${runId}: its journal's run.started line does not read (${describeIssues(parsed.error, "options")}); the record is damaged, so the map cannot be resumed as it was started`,
+    `map ${runId}: its journal's run.started line does not read (${describeIssues(parsed.error, { top: "options" })}); the record is damaged, so the map cannot be resumed as it was started`,
     { runId },
   );
 }

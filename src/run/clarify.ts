@@ -17,15 +17,19 @@ export function loadAnswers(file: string): AnswerBook {
     raw = parseYaml(readFileSync(file, "utf8"));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new BatonError("E_USAGE", `--answers: cannot read "${file}": ${code ?? (error as Error).message}`, {
-      file,
-    });
+    throw new BatonError(
+      "E_USAGE",
+      `\`answers\`: cannot read "${file}": ${code ?? (error as Error).message}`,
+      {
+        file,
+      },
+    );
   }
   const parsed = AnswerBookSchema.safeParse(raw);
   if (!parsed.success) {
     throw new BatonError(
       "E_CONFIG",
-      `--answers: ${file} must hold a list of answers or a map "question words" → answer (YAML or JSON)`,
+      `\`answers\`: ${file} must hold a list of answers or a map "question words" → answer (YAML or JSON)`,
       { file },
     );
   }

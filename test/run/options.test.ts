@@ -60,9 +60,11 @@ describe("RunOptions: one data schema for validation, the journal and resume", (
   it("checks a library caller's option types with the same schema", () => {
     const o = { task: "Review x", backends: commandBackend({ command }) };
     expect(() => checkRunOptions({ ...o, lenses: "a,b" } as unknown as RunOptions)).toThrow(
-      /invalid run options: lenses: /,
+      /invalid run options: `lenses`: /,
     );
-    expect(() => checkRunOptions({ ...o, timeoutMs: "5s" } as unknown as RunOptions)).toThrow(/timeoutMs: /);
+    expect(() => checkRunOptions({ ...o, timeoutMs: "5s" } as unknown as RunOptions)).toThrow(
+      /`timeoutMs`: /,
+    );
     expect(() => checkRunOptions({ ...o, lenses: ["a", "b"], timeoutMs: 5_000 })).not.toThrow();
   });
 });
