@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import type { Question } from "../run/clarify.ts";
-import type { RunView } from "../run/view.ts";
+import { type RunJson, RunJsonSchema, type RunView } from "../run/view.ts";
 import type { liveView } from "../ui/live.ts";
 
 /** A worker's question asked on the terminal, the live view paused meanwhile. */
@@ -30,7 +30,7 @@ export function printSummary(v: RunView, rehearsed: boolean): void {
   out.write(
     `\n${v.status.toUpperCase()}${rehearsed ? " (REHEARSAL: scripted model, no tokens spent)" : ""} — run ${v.runId} (${v.pattern})\n`,
   );
-  if (v.error) out.write(`Error: ${v.error}\n`);
+  if (v.error) out.write(`Error: ${v.error.message}\n`);
   if (r) {
     out.write(`\n${r.summary}\n\nNext step: ${r.nextStep || "(none)"}\n`);
     if (r.selected) out.write(`Selected option: ${r.selected}\n`);
@@ -57,25 +57,7 @@ export function printSummary(v: RunView, rehearsed: boolean): void {
   out.write(`\nRecord: ${v.dir}\nReport: baton report ${v.runId}\n`);
 }
 
-/** The `--json` shape: stable, documented in docs/formats.md. */
-export function jsonOf(v: RunView) {
-  return {
-    runId: v.runId,
-    status: v.status,
-    pattern: v.pattern,
-    plan: v.plan,
-    agents: v.agents.map((a) => ({
-      id: a.id,
-      role: a.role,
-      label: a.label,
-      status: a.status,
-      endReason: a.endReason,
-      error: a.error,
-      usage: a.usage,
-      finalMessage: a.finalMessage,
-    })),
-    result: v.result,
-    error: v.error,
-    dir: v.dir,
-  };
+/** The `--json` shape of `run`, `resume` and `status <run-id>` (docs/formats.md): the run view through `RunJsonSchema`. */
+export function jsonOf(v: RunView): RunJson {
+  return RunJsonSchema.parse(v);
 }

@@ -4,26 +4,8 @@ import { RUN_DEFAULTS } from "../core/defaults.ts";
 import type { Supervisor } from "../core/process/supervisor.ts";
 import { describeFailure, runUserCommand } from "./command.ts";
 import { git, gitOut, zList } from "./git.ts";
+import type { MergeEvent, MergeOutcome } from "./merge-events.ts";
 import { commitWork, identityEnv, removeWorktree, stageWork, type Worktree } from "./worktree.ts";
-
-/** What happened to one writer's branch; `RunResult.merges` holds one per writer. */
-export interface MergeOutcome {
-  agentId: string;
-  label: string;
-  branch: string;
-  merged: boolean;
-  /** The branch still exists, with the writer's work committed on it: unmerged work is never deleted. */
-  kept: boolean;
-  reason?: string;
-  /** Files that conflicted when the branch was rebased on the target. */
-  conflictFiles?: string[];
-  /** The writer's changes (`git format-patch` against the fork point), saved in the run record. */
-  patch?: string;
-  /** The target's commit after the merge. */
-  commit?: string;
-  /** The resolver agent that resolved the conflicts. */
-  resolvedBy?: string;
-}
 
 export interface MergeRequest {
   agentId: string;
@@ -33,11 +15,6 @@ export interface MergeRequest {
   workerOk: boolean;
   workerError?: string;
 }
-
-export type MergeEvent =
-  | { type: "merge.conflict"; agentId: string; branch: string; files: string[]; resolver: boolean }
-  | { type: "merge.verify"; agentId: string; command: string; passed: boolean; exitCode: number | null }
-  | ({ type: "merge.ended" } & MergeOutcome);
 
 export interface MergeQueueOptions {
   runId: string;

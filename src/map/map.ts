@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Pool } from "../core/pool.ts";
 import { ownerId } from "../core/process/owner.ts";
-import { isBatonError } from "../errors.ts";
+import { errorJson } from "../errors.ts";
 import { openRunRecord } from "../run/record-open.ts";
 import { renderReport } from "../run/report.ts";
 import { EXIT_FOR, type RunStatus, type RunView } from "../run/run.ts";
@@ -98,7 +98,7 @@ export async function mapTasks(
     lastWrite = now;
     view.agents = pool.list().map(toRow);
     view.map = { ...progress, out: results.file, notDone: progress.total - progress.done };
-    recorder.writeJson("run.json", view);
+    recorder.writeView(view);
   };
   const pool = new Pool({
     backends: options.backends,
@@ -155,16 +155,19 @@ export async function mapTasks(
     const notDone = progress.total - progress.done;
     view.status = cancelled ? "cancelled" : progress.failed > 0 || notDone > 0 ? "partial" : "completed";
     if (pool.budgetExhausted)
-      view.error = `the token budget of ${options.maxTokens} was used up: ${notDone} items not done (resume with baton map --resume ${runId})`;
+      view.error = {
+        code: "E_BUDGET",
+        message: `the token budget of ${options.maxTokens} was used up: ${notDone} items not done (resume with baton map --resume ${runId})`,
+      };
   } catch (error) {
     view.status = cancelled ? "cancelled" : "failed";
-    view.error = isBatonError(error) || error instanceof Error ? error.message : String(error);
+    view.error = errorJson(error);
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     await pool.shutdown();
     if (recorder.fault) {
       view.status = "failed";
-      view.error = recorder.fault.message;
+      view.error = errorJson(recorder.fault);
     }
     view.endedAt = Date.now();
     save(true);

@@ -1,17 +1,10 @@
+import type { z } from "zod";
+import type { MapProgressSchema } from "../run/view.ts";
 import { formatDurationMs } from "../util/duration.ts";
 import type { MapResult } from "./results.ts";
 
-/** Where a map stands: what the progress bar draws and `map.json` holds. */
-export interface MapProgress {
-  total: number;
-  /** Items finished (ok or failed), including those an earlier run of the same map finished. */
-  done: number;
-  failed: number;
-  running: number;
-  /** Items a resumed map found already done. */
-  skipped: number;
-  startedAt: number;
-}
+/** Where a map stands: what the progress bar draws and the map's run view holds. */
+export type MapProgress = z.infer<typeof MapProgressSchema>;
 
 export interface ProgressView {
   update(progress: MapProgress): void;

@@ -1,9 +1,10 @@
 import type { PoolEvent } from "../core/pool.ts";
 import { ownerId } from "../core/process/owner.ts";
+import type { BatonErrorJson } from "../errors.ts";
 import { RunRecorder } from "../run/recorder.ts";
 import { renderReport } from "../run/report.ts";
-import type { RunView } from "../run/view.ts";
-import { type AgentRow, toRow } from "../run/view-rows.ts";
+import type { AgentRow, RunView } from "../run/view.ts";
+import { toRow } from "../run/view-rows.ts";
 import { newRunId, runDir } from "../store/paths.ts";
 import type { AgentBook } from "./agents.ts";
 
@@ -40,7 +41,7 @@ export class SessionRecord {
       cwd: options.cwd,
       options: options.settings,
     });
-    this.recorder.writeJson("run.json", this.#view);
+    this.recorder.writeView(this.#view);
   }
 
   attach(book: AgentBook): void {
@@ -64,13 +65,13 @@ export class SessionRecord {
   };
 
   /** Ends the record and flushes the agents' streams. */
-  async close(status: "completed" | "failed", error?: string): Promise<void> {
+  async close(status: "completed" | "failed", error?: BatonErrorJson): Promise<void> {
     this.end(status, error);
     await this.recorder.close();
   }
 
   /** Ends the record at once (for a signal): final run.json, report.md and the run.ended line. */
-  end(status: "completed" | "failed", error?: string): void {
+  end(status: "completed" | "failed", error?: BatonErrorJson): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
@@ -78,7 +79,7 @@ export class SessionRecord {
     this.#view.error = error;
     this.#view.endedAt = Date.now();
     this.#view.agents = this.#rows();
-    this.recorder.writeJson("run.json", this.#view);
+    this.recorder.writeView(this.#view);
     this.recorder.writeText("report.md", renderReport(this.#view));
     this.recorder.journal.append({
       type: "run.ended",
@@ -94,7 +95,7 @@ export class SessionRecord {
       this.#timer = undefined;
       if (this.#closed) return;
       this.#view.agents = this.#rows();
-      this.recorder.writeJson("run.json", this.#view);
+      this.recorder.writeView(this.#view);
     }, 1_000);
     this.#timer.unref();
   }

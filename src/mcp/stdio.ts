@@ -21,7 +21,7 @@ export async function serveStdio(options: StdioOptions = {}): Promise<string> {
     killAll: (signal) => {
       log(`${signal}: killing every worker`);
       mcp.pool.supervisor.killAll();
-      mcp.record.end("completed", `ended by ${signal}`);
+      mcp.record.end("completed", { code: "E_INTERRUPTED", message: `ended by ${signal}` });
     },
     exitCode: () => 0,
   });

@@ -1,9 +1,5 @@
+import type { MergedFinding } from "./result.ts";
 import type { Finding, Severity } from "./worker-result.ts";
-
-export interface MergedFinding extends Finding {
-  /** Which workers (lenses, sections, …) reported it. */
-  reportedBy: string[];
-}
 
 /** Most severe first: findings are ranked by it, reports sort by it. */
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };

@@ -8,16 +8,22 @@ export const PlanStepSchema = z.object({
   status: z.enum(["pending", "in_progress", "completed"]),
 });
 
+/** A plan as records hold it (the journal's `plan.updated`, `run.json`): the shape, read as stored. */
+export const StoredPlanSchema = z.object({
+  explanation: z.string().optional(),
+  plan: z.array(PlanStepSchema),
+});
+
 /** The shape of Codex's `update_plan` tool, with the seed's rules: 3–6 short steps, exactly one in progress. */
-export const PlanSchema = z
-  .object({ explanation: z.string().optional(), plan: z.array(PlanStepSchema).min(3).max(6) })
-  .superRefine((value, ctx) => {
-    const inProgress = value.plan.filter((s) => s.status === "in_progress").length;
-    const allDone = value.plan.every((s) => s.status === "completed");
-    if (!allDone && inProgress !== 1) {
-      ctx.addIssue({ code: "custom", message: `exactly one step must be in_progress, found ${inProgress}` });
-    }
-  });
+export const PlanSchema = StoredPlanSchema.extend({
+  plan: z.array(PlanStepSchema).min(3).max(6),
+}).superRefine((value, ctx) => {
+  const inProgress = value.plan.filter((s) => s.status === "in_progress").length;
+  const allDone = value.plan.every((s) => s.status === "completed");
+  if (!allDone && inProgress !== 1) {
+    ctx.addIssue({ code: "custom", message: `exactly one step must be in_progress, found ${inProgress}` });
+  }
+});
 export type Plan = z.infer<typeof PlanSchema>;
 
 export function validatePlan(value: unknown): Plan {

@@ -7,6 +7,7 @@ import { releaseRunLock, takeRunLock } from "../store/lock.ts";
 import { runDir } from "../store/paths.ts";
 import { RunRecorder } from "./recorder.ts";
 import { Replay } from "./replay.ts";
+import type { RunView } from "./view.ts";
 
 export interface OpenedRecord {
   recorder: RunRecorder;
@@ -24,7 +25,7 @@ export function openRunRecord(o: {
   resume: boolean;
   owner: { pid: number; ownerId: string };
   started: JournalInput;
-  snapshot: unknown;
+  snapshot: RunView;
 }): OpenedRecord {
   if (!o.resume) {
     const dir = createRunRecord({

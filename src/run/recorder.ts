@@ -1,10 +1,11 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
-import type { PoolEvent } from "../core/pool.ts";
+import { isJournaled, type PoolEvent } from "../core/pool-events.ts";
 import { BatonError } from "../errors.ts";
 import { writeJsonAtomic } from "../store/atomic.ts";
 import { Journal, type JournalEntry, type JournalInput } from "../store/journal.ts";
 import { FILE_MODE, makePrivateDir, writePrivateFile } from "../store/private-fs.ts";
+import { type RunView, runSnapshot } from "./view.ts";
 
 /**
  * Writes the run record from pool events: the journal (lifecycle, one line each) and per agent its
@@ -45,27 +46,14 @@ export class RunRecorder {
     return join(this.dir, "agents", agentId);
   }
 
+  /** Journals the pool's lifecycle events (the line schema keeps what the journal holds) and writes the agent's files. */
   readonly onPoolEvent = (event: PoolEvent): void => {
     switch (event.type) {
       case "agent.spawned":
         this.#guard(this.agentDir(event.agentId), () => makePrivateDir(this.agentDir(event.agentId)));
-        this.journal.append({
-          type: "agent.spawned",
-          agentId: event.agentId,
-          label: event.label,
-          role: event.role,
-          backend: event.backend,
-          cwd: event.cwd,
-        });
         break;
       case "turn.started":
         this.#write(join(this.agentDir(event.agentId), `prompt-${event.turn}.md`), event.prompt);
-        this.journal.append({
-          type: "turn.started",
-          agentId: event.agentId,
-          turn: event.turn,
-          pid: event.pid,
-        });
         break;
       case "worker.event":
         this.#stream(event.agentId)?.events.write(
@@ -75,47 +63,22 @@ export class RunRecorder {
       case "worker.stderr":
         this.#stream(event.agentId)?.stderr.write(event.text);
         break;
-      case "turn.ended": {
+      case "turn.ended":
         // Two descriptors per agent for the whole run would run out at a few hundred agents: close
         // them now; a next turn reopens in append mode.
         this.#closeStreams(event.agentId);
         // final.md is what a resume answers from: on disk before the line that says the turn completed.
         if (event.finalMessage !== undefined)
           this.#write(join(this.agentDir(event.agentId), "final.md"), event.finalMessage, true);
-        this.journal.append({
-          type: "turn.ended",
-          agentId: event.agentId,
-          turn: event.turn,
-          status: event.status,
-          endReason: event.endReason,
-          error: event.error,
-          usage: event.usage,
-        });
-        break;
-      }
-      case "turn.retry":
-        this.journal.append({ ...event });
-        break;
-      case "budget.exhausted":
-        this.journal.append({ ...event });
-        break;
-      case "agent.input":
-        this.journal.append({
-          type: "agent.input",
-          agentId: event.agentId,
-          message: event.message,
-          interrupt: event.interrupt,
-        });
-        break;
-      case "agent.closed":
-        this.journal.append({
-          type: "agent.closed",
-          agentId: event.agentId,
-          previousStatus: event.previousStatus,
-        });
         break;
     }
+    if (isJournaled(event)) this.journal.append(event);
   };
+
+  /** Writes `run.json`: the view through its schema. */
+  writeView(view: RunView): void {
+    this.writeJson("run.json", runSnapshot(view));
+  }
 
   writeJson(name: string, value: unknown): void {
     const file = join(this.dir, name);

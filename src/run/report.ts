@@ -23,7 +23,7 @@ export function renderReport(view: RunView, journal: readonly JournalEntry[] = j
   if (view.endedAt) out.push(`- Duration: ${formatDurationMs(view.endedAt - view.startedAt)}`);
   const tokens = view.agents.reduce((s, a) => s + a.usage.inputTokens + a.usage.outputTokens, 0);
   out.push(`- Workers: ${view.agents.length}, tokens: ${tokens}`);
-  if (view.error) out.push("", `**Error:** ${view.error}`);
+  if (view.error) out.push("", `**Error:** ${view.error.message}`);
   if (r) {
     out.push("", "## Result", "", r.summary || "(none)", "", `**Next step:** ${r.nextStep || "(none)"}`);
     if (r.selected) out.push("", `**Selected option:** ${r.selected}`);

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { RUN_DEFAULTS } from "../core/defaults.ts";
 import { Pool } from "../core/pool.ts";
 import { ownerId } from "../core/process/owner.ts";
-import { isBatonError } from "../errors.ts";
+import { errorJson } from "../errors.ts";
 import { EXIT } from "../exit-codes.ts";
 import { checkWorktreeRepo } from "../git/preflight.ts";
 import { releaseRunLock } from "../store/lock.ts";
@@ -93,7 +93,7 @@ export async function runTask(
       ...ctx.replayed.map(replayedRow),
       ...pool.list().map((a) => ({ ...toRow(a), lastActivity: activity.get(a.id) })),
     ];
-    if (planChanged) recorder.writeJson("run.json", view);
+    if (planChanged) recorder.writeView(view);
     hooks.onUpdate?.(view);
   };
   // Worker streams can be chatty: coalesce their updates, but never delay lifecycle changes.
@@ -149,7 +149,7 @@ export async function runTask(
     writers,
     web: options.web,
   });
-  if (replay) recorder.writeJson("run.json", view);
+  if (replay) recorder.writeView(view);
   hooks.onStart?.(view);
   let cancelled = false;
   const onAbort = () => {
@@ -209,7 +209,7 @@ export async function runTask(
         : "completed";
   } catch (error) {
     view.status = cancelled ? "cancelled" : "failed";
-    view.error = isBatonError(error) || error instanceof Error ? error.message : String(error);
+    view.error = errorJson(error);
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     if (pending) clearTimeout(pending);
@@ -225,11 +225,11 @@ export async function runTask(
     const fault = recorder.fault;
     if (fault) {
       view.status = "failed";
-      view.error = fault.message;
+      view.error = errorJson(fault);
     }
     const exitCode = EXIT_FOR[view.status as Exclude<RunStatus, "running">];
     if (view.result) recorder.writeJson("result.json", view.result);
-    recorder.writeJson("run.json", view);
+    recorder.writeView(view);
     recorder.writeText("report.md", renderReport(view));
     recorder.journal.append({
       type: "run.ended",

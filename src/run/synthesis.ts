@@ -1,7 +1,7 @@
 import type { RunContext, WorkerOutcome } from "./context.ts";
 import { renderContextPack } from "./context-pack.ts";
-import type { MergedFinding } from "./merge.ts";
 import { WORKER_PREAMBLE } from "./prompts.ts";
+import type { MergedFinding } from "./result.ts";
 import { SYNTHESIS_JSON_SCHEMA, type Synthesis, SynthesisSchema } from "./result.ts";
 
 export interface SynthesisInput {

@@ -1,24 +1,7 @@
 import type { WorkerEvent } from "../backends/types.ts";
 import type { AgentSnapshot } from "../core/agent.ts";
-import type { Usage } from "../core/usage.ts";
 import type { ReplayedAgent } from "./replay.ts";
-
-/** One worker as a run view shows it (live view, `run.json`, `--json`). */
-export interface AgentRow {
-  id: string;
-  role: string;
-  label: string;
-  status: string;
-  endReason?: string;
-  error?: string;
-  usage: Usage;
-  startedAt?: number;
-  endedAt?: number;
-  lastActivityAt: number;
-  finalMessage?: string;
-  /** What the worker did last (a command, a message, an edit), for live views. */
-  lastActivity?: string;
-}
+import type { AgentRow } from "./view.ts";
 
 export function replayedRow(a: ReplayedAgent): AgentRow {
   return {

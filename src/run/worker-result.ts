@@ -3,6 +3,17 @@ import { z } from "zod";
 export const SeveritySchema = z.enum(["critical", "high", "medium", "low", "info"]);
 export type Severity = z.infer<typeof SeveritySchema>;
 
+export const FindingSchema = z
+  .object({
+    title: z.string(),
+    severity: SeveritySchema,
+    location: z.string().describe("file:line, section or source; empty if none"),
+    evidence: z.string().describe("what was seen, where"),
+    recommendation: z.string(),
+  })
+  .strict();
+export type Finding = z.infer<typeof FindingSchema>;
+
 /**
  * The seed's Pattern 6 output (Summary, Findings, Proposed changes, Tests, Open questions), as data.
  * Every field is required and no extra keys are allowed so the same schema works as a strict
@@ -11,17 +22,7 @@ export type Severity = z.infer<typeof SeveritySchema>;
 export const WorkerResultSchema = z
   .object({
     summary: z.string().describe("One-sentence completion status"),
-    findings: z.array(
-      z
-        .object({
-          title: z.string(),
-          severity: SeveritySchema,
-          location: z.string().describe("file:line, section or source; empty if none"),
-          evidence: z.string().describe("what was seen, where"),
-          recommendation: z.string(),
-        })
-        .strict(),
-    ),
+    findings: z.array(FindingSchema),
     proposed_changes: z.array(z.object({ file: z.string(), change: z.string(), risk: z.string() }).strict()),
     tests: z.array(z.string()),
     open_questions: z.array(
@@ -30,7 +31,6 @@ export const WorkerResultSchema = z
   })
   .strict();
 export type WorkerResult = z.infer<typeof WorkerResultSchema>;
-export type Finding = WorkerResult["findings"][number];
 
 export const WORKER_RESULT_JSON_SCHEMA = z.toJSONSchema(WorkerResultSchema, { target: "draft-7" }) as Record<
   string,

@@ -8,7 +8,8 @@ import type { WorkerOutcome, WorkerSpec, WriterRunner } from "./worker-spec.ts";
 export type { WriterRunner } from "./worker-spec.ts";
 
 import { git, gitOut } from "../git/git.ts";
-import { type MergeOutcome, type MergeRequest, mergeBranch } from "../git/merge-queue.ts";
+import type { MergeOutcome } from "../git/merge-events.ts";
+import { type MergeRequest, mergeBranch } from "../git/merge-queue.ts";
 import { scheduleWriters } from "../git/overlap.ts";
 import { branchExists, createWorktree, type Worktree } from "../git/worktree.ts";
 import type { JournalInput } from "../store/journal.ts";

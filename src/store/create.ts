@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { BatonError } from "../errors.ts";
+import { type RunView, runSnapshot } from "../run/view.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 import { ensureHome } from "./home.ts";
 import { Journal, type JournalInput } from "./journal.ts";
@@ -15,7 +16,7 @@ export interface NewRunRecord {
   /** The first journal lines (`run.started`). */
   lines: JournalInput[];
   /** The first `run.json`. */
-  snapshot: unknown;
+  snapshot: RunView;
 }
 
 /**
@@ -35,7 +36,7 @@ export function createRunRecord(o: NewRunRecord): string {
     takeRunLock(staging, o.owner);
     const journal = new Journal(join(staging, "journal.jsonl"));
     for (const line of o.lines) journal.append(line);
-    writeJsonAtomic(join(staging, "run.json"), o.snapshot);
+    writeJsonAtomic(join(staging, "run.json"), runSnapshot(o.snapshot));
     if (existsSync(dir)) throw new Error(`${dir} already exists`);
     renameSync(staging, dir);
     return dir;

@@ -1,158 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
-import { z } from "zod";
-import { AgentStatusSchema, EndReasonSchema } from "../core/status.ts";
-import { UsageSchema } from "../core/usage.ts";
 import { BatonError } from "../errors.ts";
+import {
+  JOURNAL_VERSION,
+  type JournalEntry,
+  JournalEntrySchema,
+  type JournalInput,
+} from "./journal-schema.ts";
 import { appendPrivateFile } from "./private-fs.ts";
 import { repairJournal, salvageLine } from "./torn.ts";
 
-/** Version of the journal line format. Readers keep accepting every older version (see test fixtures). */
-export const JOURNAL_VERSION = 1;
-
-const base = { v: z.number().int().positive(), seq: z.number().int().nonnegative(), at: z.string() };
-
-export const JournalEntrySchema = z.discriminatedUnion("type", [
-  z.object({
-    ...base,
-    type: z.literal("run.started"),
-    runId: z.string(),
-    task: z.string(),
-    pattern: z.string(),
-    cwd: z.string(),
-    options: z.record(z.string(), z.unknown()),
-  }),
-  z.object({ ...base, type: z.literal("plan.updated"), plan: z.unknown() }),
-  z.object({
-    ...base,
-    type: z.literal("pattern.chosen"),
-    pattern: z.string(),
-    rationale: z.string().optional(),
-  }),
-  z.object({
-    ...base,
-    type: z.literal("agent.spawned"),
-    agentId: z.string(),
-    label: z.string(),
-    role: z.string(),
-    backend: z.string(),
-    /** Absent in records made before baton attach: the run's cwd applies. */
-    cwd: z.string().optional(),
-  }),
-  z.object({
-    ...base,
-    type: z.literal("turn.started"),
-    agentId: z.string(),
-    turn: z.number(),
-    pid: z.number().optional(),
-  }),
-  z.object({
-    ...base,
-    type: z.literal("turn.ended"),
-    agentId: z.string(),
-    turn: z.number(),
-    status: AgentStatusSchema,
-    endReason: EndReasonSchema,
-    error: z.string().optional(),
-    usage: UsageSchema,
-  }),
-  z.object({
-    ...base,
-    type: z.literal("turn.retry"),
-    agentId: z.string(),
-    turn: z.number(),
-    attempt: z.number(),
-    delayMs: z.number(),
-    error: z.string(),
-    concurrency: z.number(),
-  }),
-  z.object({ ...base, type: z.literal("budget.exhausted"), usedTokens: z.number(), maxTokens: z.number() }),
-  z.object({
-    ...base,
-    type: z.literal("agent.input"),
-    agentId: z.string(),
-    message: z.string(),
-    interrupt: z.boolean(),
-  }),
-  z.object({
-    ...base,
-    type: z.literal("agent.closed"),
-    agentId: z.string(),
-    previousStatus: AgentStatusSchema,
-  }),
-  z.object({
-    ...base,
-    type: z.literal("clarification"),
-    agentId: z.string(),
-    questions: z.array(z.string()),
-    answers: z.array(z.string()),
-    source: z.enum(["terminal", "answers-file", "recommended"]),
-  }),
-  z.object({ ...base, type: z.literal("run.resumed"), lastAgentNumber: z.number(), ownerPid: z.number() }),
-  z.object({
-    ...base,
-    type: z.literal("agent.replayed"),
-    agentId: z.string(),
-    label: z.string(),
-    role: z.string(),
-  }),
-  // Parallel writers (src/git): worktrees, the merge queue and what became of each writer's branch.
-  z.object({
-    ...base,
-    type: z.literal("merge.scheduled"),
-    waves: z.array(z.array(z.string())),
-    overlaps: z.array(z.tuple([z.string(), z.string()])),
-  }),
-  z.object({
-    ...base,
-    type: z.literal("merge.prepared"),
-    agentId: z.string(),
-    branch: z.string(),
-    path: z.string(),
-    base: z.string(),
-  }),
-  z.object({
-    ...base,
-    type: z.literal("merge.conflict"),
-    agentId: z.string(),
-    branch: z.string(),
-    files: z.array(z.string()),
-    resolver: z.boolean(),
-  }),
-  z.object({
-    ...base,
-    type: z.literal("merge.verify"),
-    agentId: z.string(),
-    command: z.string(),
-    passed: z.boolean(),
-    exitCode: z.number().nullable(),
-  }),
-  z.object({
-    ...base,
-    type: z.literal("merge.ended"),
-    agentId: z.string(),
-    label: z.string(),
-    branch: z.string(),
-    merged: z.boolean(),
-    kept: z.boolean(),
-    reason: z.string().optional(),
-    conflictFiles: z.array(z.string()).optional(),
-    patch: z.string().optional(),
-    commit: z.string().optional(),
-    resolvedBy: z.string().optional(),
-  }),
-  z.object({
-    ...base,
-    type: z.literal("run.ended"),
-    status: z.string(),
-    exitCode: z.number(),
-    error: z.string().optional(),
-    /** The run stopped because its record could not be written; `baton resume` may continue it. */
-    resumable: z.boolean().optional(),
-  }),
-]);
-export type JournalEntry = z.infer<typeof JournalEntrySchema>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-export type JournalInput = DistributiveOmit<JournalEntry, "v" | "seq" | "at">;
+export type { JournalEntry, JournalInput } from "./journal-schema.ts";
 
 /**
  * Lines that a resume depends on are fsync'd before `append` returns; the rest are left to the page
@@ -185,13 +42,21 @@ export class Journal {
     }
   }
 
+  /** Appends one event as a line: the envelope added, through the line schema (fields it does not name are dropped). */
   append(entry: JournalInput): JournalEntry {
-    const full = {
-      v: JOURNAL_VERSION,
-      seq: this.#seq++,
-      at: new Date().toISOString(),
+    const parsed = JournalEntrySchema.safeParse({
       ...entry,
-    } as JournalEntry;
+      v: JOURNAL_VERSION,
+      seq: this.#seq,
+      at: new Date().toISOString(),
+    });
+    if (!parsed.success)
+      throw new BatonError(
+        "E_INTERNAL",
+        `a ${entry.type} journal line does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
+    const full = parsed.data;
+    this.#seq++;
     if (this.#torn) repairJournal(this.file);
     this.#torn = true;
     appendPrivateFile(this.file, `${JSON.stringify(full)}\n`, DURABLE.has(full.type));

@@ -2,9 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { addUsage, ZERO_USAGE } from "../core/usage.ts";
 import { BatonError } from "../errors.ts";
-import type { Plan } from "../run/plan.ts";
-import type { RunResult } from "../run/result.ts";
-import type { AgentRow, RunStatus, RunView } from "../run/view.ts";
+import { RunResultSchema } from "../run/result.ts";
+import type { AgentRow, RunView } from "../run/view.ts";
 import { readJournal } from "./journal.ts";
 
 /**
@@ -35,7 +34,7 @@ export function rebuildView(dir: string, runId: string): RunView {
         view.pattern = e.pattern;
         break;
       case "plan.updated":
-        view.plan = e.plan as Plan;
+        view.plan = e.plan;
         break;
       case "agent.spawned":
         rows.set(e.agentId, {
@@ -76,7 +75,7 @@ export function rebuildView(dir: string, runId: string): RunView {
         view.endedAt = undefined;
         break;
       case "run.ended":
-        view.status = e.status as RunStatus;
+        view.status = e.status;
         view.error = e.error;
         view.endedAt = at;
         break;
@@ -89,7 +88,9 @@ export function rebuildView(dir: string, runId: string): RunView {
   view.agents = [...rows.values()];
   try {
     if (existsSync(join(dir, "result.json")))
-      view.result = JSON.parse(readFileSync(join(dir, "result.json"), "utf8")) as RunResult;
+      view.result = RunResultSchema.safeParse(
+        JSON.parse(readFileSync(join(dir, "result.json"), "utf8")),
+      ).data;
   } catch {
     // A damaged result snapshot: the view is still whole without it.
   }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ownerAlive } from "../core/process/owner.ts";
 import { BatonError } from "../errors.ts";
-import type { RunView } from "../run/view.ts";
+import { parseRunSnapshot, type RunView } from "../run/view.ts";
 import { readOwner } from "./lock.ts";
 import { runDir, runsDir } from "./paths.ts";
 import { rebuildView } from "./rebuild.ts";
@@ -33,14 +33,12 @@ export function readRun(runId: string, home?: string): StoredRun {
       { runId },
     );
   }
+  const snapshot = readSnapshot(join(dir, "run.json"));
   let view: RunView;
   let rebuilt: string | undefined;
-  try {
-    view = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunView;
-    if (typeof view?.runId !== "string" || typeof view.status !== "string" || !Array.isArray(view.agents))
-      throw new Error("not a run snapshot");
-  } catch (error) {
-    rebuilt = `run.json ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "is missing" : `is damaged (${(error as Error).message})`}; rebuilt from the journal`;
+  if ("view" in snapshot) view = snapshot.view;
+  else {
+    rebuilt = `run.json ${snapshot.damaged}; rebuilt from the journal`;
     view = rebuildView(dir, runId);
   }
   let stale = false;
@@ -58,6 +56,23 @@ export function readRun(runId: string, home?: string): StoredRun {
     }
   }
   return { view, stale, ...(rebuilt ? { rebuilt } : {}) };
+}
+
+/** `run.json` through the run view's schema: one that is missing, not JSON or not a run view is rebuilt. */
+function readSnapshot(file: string): { view: RunView } | { damaged: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    return {
+      damaged:
+        (error as NodeJS.ErrnoException).code === "ENOENT"
+          ? "is missing"
+          : `is damaged (${(error as Error).message})`,
+    };
+  }
+  const parsed = parseRunSnapshot(value);
+  return "view" in parsed ? parsed : { damaged: `is damaged (not a run view: ${parsed.damaged})` };
 }
 
 function tryRebuild(dir: string, runId: string): RunView | undefined {

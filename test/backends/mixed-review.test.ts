@@ -51,7 +51,7 @@ it("a review with one codex lens and one claude lens produces one merged result"
     cwd,
     timeoutMs: 60_000,
   });
-  expect(view.status, view.error).toBe("completed");
+  expect(view.status, view.error?.message).toBe("completed");
 
   const journal = readJournal(join(view.dir, "journal.jsonl"));
   const spawned = journal.entries.flatMap((e) => (e.type === "agent.spawned" ? [e] : []));

@@ -343,7 +343,8 @@ export async function brokenPipes(c: Chaos, counts: ChaosCounts): Promise<void> 
     },
   });
   const j = new Journal(join(dir, "journal.jsonl"));
-  for (let i = 0; i < 5_000; i++) j.append({ type: "plan.updated", plan: { plan: [], i } });
+  for (let i = 0; i < 5_000; i++)
+    j.append({ type: "plan.updated", plan: { explanation: `step ${i}`, plan: [] } });
   j.append({ type: "run.ended", status: "completed", exitCode: 0 });
   for (const line of [
     `BATON logs ${runId} | head -1`,

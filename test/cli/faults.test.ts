@@ -57,7 +57,8 @@ function recordRun(h: string, runId: string, lines = 0): string {
     },
   });
   const j = new Journal(join(dir, "journal.jsonl"));
-  for (let i = 0; i < lines; i++) j.append({ type: "plan.updated", plan: { plan: [], i } });
+  for (let i = 0; i < lines; i++)
+    j.append({ type: "plan.updated", plan: { explanation: `step ${i}`, plan: [] } });
   // A dead owner: the run is abandoned.
   writeJsonAtomic(join(dir, "owner.json"), { pid: 999_999_999, ownerId: "999999999.1" });
   return dir;

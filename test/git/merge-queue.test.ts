@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type MergeEvent, type MergeQueueOptions, runMergeQueue } from "../../src/git/merge-queue.ts";
+import type { MergeEvent } from "../../src/git/merge-events.ts";
+import { type MergeQueueOptions, runMergeQueue } from "../../src/git/merge-queue.ts";
 import { branchExists, createWorktree, type Worktree } from "../../src/git/worktree.ts";
 import { makeRepo, sh, type TestRepo, writeFile } from "./helpers.ts";
 

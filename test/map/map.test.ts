@@ -102,7 +102,10 @@ describe("mapTasks", () => {
     };
     const first = await mapTasks(options);
     expect(first.exitCode).toBe(3);
-    expect(first.error).toMatch(/token budget of 50 was used up: 3 items not done/);
+    expect(first.error).toMatchObject({
+      code: "E_BUDGET",
+      message: expect.stringMatching(/token budget of 50 was used up: 3 items not done/),
+    });
     const out = join(first.dir, "results.jsonl");
     expect(jsonLines(out).map((r) => r.id)).toEqual(["k0", "k1", "k2"]);
 

@@ -277,7 +277,7 @@ function printSummary(v: MapView): void {
   const m = v.map;
   process.stdout.write(
     `\n${v.status.toUpperCase()} — map ${v.runId}: ${m.done}/${m.total} done, ${m.failed} failed, ${m.notDone} not done\n` +
-      `${v.error ? `Error: ${v.error}\n` : ""}Results: ${m.out}\nRecord: ${v.dir}\n` +
+      `${v.error ? `Error: ${v.error.message}\n` : ""}Results: ${m.out}\nRecord: ${v.dir}\n` +
       (m.notDone > 0 ? `Continue: baton map --resume ${v.runId}\n` : ""),
   );
 }

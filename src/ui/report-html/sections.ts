@@ -34,7 +34,7 @@ export function renderHeader(record: RunRecord): string {
     record.rehearsal ? `<span class="badge rehearsal">rehearsal: scripted model, no tokens spent</span>` : "",
   ].join(" ");
   const error = [
-    view.error ? `<p class="error"><b>Error:</b> ${esc(view.error)}</p>` : "",
+    view.error ? `<p class="error"><b>Error:</b> ${esc(view.error.message)}</p>` : "",
     record.rebuilt ? `<p class="muted">${esc(record.rebuilt)}.</p>` : "",
   ].join("");
   return `<header id="run-header"><p class="run-id">baton run <code>${esc(view.runId)}</code> ${badges}</p>
