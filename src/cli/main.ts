@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { BatonError } from "../errors.ts";
 import { commandLoaders } from "./commands/index.ts";
 import { exitCodeFor } from "./exit-codes.ts";
+import { withFlags } from "./flags.ts";
 import { guardPipes } from "./pipes.ts";
 import { killCliWorkers } from "./supervisor.ts";
 
@@ -38,7 +39,8 @@ try {
     // commander already printed its message; help and version exit 0.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else if (error instanceof BatonError) {
-    process.stderr.write(`baton: ${error.message}\n`);
+    // The library names its options (`maxTokens`); the user typed flags (--max-tokens).
+    process.stderr.write(`baton: ${withFlags(error.message)}\n`);
     process.exitCode = exitCodeFor(error);
   } else if (isFileError(error)) {
     // A file baton was told to read or write (an --out, a source): the user's to fix, not a bug.

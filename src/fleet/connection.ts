@@ -23,19 +23,19 @@ export function parseQueueUrl(text: string, env: NodeJS.ProcessEnv = process.env
   } catch {
     throw new BatonError(
       "E_USAGE",
-      `--queue: "${text}" is not a URL; use redis://HOST:PORT (or rediss:// for TLS)`,
+      `\`queue\`: "${text}" is not a URL; use redis://HOST:PORT (or rediss:// for TLS)`,
     );
   }
   if (url.protocol !== "redis:" && url.protocol !== "rediss:")
     throw new BatonError(
       "E_USAGE",
-      `--queue: expected a redis:// or rediss:// URL, got "${url.protocol}//…"`,
+      `\`queue\`: expected a redis:// or rediss:// URL, got "${url.protocol}//…"`,
     );
   const db = url.pathname.replace(/^\//, "");
   if (db !== "" && !/^\d+$/.test(db))
     throw new BatonError(
       "E_USAGE",
-      `--queue: the path of the URL is a database number (e.g. /0), got "/${db}"`,
+      `\`queue\`: the path of the URL is a database number (e.g. /0), got "/${db}"`,
     );
   const options: RedisOptions = {
     host: url.hostname || "127.0.0.1",
@@ -66,7 +66,7 @@ export async function connectRedis(conn: FleetConnection): Promise<Redis> {
     redis.disconnect();
     throw new BatonError(
       "E_BACKEND",
-      `--queue ${conn.display}: cannot reach Redis (${(error as Error).message}); is it running, and are the host, port, password and TLS right?`,
+      `\`queue\` ${conn.display}: cannot reach Redis (${(error as Error).message}); is it running, and are the host, port, password and TLS right?`,
       { cause: error },
     );
   }

@@ -24,7 +24,7 @@ export async function loadFleetDeps(): Promise<FleetDeps> {
     if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
     throw new BatonError(
       "E_BACKEND_MISSING",
-      `the worker fleet (--queue, baton worker) needs the optional packages ${FLEET_PACKAGES}, which are not installed: ` +
+      `the worker fleet (\`queue\`, baton worker) needs the optional packages ${FLEET_PACKAGES}, which are not installed: ` +
         `run "npm install -g ${FLEET_PACKAGES}" next to a global baton, or "npm install ${FLEET_PACKAGES}" in the project that depends on it`,
       { cause: error },
     );

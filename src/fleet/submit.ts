@@ -16,12 +16,12 @@ export async function submitToFleet(
   if (launch.rehearse)
     throw new BatonError(
       "E_USAGE",
-      "--rehearse with --queue: the workers run the turns, so start them with `baton worker --rehearse`",
+      "`rehearse` with `queue`: the workers run the turns, so start them with `baton worker --rehearse`",
     );
   if (launch.backend === "codex-app")
     throw new BatonError(
       "E_USAGE",
-      "--queue runs process backends on the workers; codex-app keeps one session process per machine: use --backend codex-exec",
+      "`queue` runs process backends on the workers; codex-app keeps one session process per machine: use `backend` codex-exec",
     );
   // The workers run codex as `codex exec`, whichever name the submitter used: the queue is `turns-codex`.
   const name = launch.backend === "codex-exec" ? "codex" : launch.backend;

@@ -128,7 +128,7 @@ async function attempt(req: MergeRequest, o: MergeQueueOptions): Promise<MergeOu
       });
       if (!passed) {
         await removeWorktree(wt, { deleteBranch: false });
-        return fail(`${describeFailure("--verify", o.verifyCommand, r, timeoutMs)}; not merged`);
+        return fail(`${describeFailure("the verify command", o.verifyCommand, r, timeoutMs)}; not merged`);
       }
     }
     const ff = await git(wt.repo, ["merge", "--ff-only", "--quiet", wt.branch], { allowFail: true });

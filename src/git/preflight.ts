@@ -17,11 +17,11 @@ export interface WorktreeRepo {
  */
 export async function checkWorktreeRepo(cwd: string, copyFiles: string[] = []): Promise<WorktreeRepo> {
   const dir = resolve(cwd);
-  const usage = (what: string) => new BatonError("E_USAGE", `--writers worktree: ${what}`, { file: dir });
+  const usage = (what: string) => new BatonError("E_USAGE", `\`writers\` worktree: ${what}`, { file: dir });
   const root = existsSync(dir) ? await repoRoot(dir) : undefined;
   if (!root)
     throw usage(
-      `${dir} is not inside a git work tree; parallel writers need one (git init && git add -A && git commit), or run them one at a time with --writers serial`,
+      `${dir} is not inside a git work tree; parallel writers need one (git init && git add -A && git commit), or run them one at a time with \`writers\` serial`,
     );
   const head = await git(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { allowFail: true });
   if (head.code !== 0)
@@ -37,7 +37,7 @@ export async function checkWorktreeRepo(cwd: string, copyFiles: string[] = []): 
   for (const file of copyFiles) {
     checkRelative(join(subdir, file));
     if (!existsSync(join(dir, file)))
-      throw new BatonError("E_USAGE", `--copy ${file}: no such file or directory in ${dir}`, { file });
+      throw new BatonError("E_USAGE", `\`copyFiles\` ${file}: no such file or directory in ${dir}`, { file });
   }
   return { root, subdir };
 }

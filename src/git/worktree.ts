@@ -81,7 +81,7 @@ export function checkRelative(file: string): string {
   if (isAbsolute(rel) || rel === ".." || rel.startsWith(`..${sep}`) || rel === "." || rel === "")
     throw new BatonError(
       "E_USAGE",
-      `--copy "${file}": expected a path relative to the repository, inside it (e.g. .env or config/local.json)`,
+      `\`copyFiles\` "${file}": expected a path relative to the repository, inside it (e.g. .env or config/local.json)`,
     );
   return rel;
 }

@@ -44,13 +44,13 @@ export async function mapTasks(
   const runId = options.resumeRunId ?? newRunId();
   const home = options.home ?? batonHome();
   const dir = runDir(runId, home);
-  const source = typeof options.tasks === "string" ? `--tasks ${options.tasks}` : "tasks";
+  const source = typeof options.tasks === "string" ? `\`tasks\` ${options.tasks}` : "tasks";
   const items: MapItem[] =
     typeof options.tasks === "string"
       ? loadTasks(options.tasks, { idField: options.idField })
       : itemsFromObjects(options.tasks, options.idField);
   checkTemplate(options.prompt, items, source);
-  const schema = options.outputSchema ? outputSchema(options.outputSchema, "--output-schema") : undefined;
+  const schema = options.outputSchema ? outputSchema(options.outputSchema, "`outputSchema`") : undefined;
   const owner = { pid: process.pid, ownerId: ownerId() };
   const startedAt = Date.now();
   const view: MapView = {

@@ -59,10 +59,10 @@ export function checkMapOptions(o: MapOptions): void {
     if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max))
       fail(`${name} must be a whole number from ${min} to ${max}, got ${v}`);
   };
-  whole("--concurrency", o.concurrency, 1, 256);
-  whole("--retries", o.retries, 0, 10);
-  whole("--max-tokens", o.maxTokens, 1, Number.MAX_SAFE_INTEGER);
-  whole("--timeout", o.timeoutMs, 1, Number.MAX_SAFE_INTEGER);
+  whole("`concurrency`", o.concurrency, 1, 256);
+  whole("`retries`", o.retries, 0, 10);
+  whole("`maxTokens`", o.maxTokens, 1, Number.MAX_SAFE_INTEGER);
+  whole("`timeoutMs`", o.timeoutMs, 1, Number.MAX_SAFE_INTEGER);
   if (typeof o.prompt !== "string" || o.prompt.trim() === "")
-    fail('--prompt is empty; say what each agent does, e.g. --prompt "Migrate {path} to ESM"');
+    fail('`prompt` is empty; say what each agent does, e.g. `prompt` "Migrate {path} to ESM"');
 }

@@ -19,11 +19,11 @@ export function loadOutputSchema(file: string): OutputSchema {
   } catch (error) {
     throw new BatonError(
       "E_USAGE",
-      `--output-schema ${file}: cannot read a JSON Schema from it (${(error as Error).message})`,
+      `\`outputSchema\` ${file}: cannot read a JSON Schema from it (${(error as Error).message})`,
       { file },
     );
   }
-  return outputSchema(json, `--output-schema ${file}`);
+  return outputSchema(json, `\`outputSchema\` ${file}`);
 }
 
 export function outputSchema(json: unknown, source = "output schema"): OutputSchema {

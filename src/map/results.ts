@@ -43,7 +43,7 @@ export class ResultsFile {
     if (ext !== ".jsonl" && ext !== ".csv")
       throw new BatonError(
         "E_USAGE",
-        `--out ${file}: expected a .jsonl or .csv file, got "${ext || "no extension"}"`,
+        `\`out\` ${file}: expected a .jsonl or .csv file, got "${ext || "no extension"}"`,
         {
           file,
         },
@@ -109,7 +109,7 @@ export class ResultsFile {
     if (header.cells.join(",") !== this.#columns.join(","))
       throw new BatonError(
         "E_USAGE",
-        `--out ${this.file}: its columns (${header.cells.join(", ")}) are not this map's (${this.#columns.join(", ")}); choose another --out file`,
+        `\`out\` ${this.file}: its columns (${header.cells.join(", ")}) are not this map's (${this.#columns.join(", ")}); choose another \`out\` file`,
         { file: this.file },
       );
     for (const row of rows) this.done.set(row.cells[0]!, row.cells[1] === "ok" ? "ok" : "failed");

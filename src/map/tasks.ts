@@ -18,7 +18,7 @@ export function taskFormatOf(file: string): TaskFormat {
   if (ext === ".jsonl" || ext === ".ndjson") return "jsonl";
   throw new BatonError(
     "E_USAGE",
-    `--tasks ${file}: expected a .csv file (a header row, then one item per row) or a .jsonl file (one JSON object per line), got "${ext || "no extension"}"`,
+    `\`tasks\` ${file}: expected a .csv file (a header row, then one item per row) or a .jsonl file (one JSON object per line), got "${ext || "no extension"}"`,
     { file },
   );
 }
@@ -32,7 +32,7 @@ export function loadTasks(file: string, options: { idField?: string } = {}): Map
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new BatonError("E_NOT_FOUND", `--tasks ${file}: cannot read it (${(error as Error).message})`, {
+    throw new BatonError("E_NOT_FOUND", `\`tasks\` ${file}: cannot read it (${(error as Error).message})`, {
       file,
     });
   }
@@ -56,7 +56,7 @@ export function itemsFromObjects(objects: readonly unknown[], idField?: string):
 function csvItems(text: string, file: string): Array<Omit<MapItem, "id">> {
   const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ""), file);
   if (!header)
-    throw new BatonError("E_USAGE", `--tasks ${file}: the file is empty; the first row names the columns`, {
+    throw new BatonError("E_USAGE", `\`tasks\` ${file}: the file is empty; the first row names the columns`, {
       file,
     });
   const names = header.cells.map((c) => c.trim());
@@ -65,7 +65,7 @@ function csvItems(text: string, file: string): Array<Omit<MapItem, "id">> {
     if (name === "" || seen.has(name))
       throw new BatonError(
         "E_USAGE",
-        `--tasks ${file}: line ${header.line}: every column needs a unique name, got ${JSON.stringify(names)}`,
+        `\`tasks\` ${file}: line ${header.line}: every column needs a unique name, got ${JSON.stringify(names)}`,
         { file, line: header.line },
       );
     seen.add(name);
@@ -74,7 +74,7 @@ function csvItems(text: string, file: string): Array<Omit<MapItem, "id">> {
     if (row.cells.length > names.length)
       throw new BatonError(
         "E_USAGE",
-        `--tasks ${file}: line ${row.line} has ${row.cells.length} cells, the header names ${names.length} columns`,
+        `\`tasks\` ${file}: line ${row.line} has ${row.cells.length} cells, the header names ${names.length} columns`,
         { file, line: row.line },
       );
     // A short row lacks its last fields; the template check names them if the prompt needs them.
@@ -97,14 +97,14 @@ function jsonlItems(text: string, file: string): Array<Omit<MapItem, "id">> {
     } catch (error) {
       throw new BatonError(
         "E_USAGE",
-        `--tasks ${file}: line ${line} is not JSON (${(error as Error).message}); each line holds one object`,
+        `\`tasks\` ${file}: line ${line} is not JSON (${(error as Error).message}); each line holds one object`,
         { file, line },
       );
     }
     if (!isPlainObject(value))
       throw new BatonError(
         "E_USAGE",
-        `--tasks ${file}: line ${line}: expected a JSON object, got ${raw.slice(0, 60)}`,
+        `\`tasks\` ${file}: line ${line}: expected a JSON object, got ${raw.slice(0, 60)}`,
         {
           file,
           line,
@@ -124,7 +124,7 @@ function withIds(items: Array<Omit<MapItem, "id">>, file: string, idField?: stri
       if (value === undefined || value === null || String(value).trim() === "")
         throw new BatonError(
           "E_USAGE",
-          `${file}: the item on line ${item.line} has no "${idField}" (the --id field); its fields: ${Object.keys(item.fields).join(", ") || "none"}`,
+          `${file}: the item on line ${item.line} has no "${idField}" (the \`idField\` field); its fields: ${Object.keys(item.fields).join(", ") || "none"}`,
           { file, line: item.line },
         );
       id = typeof value === "string" ? value : JSON.stringify(value);
@@ -133,7 +133,7 @@ function withIds(items: Array<Omit<MapItem, "id">>, file: string, idField?: stri
     if (earlier !== undefined)
       throw new BatonError(
         "E_USAGE",
-        `${file}: lines ${earlier} and ${item.line} have the same id "${id}"; ids must be unique (choose another --id field)`,
+        `${file}: lines ${earlier} and ${item.line} have the same id "${id}"; ids must be unique (choose another \`idField\` field)`,
         { file, line: item.line },
       );
     byId.set(id, item.line);

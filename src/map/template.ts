@@ -29,7 +29,7 @@ export function checkTemplate(template: string, items: readonly MapItem[], sourc
   if (template.trim() === "")
     throw new BatonError(
       "E_USAGE",
-      '--prompt is empty; say what each agent does, e.g. --prompt "Migrate {path} to ESM"',
+      '`prompt` is empty; say what each agent does, e.g. `prompt` "Migrate {path} to ESM"',
     );
   const fields = templateFields(template);
   for (const item of items)

@@ -7,9 +7,10 @@ import {
   McpError,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
-import { isBatonError } from "../errors.ts";
+import { type BatonErrorCode, isBatonError } from "../errors.ts";
 import type { ToolContext } from "./handlers.ts";
 import { toolInputSchema, toolOutputSchema } from "./json-schema.ts";
+import type { ErrorOutput } from "./outputs.ts";
 import type { SessionTaskStore } from "./tasks.ts";
 import type { ToolSpec } from "./tool-spec.ts";
 import { TOOLS } from "./tools.ts";
@@ -37,7 +38,10 @@ export function serveTools(server: Server, ctx: ToolContext, tasks: SessionTaskS
     const { name, arguments: args, task } = request.params;
     const tool = byName.get(name);
     if (!tool)
-      return failed(`unknown tool "${name}"; this server has ${TOOLS.map((t) => t.name).join(", ")}`);
+      return failed(
+        "E_NOT_FOUND",
+        `unknown tool "${name}"; this server has ${TOOLS.map((t) => t.name).join(", ")}`,
+      );
     if (task && !tool.tasks) {
       throw new McpError(
         ErrorCode.MethodNotFound,
@@ -81,8 +85,13 @@ function ok(result: object): CallToolResult {
   };
 }
 
-function failed(text: string): CallToolResult {
-  return { content: [{ type: "text", text }], isError: true };
+/**
+ * An error result: the text for clients that read only content, and `structuredContent.error` with
+ * the BatonError code, which every tool's outputSchema admits (see toolOutputSchema).
+ */
+function failed(code: BatonErrorCode, message: string, text = message): CallToolResult {
+  const error: ErrorOutput["error"] = { code, message };
+  return { content: [{ type: "text", text }], structuredContent: { error }, isError: true };
 }
 
 function invalid(tool: ToolSpec, error: z.ZodError): CallToolResult {
@@ -90,7 +99,7 @@ function invalid(tool: ToolSpec, error: z.ZodError): CallToolResult {
     const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
     return `${where}${issue.message}`;
   });
-  return failed(`Invalid arguments for tool ${tool.name}: ${problems.join("; ")}`);
+  return failed("E_USAGE", `Invalid arguments for tool ${tool.name}: ${problems.join("; ")}`);
 }
 
 /** An error result the model can act on; the server keeps serving. */
@@ -98,10 +107,10 @@ async function guarded(run: () => object | Promise<object>): Promise<CallToolRes
   try {
     return ok(await run());
   } catch (error) {
+    if (isBatonError(error)) return failed(error.code, error.message, `${error.message} (${error.code})`);
     return failed(
-      isBatonError(error)
-        ? `${error.message} (${error.code})`
-        : `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+      "E_INTERNAL",
+      `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
 }

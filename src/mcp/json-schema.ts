@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { errorOutput } from "./outputs.ts";
 
 /**
  * Tool schemas as portable JSON Schema: no `{}` sub-schemas, no `type: [x, "null"]`, and `required`
@@ -17,9 +18,19 @@ export function toolInputSchema(schema: z.ZodType, groups: readonly (readonly st
   return json;
 }
 
+/**
+ * A tool's result shape, or `{error: {code, message}}` of an error result. The SDK client (1.32)
+ * checks `structuredContent` against the outputSchema even when `isError` is set, so the schema
+ * admits both: the error property next to the others, and one of the two `required` sets.
+ */
 export function toolOutputSchema(schema: z.ZodType): Json {
-  return portable(z.toJSONSchema(schema, { io: "output" })) as Json;
+  const { required, ...json } = toJson(schema);
+  json.properties = { ...(json.properties as Json), error: (toJson(errorOutput).properties as Json).error };
+  json.anyOf = [{ required }, { required: ["error"] }];
+  return json;
 }
+
+const toJson = (schema: z.ZodType) => portable(z.toJSONSchema(schema, { io: "output" })) as Json;
 
 function portable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(portable);

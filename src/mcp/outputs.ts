@@ -14,6 +14,10 @@ export const usageOutput = z.object({
   reasoning_tokens: z.number(),
 });
 
+/** `structuredContent` of every error result (`isError: true`): the BatonError code and message. */
+export const errorOutput = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ErrorOutput = z.infer<typeof errorOutput>;
+
 export const spawnAgentOutput = z.object({
   agent_id: z.string(),
   nickname: z.string(),

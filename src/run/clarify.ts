@@ -15,9 +15,13 @@ export function loadAnswers(file: string): AnswerBook {
     raw = parseYaml(readFileSync(file, "utf8"));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new BatonError("E_USAGE", `--answers: cannot read "${file}": ${code ?? (error as Error).message}`, {
-      file,
-    });
+    throw new BatonError(
+      "E_USAGE",
+      `\`answers\`: cannot read "${file}": ${code ?? (error as Error).message}`,
+      {
+        file,
+      },
+    );
   }
   const ok =
     (Array.isArray(raw) && raw.every((a) => typeof a === "string")) ||
@@ -28,7 +32,7 @@ export function loadAnswers(file: string): AnswerBook {
   if (!ok) {
     throw new BatonError(
       "E_CONFIG",
-      `--answers: ${file} must hold a list of answers or a map "question words" → answer (YAML or JSON)`,
+      `\`answers\`: ${file} must hold a list of answers or a map "question words" → answer (YAML or JSON)`,
       { file },
     );
   }

@@ -37,7 +37,7 @@ export function loadContextPack(file: string): ContextPack {
   } catch (error) {
     throw new BatonError(
       "E_USAGE",
-      `--context: cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `\`context\`: cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       { file },
     );
   }
@@ -48,7 +48,7 @@ export function loadContextPack(file: string): ContextPack {
     } catch (error) {
       throw new BatonError(
         "E_CONFIG",
-        `--context: ${file} is not valid YAML/JSON: ${(error as Error).message}`,
+        `\`context\`: ${file} is not valid YAML/JSON: ${(error as Error).message}`,
         { file },
       );
     }
@@ -56,7 +56,7 @@ export function loadContextPack(file: string): ContextPack {
     if (!parsed.success) {
       throw new BatonError(
         "E_CONFIG",
-        `--context: ${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ")}. ` +
+        `\`context\`: ${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ")}. ` +
           `Accepted keys: ${Object.keys(LABELS).join(", ")}`,
         { file },
       );

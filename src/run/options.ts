@@ -98,9 +98,9 @@ export function checkRunOptions(o: RunOptions): void {
     if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max))
       fail(`${name} must be a whole number from ${min} to ${max}, got ${v}`);
   };
-  whole("--workers", o.workers, 1, 16);
-  whole("--concurrency", o.concurrency, 1, 64);
-  whole("--max-tokens", o.maxTokens, 1, Number.MAX_SAFE_INTEGER);
+  whole("`workers`", o.workers, 1, 16);
+  whole("`concurrency`", o.concurrency, 1, 64);
+  whole("`maxTokens`", o.maxTokens, 1, Number.MAX_SAFE_INTEGER);
   if (
     o.lenses &&
     (pattern === "review" || pattern === "auto") &&
@@ -109,42 +109,44 @@ export function checkRunOptions(o: RunOptions): void {
     fail(`a triangulated review uses 2 to 4 lenses, got ${o.lenses.length}: ${o.lenses.join(", ")}`);
   }
   for (const [flag, names] of [
-    ["--lenses", o.lenses],
-    ["--sections", o.sections],
+    ["`lenses`", o.lenses],
+    ["`sections`", o.sections],
   ] as const) {
     const long = names?.find((n) => n.length > NAME_MAX);
     if (long !== undefined)
       fail(
-        `${flag}: each name is at most ${NAME_MAX} characters (it labels a worker and a plan step), got ${long.length}: "${long.slice(0, 40)}…"; put the detail in the task or --goal`,
+        `${flag}: each name is at most ${NAME_MAX} characters (it labels a worker and a plan step), got ${long.length}: "${long.slice(0, 40)}…"; put the detail in the task or the Context Pack's \`goal\``,
       );
   }
   if (o.lenses && o.workers !== undefined && o.workers > o.lenses.length && pattern !== "options")
     fail(
-      `--workers ${o.workers} asks for more workers than the ${o.lenses.length} --lenses given; give ${o.workers} lenses, or leave out --lenses for baton's own angles`,
+      `\`workers\` ${o.workers} asks for more workers than the ${o.lenses.length} \`lenses\` given; give ${o.workers} lenses, or leave out \`lenses\` for baton's own angles`,
     );
   if (pattern === "split" && (o.sections?.length ?? 0) < 2) {
-    fail("--pattern split needs at least two --sections, e.g. --sections src/api,src/cli,docs");
+    fail("`pattern` split needs at least two `sections`, e.g. `sections` src/api,src/cli,docs");
   }
   if (pattern === "options" && o.workers !== undefined && (o.workers < 2 || o.workers > 3)) {
-    fail(`--pattern options runs 2 or 3 option workers, got --workers ${o.workers}`);
+    fail(`\`pattern\` options runs 2 or 3 option workers, got \`workers\` ${o.workers}`);
   }
   checkWriterOptions(o, pattern, fail);
 }
 
 function checkWriterOptions(o: RunOptions, pattern: string, fail: (message: string) => never): void {
   if (o.writers !== undefined && o.writers !== "serial" && o.writers !== "worktree")
-    fail(`writers must be "serial" or "worktree", got "${o.writers}"`);
+    fail(`\`writers\` must be "serial" or "worktree", got "${o.writers}"`);
   if (o.write && pattern !== "split" && pattern !== "auto")
     fail(
-      `--write makes the section workers of --pattern split edit files; it does not apply to --pattern ${pattern}`,
+      `\`write\` makes the section workers of \`pattern\` split edit files; it does not apply to \`pattern\` ${pattern}`,
     );
   if (o.writers === "worktree") return;
   const given = [
-    o.copyFiles?.length && "--copy",
-    o.setupCommand && "--setup",
-    o.verifyCommand && "--verify",
-    o.resolveConflicts && "--resolve-conflicts",
+    o.copyFiles?.length && "`copyFiles`",
+    o.setupCommand && "`setupCommand`",
+    o.verifyCommand && "`verifyCommand`",
+    o.resolveConflicts && "`resolveConflicts`",
   ].filter(Boolean);
   if (given.length > 0)
-    fail(`${given.join(", ")} apply to writers in their own worktrees; add --writers worktree (or --write)`);
+    fail(
+      `${given.join(", ")} apply to writers in their own worktrees; add \`writers\` worktree (or \`write\`)`,
+    );
 }

@@ -134,7 +134,9 @@ describe("merge queue", () => {
       verifyCommand: "grep -q broken a.txt && echo 'test failed: a.txt is broken' && exit 1; exit 0",
     });
     expect(o).toMatchObject({ merged: false, kept: true });
-    expect(o!.reason).toMatch(/--verify ".*" exited with code 1: test failed: a.txt is broken; not merged/);
+    expect(o!.reason).toMatch(
+      /^the verify command ".*" exited with code 1: test failed: a.txt is broken; not merged/,
+    );
     expect(readFileSync(join(s.dir, "a.txt"), "utf8")).toBe("a\n");
     expect(sh(s.dir, "show", "baton/run-1/agent-1:a.txt")).toBe("broken");
     expect(readFileSync(join(s.record, "agent-1", "verify.log"), "utf8")).toMatch(/test failed/);

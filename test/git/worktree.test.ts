@@ -95,7 +95,7 @@ describe("worktrees", () => {
   });
 
   it("rejects copy paths outside the repository and finds the repository root", async () => {
-    expect(() => checkRelative("../secrets")).toThrow(/--copy "..\/secrets"/);
+    expect(() => checkRelative("../secrets")).toThrow(/^`copyFiles` "..\/secrets"/);
     expect(() => checkRelative("/etc/passwd")).toThrow(/relative to the repository/);
     expect(checkRelative("./config/")).toBe("config");
     const { dir } = setup();

@@ -147,14 +147,16 @@ describe("parallel writers (Pattern D --write, worktrees, merge queue)", () => {
     const [a, b] = view.result!.merges!;
     expect(a).toMatchObject({ merged: true, kept: false });
     expect(b).toMatchObject({ merged: false, kept: true });
-    expect(b!.reason).toMatch(/^--verify ".*" exited with code 1: b.txt breaks the build; not merged$/);
+    expect(b!.reason).toMatch(
+      /^the verify command ".*" exited with code 1: b.txt breaks the build; not merged$/,
+    );
     expect(existsSync(join(dir, "a.txt"))).toBe(true);
     expect(existsSync(join(dir, "b.txt"))).toBe(false);
     expect(sh(dir, "show", `${b!.branch}:b.txt`)).toBe("made-by-b.txt");
     expect(readFileSync(join(view.dir, "agents", b!.agentId, "verify.log"), "utf8")).toMatch(
       /breaks the build/,
     );
-    expect(view.result!.warnings.join("\n")).toMatch(/b.txt .* was not merged: --verify/);
+    expect(view.result!.warnings.join("\n")).toMatch(/b.txt .* was not merged: the verify command/);
     const verdicts = readJournal(join(view.dir, "journal.jsonl"))
       .entries.filter((e) => e.type === "merge.verify")
       .map((e) => (e as { passed: boolean }).passed);
@@ -222,6 +224,6 @@ describe("parallel writers (Pattern D --write, worktrees, merge queue)", () => {
         backends: fakeWriterBackend(),
         home,
       }),
-    ).rejects.toThrow(/--verify apply to writers in their own worktrees; add --writers worktree/);
+    ).rejects.toThrow(/^`verifyCommand` apply to writers in their own worktrees; add `writers` worktree/);
   });
 });

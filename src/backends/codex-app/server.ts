@@ -4,7 +4,7 @@ import type { Supervisor } from "../../core/process/supervisor.ts";
 import { BatonError } from "../../errors.ts";
 import { tailBuffer } from "../../util/lines.ts";
 import { INITIALIZE_PARAMS, InitializeResult, PINNED_CODEX_VERSION, versionOfUserAgent } from "./protocol.ts";
-import { type RpcHandlers, RpcPeer } from "./rpc.ts";
+import { type RpcHandlers, RpcPeer, RpcTimeout } from "./rpc.ts";
 
 export interface AppServerSpec {
   file: string;
@@ -86,7 +86,8 @@ export class AppServer {
     } catch (error) {
       await server.kill();
       if (error instanceof BatonError) throw error;
-      throw new BatonError("E_BACKEND", `codex app-server did not start: ${(error as Error).message}`, {
+      const code = error instanceof RpcTimeout ? "E_TIMEOUT" : "E_BACKEND";
+      throw new BatonError(code, `codex app-server did not start: ${(error as Error).message}`, {
         cause: error,
       });
     }

@@ -45,7 +45,7 @@ export function registerCancel(program: Command): void {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new BatonError(
-        "E_BACKEND",
+        "E_TIMEOUT",
         `run ${runId} did not end within ${flags.wait}; its process is ${owner.pid}`,
         { runId },
       );

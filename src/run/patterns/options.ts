@@ -14,7 +14,10 @@ export const DEFAULT_DIRECTIONS = [
 export const options: Pattern = async (ctx, opts) => {
   const count = opts.workers ?? opts.lenses?.length ?? 3;
   if (count < 2 || count > 3)
-    throw new BatonError("E_USAGE", `--pattern options runs 2 or 3 option workers, got --workers ${count}`);
+    throw new BatonError(
+      "E_USAGE",
+      `\`pattern\` options runs 2 or 3 option workers, got \`workers\` ${count}`,
+    );
   const directions = (opts.lenses ?? DEFAULT_DIRECTIONS).slice(0, count);
   ctx.setPlan([
     `Generate ${count} alternatives in parallel`,

@@ -17,10 +17,20 @@ export function completed(outcomes: WorkerOutcome[]): WorkerOutcome[] {
   return outcomes.filter((o) => o.ok && o.result);
 }
 
-/** A step the pattern cannot go on without failed: the run fails, with what it has kept. */
+/**
+ * A step the pattern cannot go on without failed: the run fails, with what it has kept. Its code says
+ * why when every worker ended the same way: deadlines (`E_TIMEOUT`), a cancel (`E_INTERRUPTED`).
+ */
 export function stepFailed(what: string, outcomes: WorkerOutcome[]): BatonError {
   const why = outcomes.map((o) => `${o.label}: ${o.endReason}${o.error ? ` (${o.error})` : ""}`).join("; ");
-  return new BatonError("E_BACKEND", `${what}: ${why}`);
+  const all = (reasons: string[]) =>
+    outcomes.length > 0 && outcomes.every((o) => reasons.includes(o.endReason));
+  const code = all(["timed_out", "stalled"])
+    ? "E_TIMEOUT"
+    : all(["cancelled", "interrupted"])
+      ? "E_INTERRUPTED"
+      : "E_BACKEND";
+  return new BatonError(code, `${what}: ${why}`);
 }
 
 /** Requires at least one completed worker among `outcomes`. */

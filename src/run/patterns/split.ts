@@ -15,7 +15,7 @@ export const split: Pattern = async (ctx, options) => {
   if (sections.length < 2) {
     throw new BatonError(
       "E_USAGE",
-      "--pattern split needs at least two --sections (e.g. --sections src/api,src/cli,docs)",
+      "`pattern` split needs at least two `sections`, e.g. `sections` src/api,src/cli,docs",
     );
   }
   ctx.setPlan([
