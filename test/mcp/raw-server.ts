@@ -7,6 +7,8 @@ import { taggedProcesses } from "../../src/core/process/procfs.ts";
 
 export const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 export const FAKE_CODEX = fileURLToPath(new URL("./fixtures/fake-codex.mjs", import.meta.url));
+/** The fake speaks `codex exec --json`: a server whose workers are the fake runs that transport. */
+export const FAKE_CODEX_BACKEND = ["--backend", "codex-exec"];
 
 export type Message = Record<string, unknown>;
 
@@ -19,7 +21,7 @@ export const workersOf = (pid: number) => taggedProcesses((tag) => tag.startsWit
  */
 export function startRaw(args: string[] = [], options: { answerMs?: number; codexBin?: string } = {}) {
   const state = mkdtempSync(join(tmpdir(), "baton-mcp-state-"));
-  const child = spawn(process.execPath, [MAIN, "mcp", ...args], {
+  const child = spawn(process.execPath, [MAIN, "mcp", ...FAKE_CODEX_BACKEND, ...args], {
     env: {
       ...process.env,
       BATON_CODEX_BIN: FAKE_CODEX,
