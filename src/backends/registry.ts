@@ -5,7 +5,10 @@ import { codexAppBackend } from "./codex-app/backend.ts";
 import { commandBackend } from "./command/backend.ts";
 import type { Backend } from "./types.ts";
 
-/** `codex` is the default codex transport; `codex-exec` and `codex-app` name one each. */
+/**
+ * `codex` is the default codex transport, the app-server (`codex-app`); `codex-exec` is a `codex exec`
+ * process per turn (docs/decisions.md says why and with which figures).
+ */
 export const BACKEND_NAMES = ["codex", "codex-exec", "codex-app", "claude", "command"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
@@ -34,7 +37,7 @@ export function createBackend(name: string, options: BackendOptions = {}): Backe
     case "codex-exec":
     case "codex-app": {
       const codex = { codexPath: options.binary, env: options.env, preferPinned: options.preferPinned };
-      return name === "codex-app" ? codexAppBackend(codex) : codexBackend(codex);
+      return name === "codex-exec" ? codexBackend(codex) : codexAppBackend(codex);
     }
     case "claude":
       return claudeBackend({ claudePath: options.binary, env: options.env });

@@ -2,6 +2,7 @@ import { createInterface } from "node:readline/promises";
 import type { Question } from "../run/clarify.ts";
 import { type RunJson, RunJsonSchema, type RunView } from "../run/view.ts";
 import type { liveView } from "../ui/live.ts";
+import { withFlags } from "./flags.ts";
 
 /** A worker's question asked on the terminal, the live view paused meanwhile. */
 export async function askOnTerminal(
@@ -30,7 +31,7 @@ export function printSummary(v: RunView, rehearsed: boolean): void {
   out.write(
     `\n${v.status.toUpperCase()}${rehearsed ? " (REHEARSAL: scripted model, no tokens spent)" : ""} — run ${v.runId} (${v.pattern})\n`,
   );
-  if (v.error) out.write(`Error: ${v.error.message}\n`);
+  if (v.error) out.write(`Error: ${withFlags(v.error.message)}\n`);
   if (r) {
     out.write(`\n${r.summary}\n\nNext step: ${r.nextStep || "(none)"}\n`);
     if (r.selected) out.write(`Selected option: ${r.selected}\n`);

@@ -16,6 +16,7 @@ import { checkConcurrency, isBackend, type PoolOptions, warnListener } from "./p
 import { Supervisor } from "./process/supervisor.ts";
 import { ScratchDir } from "./scratch.ts";
 import type { AgentStatus } from "./status.ts";
+import { killAtOnceOnAbort } from "./turn.ts";
 import { type WaitOptions, type WaitResult, waitFor } from "./wait.ts";
 
 export type { HaltReason } from "./engine.ts";
@@ -192,13 +193,19 @@ export class Pool {
     return agent.current!.stop("interrupted", this.#options.killGraceMs ?? POOL_DEFAULTS.killGraceMs);
   }
 
-  /** Irreversible: kills the agent's whole process tree if it runs, and frees its slot. */
-  async close(id: string): Promise<{ previousStatus: AgentStatus }> {
+  /**
+   * Irreversible: kills the agent's whole process tree if it runs, and frees its slot. When `signal`
+   * aborts, the close stops waiting for the turn's graceful end (SIGTERM, then `killGraceMs`) and kills
+   * the tree at once; it still completes: the agent ends closed and nothing it started is left running.
+   */
+  async close(id: string, options: { signal?: AbortSignal } = {}): Promise<{ previousStatus: AgentStatus }> {
     const agent = this.#engine.agents.get(id);
     if (!agent) return { previousStatus: "not_found" };
     const previous = agentStatus(agent);
+    const { signal } = options;
     if (agent.phase === "closed" || agent.closing) {
-      await agent.current?.done;
+      const current = agent.current;
+      await killAtOnceOnAbort(current, signal, async () => current?.done);
       return { previousStatus: previous };
     }
     agent.closing = true;
@@ -206,8 +213,8 @@ export class Pool {
     const current = agent.current;
     if (current) {
       if (agent.phase === "running") this.#engine.move(agent, "stop");
-      await current.stop("closed", this.#options.killGraceMs ?? POOL_DEFAULTS.killGraceMs);
-      await current.done;
+      const grace = this.#options.killGraceMs ?? POOL_DEFAULTS.killGraceMs;
+      await killAtOnceOnAbort(current, signal, () => current.stop("closed", grace).then(() => current.done));
       // The turn's end moved the agent to `closed` (keeping a completion that won the race).
     } else {
       const cut = agent.phase === "queued" || agent.phase === "backoff";
@@ -257,10 +264,10 @@ export class Pool {
     return this.#events.stream(accept, signal);
   }
 
-  /** Closes every agent (killing what runs) and removes the pool's temporary files. */
-  async shutdown(): Promise<void> {
+  /** Closes every agent (killing what runs; `signal` as for `close`) and removes the pool's temporary files. */
+  async shutdown(options: { signal?: AbortSignal } = {}): Promise<void> {
     this.#engine.shutDown = true;
-    await Promise.all([...this.#engine.agents.keys()].map((id) => this.close(id)));
+    await Promise.all([...this.#engine.agents.keys()].map((id) => this.close(id, options)));
     await this.#engine.closeSessions();
     this.#events.close();
     if (this.#ownsSupervisor) this.supervisor.dispose();

@@ -52,6 +52,26 @@ export interface RunningTurn {
   stop(reason: StopReason, graceMs?: number): Promise<void>;
 }
 
+/**
+ * Runs `work` (a stop of `turn` and the wait for its end); when `signal` aborts meanwhile, or had
+ * already, the turn is killed at once instead of after its grace. What `close(id, {signal})` does.
+ */
+export async function killAtOnceOnAbort<T>(
+  turn: RunningTurn | undefined,
+  signal: AbortSignal | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  const running = work();
+  const hurry = () => void turn?.stop("closed", 0);
+  if (signal?.aborted) hurry();
+  else signal?.addEventListener("abort", hurry, { once: true });
+  try {
+    return await running;
+  } finally {
+    signal?.removeEventListener("abort", hurry);
+  }
+}
+
 /** How a pool starts a turn: `startTurn` here, or a fleet's dispatcher that runs it on a worker. */
 export type TurnStarter = typeof startTurn;
 
@@ -102,6 +122,8 @@ function supervise(
   ): Promise<void> => {
     // A stop that races the turn's own end (its terminal event is in) does not change how it ended.
     if (!completed && !failed) stoppedFor ??= reason;
+    // A second stop without grace hurries the first (the source kills at once); the end stays the first's.
+    if (stopping && graceMs <= 0) void source?.kill(0);
     stopping ??= source?.kill(graceMs) ?? Promise.resolve();
     return stopping;
   };

@@ -21,9 +21,9 @@ export async function submitToFleet(
   if (launch.backend === "codex-app")
     throw new BatonError(
       "E_USAGE",
-      "`queue` runs process backends on the workers; codex-app keeps one session process per machine: use `backend` codex",
+      "`queue` runs process backends on the workers; codex-app keeps one session process per machine: use `backend` codex-exec",
     );
-  // `codex-exec` is the codex backend by its transport's name: the workers' queue is `turns-codex`.
+  // The workers run codex as `codex exec`, whichever name the submitter used: the queue is `turns-codex`.
   const name = launch.backend === "codex-exec" ? "codex" : launch.backend;
   const connection = parseQueueUrl(url);
   const fleet = await Fleet.connect({ connection, log: warn });

@@ -82,7 +82,9 @@ export function planAttach(
     );
   }
   const spawned = entries.find((e) => e.type === "agent.spawned" && e.agentId === agentId);
-  const backend = spawned?.type === "agent.spawned" ? spawned.backend : "codex";
+  const recorded = spawned?.type === "agent.spawned" ? spawned.backend : "codex";
+  // Both codex transports keep their threads in CODEX_HOME, where `codex resume` finds them.
+  const backend = recorded === "codex-app" ? "codex" : recorded;
   if (backend !== "codex" && backend !== "claude") {
     throw new BatonError(
       "E_USAGE",

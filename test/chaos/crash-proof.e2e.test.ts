@@ -81,6 +81,9 @@ describe("crash-proof runs (real codex, scripted model)", () => {
         MAIN,
         "run",
         "Compare queue libraries",
+        // A process per worker, so "busy workers" are processes to count (codex-app: its own crash tests).
+        "--backend",
+        "codex-exec",
         "--pattern",
         "research",
         "--lenses",

@@ -307,10 +307,10 @@ export async function diskFull(c: Chaos, counts: ChaosCounts, plan: ChaosPlan): 
     } catch {}
     const out = await p.done;
     counts.orphans += await orphansOf(p.owner);
-    const view = parseJson(out.stdout) as { status?: string; error?: string } | undefined;
-    if (crashed(out.stderr) || out.code !== 1 || !/ENOSPC|no space/i.test(view?.error ?? "")) {
+    const view = parseJson(out.stdout) as { status?: string; error?: { message?: string } } | undefined;
+    if (crashed(out.stderr) || out.code !== 1 || !/ENOSPC|no space/i.test(view?.error?.message ?? "")) {
       counts.crashes++;
-      note(r, `disk full: exit ${out.code}, error ${view?.error}, stderr ${out.stderr.slice(-300)}`);
+      note(r, `disk full: exit ${out.code}, error ${view?.error?.message}, stderr ${out.stderr.slice(-300)}`);
     }
     const id = runIds(r.home).at(-1)!;
     afterKill(r);
@@ -418,10 +418,17 @@ async function unwritableRecord(c: Chaos, counts: ChaosCounts, plan: ChaosPlan):
   execFileSync("chmod", ["-R", "a-w", dir]);
   const out = await p.done;
   counts.orphans += await orphansOf(p.owner);
-  const view = parseJson(out.stdout) as { error?: string } | undefined;
-  if (crashed(out.stderr) || out.code !== 1 || !/EACCES|permission denied/i.test(view?.error ?? "")) {
+  const view = parseJson(out.stdout) as { error?: { message?: string } } | undefined;
+  if (
+    crashed(out.stderr) ||
+    out.code !== 1 ||
+    !/EACCES|permission denied/i.test(view?.error?.message ?? "")
+  ) {
     counts.crashes++;
-    note(r, `unwritable record: exit ${out.code}, error ${view?.error}, stderr ${out.stderr.slice(-300)}`);
+    note(
+      r,
+      `unwritable record: exit ${out.code}, error ${view?.error?.message}, stderr ${out.stderr.slice(-300)}`,
+    );
   }
   execFileSync("chmod", ["-R", "u+w", dir]);
   afterKill(r);

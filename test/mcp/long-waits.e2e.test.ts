@@ -14,12 +14,12 @@ import { eventually } from "../helpers/processes.ts";
 import { runClaudeParent } from "./claude-parent.ts";
 import { runParent } from "./codex-parent.ts";
 import { expectMatchesOutput } from "./helpers.ts";
+import { FAKE_CODEX, FAKE_CODEX_BACKEND } from "./raw-server.ts";
 
 // Waits longer than the 60 s every MCP client gives a request by default. The agents are the fake
 // worker (the agent is not under test), and the tests run at the same time: the file takes about as
 // long as its longest test (~2 min), not the sum.
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-const FAKE_CODEX = fileURLToPath(new URL("./fixtures/fake-codex.mjs", import.meta.url));
 const NS = "mcp__baton";
 const LONG = 200_000;
 /** What the scripted parent model does: spawn a 70 s agent, wait for it in one call, close it. */
@@ -50,7 +50,7 @@ async function sdkSession(args: string[]) {
   const state = stateDir();
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [MAIN, "mcp", ...args],
+    args: [MAIN, "mcp", ...FAKE_CODEX_BACKEND, ...args],
     env: { ...(process.env as Record<string, string>), ...workerEnv(state) },
     stderr: "pipe",
   });
@@ -201,7 +201,7 @@ describe.concurrent("waits past the clients' 60 s request timeout", () => {
       );
       const state = stateDir();
       const run = await runParent("LONG-PARENT: use baton", env, {
-        batonArgs: ["--wait-max", "2m"],
+        batonArgs: [...FAKE_CODEX_BACKEND, "--wait-max", "2m"],
         config: ["mcp_servers.baton.tool_timeout_sec=150"],
         env: { BATON_CODEX_BIN: FAKE_CODEX, FAKE_STATE_DIR: state },
       });
@@ -254,7 +254,7 @@ describe.concurrent("waits past the clients' 60 s request timeout", () => {
       );
       const state = stateDir();
       const run = await runClaudeParent("LONG-PARENT: use baton", t, {
-        batonArgs: ["--wait-max", "2m"],
+        batonArgs: [...FAKE_CODEX_BACKEND, "--wait-max", "2m"],
         serverEnv: workerEnv(state),
         env: { MCP_TOOL_TIMEOUT: "150000" },
       });

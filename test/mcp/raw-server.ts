@@ -7,6 +7,8 @@ import { taggedProcesses } from "../../src/core/process/procfs.ts";
 
 export const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 export const FAKE_CODEX = fileURLToPath(new URL("./fixtures/fake-codex.mjs", import.meta.url));
+/** The fake speaks `codex exec --json`: a server whose workers are the fake runs that transport. */
+export const FAKE_CODEX_BACKEND = ["--backend", "codex-exec"];
 
 export type Message = Record<string, unknown>;
 
@@ -17,17 +19,24 @@ export const workersOf = (pid: number) => taggedProcesses((tag) => tag.startsWit
  * `baton mcp` as a child speaking line-delimited JSON-RPC, for tests that must see raw replies and its
  * exit. Its workers are the fake codex; its state lives in a temporary directory. Call stop() at the end.
  */
-export function startRaw(args: string[] = [], options: { answerMs?: number; codexBin?: string } = {}) {
+export function startRaw(
+  args: string[] = [],
+  options: { answerMs?: number; codexBin?: string; backendArgs?: string[] } = {},
+) {
   const state = mkdtempSync(join(tmpdir(), "baton-mcp-state-"));
-  const child = spawn(process.execPath, [MAIN, "mcp", ...args], {
-    env: {
-      ...process.env,
-      BATON_CODEX_BIN: FAKE_CODEX,
-      FAKE_STATE_DIR: state,
-      BATON_HOME: join(state, "baton"),
+  const child = spawn(
+    process.execPath,
+    [MAIN, "mcp", ...(options.backendArgs ?? FAKE_CODEX_BACKEND), ...args],
+    {
+      env: {
+        ...process.env,
+        BATON_CODEX_BIN: options.codexBin ?? FAKE_CODEX,
+        FAKE_STATE_DIR: state,
+        BATON_HOME: join(state, "baton"),
+      },
+      stdio: ["pipe", "pipe", "pipe"],
     },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  );
   const stdoutLines: string[] = [];
   /** Replies whose id is null (to input that had none a server could read). */
   const anonymous: Message[] = [];

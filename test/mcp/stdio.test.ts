@@ -6,7 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually } from "../helpers/processes.ts";
-import { FAKE_CODEX, MAIN, startRaw as startRawServer, workersOf } from "./raw-server.ts";
+import { FAKE_CODEX, FAKE_CODEX_BACKEND, MAIN, startRaw as startRawServer, workersOf } from "./raw-server.ts";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -34,7 +34,7 @@ describe("baton mcp over stdio", () => {
   it("serves a spawn → wait → send_input → wait → close round trip to the SDK client", async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [MAIN, "mcp", "--concurrency", "2"],
+      args: [MAIN, "mcp", ...FAKE_CODEX_BACKEND, "--concurrency", "2"],
       env: serverEnv() as Record<string, string>,
       stderr: "pipe",
     });

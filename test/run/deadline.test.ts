@@ -20,6 +20,9 @@ describe("the run's deadline", () => {
       backends: commandBackend({ command: `${shellQuote(process.execPath)} ${shellQuote(TOY_AGENT)}` }),
       home,
     });
+    // The run failed for the deadline, and says so in its code, not only in words.
+    expect(view.status).toBe("failed");
+    expect(view.error).toMatchObject({ code: "E_TIMEOUT", message: expect.stringContaining("timed_out") });
     const reviewers = view.agents.filter((a) => a.role === "reviewer");
     expect(reviewers.map((a) => a.endReason)).toEqual(["timed_out", "timed_out"]);
     for (const a of reviewers) {

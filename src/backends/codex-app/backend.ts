@@ -18,7 +18,15 @@ export interface CodexAppBackendOptions {
   requestTimeoutMs?: number;
   /** Run with a codex of another version than the one whose protocol baton was written for. */
   anyVersion?: boolean;
+  /**
+   * Threads one app-server loads before new ones go to a fresh server (the old one stops when its last
+   * running turn ends; idle agents are resumed by id). Default 64: an app-server keeps about 1–3 MB
+   * per thread it ever loaded, so a long `baton mcp` session would otherwise grow without bound.
+   */
+  threadsPerServer?: number;
 }
+
+export const DEFAULT_THREADS_PER_SERVER = 64;
 
 /**
  * Runs every agent as a thread of one long-lived `codex app-server` per pool (JSON-RPC over stdio):
@@ -43,6 +51,7 @@ export function codexAppBackend(options: CodexAppBackendOptions = {}): SessionBa
           env: options.env ?? process.env,
           requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
           anyVersion: options.anyVersion ?? false,
+          threadsPerServer: options.threadsPerServer ?? DEFAULT_THREADS_PER_SERVER,
         },
         context,
       ),

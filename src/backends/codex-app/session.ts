@@ -13,7 +13,13 @@ import {
 import { RpcTimeout } from "./rpc.ts";
 import { AppServer, type AppServerSpec } from "./server.ts";
 
-export type SessionSpec = Omit<AppServerSpec, "tag" | "supervisor">;
+export type SessionSpec = Omit<AppServerSpec, "tag" | "supervisor"> & {
+  /**
+   * Threads a server loads before the next thread goes to a fresh server: an app-server keeps every
+   * thread it loaded (`thread/unsubscribe` gives back nothing), so a long session would grow without end.
+   */
+  threadsPerServer: number;
+};
 
 interface LoadedThread {
   threadId: string;
@@ -24,7 +30,9 @@ interface LoadedThread {
 /**
  * One long-lived `codex app-server` serving every agent of a pool, each agent a thread. A server that
  * exits or stops answering ends the turns it was running (`turn.failed` with the reason); the next turn
- * starts a new server and resumes its thread by id.
+ * starts a new server and resumes its thread by id. A server that has loaded `threadsPerServer` threads
+ * is retired: new turns go to a fresh server (an idle agent's thread is resumed there by id), and the
+ * old one is stopped once its last running turn has ended.
  */
 export class CodexAppSession implements BackendSession {
   readonly #spec: SessionSpec;
@@ -40,6 +48,14 @@ export class CodexAppSession implements BackendSession {
   readonly #turns = new Map<string, ActiveTurn>();
   /** Why a server was killed for not answering (its exit alone would say only "killed by SIGKILL"). */
   readonly #hungReason = new WeakMap<AppServer, string>();
+  /** Threads each live server has loaded (started or resumed). */
+  readonly #loaded = new Map<AppServer, number>();
+  /** Turns given a server, from then until they end (also while their thread is still starting). */
+  readonly #onServer = new Set<ActiveTurn>();
+  /** Servers that take no new threads and stop when their last turn ends. */
+  readonly #retired = new Set<AppServer>();
+  /** The next server is started because the last one was retired, not because it failed. */
+  #recycling = false;
 
   constructor(spec: SessionSpec, context: SessionContext) {
     this.#spec = spec;
@@ -74,7 +90,9 @@ export class CodexAppSession implements BackendSession {
     this.#server = undefined;
     this.#current = undefined;
     for (const turn of this.#turns.values()) turn.fail("the pool was shut down");
-    await (await server?.catch(() => undefined))?.kill();
+    const retired = [...this.#retired];
+    this.#retired.clear();
+    await Promise.all([(await server?.catch(() => undefined))?.kill(), ...retired.map((r) => r.kill())]);
   }
 
   async #run(turn: ActiveTurn, request: TurnRequest): Promise<void> {
@@ -83,6 +101,11 @@ export class CodexAppSession implements BackendSession {
       checkPromptSize(request);
       const server = await this.#currentServer(turn);
       turn.server = server;
+      this.#onServer.add(turn);
+      void turn.ended.then(() => {
+        this.#onServer.delete(turn);
+        this.#stopIfDrained(server);
+      });
       if (turn.stopping) return turn.finish();
       const thread = await this.#thread(server, request, turn);
       turn.threadId = thread.threadId;
@@ -125,13 +148,18 @@ export class CodexAppSession implements BackendSession {
         );
     const thread = { threadId: ThreadResult.parse(answer).thread.id, tag, server };
     this.#threads.set(request.agentId, thread);
+    const loaded = (this.#loaded.get(server) ?? 0) + 1;
+    this.#loaded.set(server, loaded);
+    if (loaded >= this.#spec.threadsPerServer && this.#current === server) this.#retire(server);
     return thread;
   }
 
   #currentServer(turn: ActiveTurn): Promise<AppServer> {
     if (this.#server) return this.#server;
     const generation = ++this.#generation;
-    if (generation > 1) {
+    const recycled = this.#recycling;
+    this.#recycling = false;
+    if (generation > 1 && !recycled) {
       turn.emit({ type: "error", message: `codex app-server restarted (server ${generation} of this pool)` });
     }
     const starting = AppServer.start(
@@ -183,6 +211,22 @@ export class CodexAppSession implements BackendSession {
     await server.kill();
   }
 
+  /** `server` takes no more threads; it stops once no turn runs on it (its threads stay resumable by id). */
+  #retire(server: AppServer): void {
+    this.#current = undefined;
+    this.#server = undefined;
+    this.#recycling = true;
+    this.#retired.add(server);
+    this.#stopIfDrained(server);
+  }
+
+  #stopIfDrained(server: AppServer): void {
+    if (!this.#retired.has(server)) return;
+    for (const turn of this.#onServer) if (turn.server === server) return;
+    this.#retired.delete(server);
+    void server.kill();
+  }
+
   /** From now on no turn goes to `server`: the next one starts a new server and resumes its thread there. */
   #forget(server: AppServer): void {
     if (this.#current === server) {
@@ -195,6 +239,8 @@ export class CodexAppSession implements BackendSession {
 
   #serverGone(server: AppServer, reason: string): void {
     this.#forget(server);
+    this.#loaded.delete(server);
+    this.#retired.delete(server);
     const why = this.#hungReason.get(server) ?? reason;
     for (const turn of [...this.#turns.values()]) {
       if (turn.server !== server) continue;

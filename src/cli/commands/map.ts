@@ -17,6 +17,8 @@ import { checkTemplate, renderPrompt } from "../../map/template.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import type { LaunchOptions } from "../../run/options.ts";
 import { parseDurationMs } from "../../util/duration.ts";
+import { localTransport } from "../codex-transport.ts";
+import { withFlags } from "../flags.ts";
 import { parseWhole } from "../parse.ts";
 import { reapLeftovers } from "../reap.ts";
 import { cliSupervisor } from "../supervisor.ts";
@@ -160,7 +162,8 @@ async function executeMap(given: Omit<MapOptions, "backends">, flags: { json?: b
     } else {
       if (launch.rehearse) rehearsal = await startRehearsal(launch.script);
       backend =
-        rehearsal?.backend ?? createBackend(launch.backend, { command: launch.command, pty: launch.pty });
+        rehearsal?.backend ??
+        createBackend(await localTransport(launch.backend), { command: launch.command, pty: launch.pty });
       backend.resolve();
     }
     const view = flags.json ? undefined : progressView(process.stderr);
@@ -277,7 +280,7 @@ function printSummary(v: MapView): void {
   const m = v.map;
   process.stdout.write(
     `\n${v.status.toUpperCase()} — map ${v.runId}: ${m.done}/${m.total} done, ${m.failed} failed, ${m.notDone} not done\n` +
-      `${v.error ? `Error: ${v.error.message}\n` : ""}Results: ${m.out}\nRecord: ${v.dir}\n` +
+      `${v.error ? `Error: ${withFlags(v.error.message)}\n` : ""}Results: ${m.out}\nRecord: ${v.dir}\n` +
       (m.notDone > 0 ? `Continue: baton map --resume ${v.runId}\n` : ""),
   );
 }

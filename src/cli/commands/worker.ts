@@ -100,7 +100,11 @@ async function workerCommand(flags: WorkerFlags): Promise<number> {
   let removeSignalHandlers: (() => void) | undefined;
   try {
     if (flags.rehearse) rehearsal = await startRehearsal(flags.script);
-    const backend = rehearsal?.backend ?? createBackend(name, { command: flags.command, pty: flags.pty });
+    // Fleet turns are processes: a worker's codex is `codex exec` (its queue is `turns-codex`).
+    const transport = name === "codex" ? "codex-exec" : name;
+    const backend =
+      rehearsal?.backendFor(transport) ??
+      createBackend(transport, { command: flags.command, pty: flags.pty });
     backend.resolve();
     worker = new FleetWorker({
       connection,

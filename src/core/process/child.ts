@@ -94,6 +94,8 @@ export function startChild<R extends string>(spec: ChildSpec, hooks: ChildHooks)
   const stopTree = (reason: R | WatchdogReason, graceMs: number): Promise<void> => {
     if (exited || pid === undefined) return stopping ?? Promise.resolve();
     stoppedFor ??= reason;
+    // A later stop without grace (an aborted close) does not wait out the first one's grace.
+    if (stopping && graceMs <= 0) killTreeNow(pid, spec.tag, startTicks);
     stopping ??=
       graceMs <= 0
         ? Promise.resolve(void killTreeNow(pid, spec.tag, startTicks))

@@ -57,6 +57,42 @@ describe("codex-app: the long-lived server", () => {
     });
   });
 
+  it("a server that has loaded threadsPerServer threads is retired: the next thread gets a fresh server, the old one stops once idle, and an early agent is resumed by id", async () => {
+    const events: string[] = [];
+    pool = new Pool({
+      backends: h.backend({ threadsPerServer: 2 }),
+      concurrency: 2,
+      killGraceMs: 500,
+      cwd: h.cwd,
+      onEvent: (e) => {
+        if (e.type === "worker.event" && e.event.type === "error") events.push(e.event.message);
+      },
+    });
+    const seen = new Set<number>();
+    const early = pool.spawn({ id: "recycle-early", message: "APP-REMEMBER secret=kiwi" });
+    expect((await pool.wait([early], { timeoutMs: 30_000 })).status[early]).toEqual({ completed: "noted" });
+    const thread = pool.get(early)!.threadId;
+    for (const server of appServers()) seen.add(server);
+    for (let i = 0; i < 4; i++) {
+      const id = pool.spawn({ id: `recycle-${i}`, message: "APP-QUICK" });
+      expect((await pool.wait([id], { timeoutMs: 30_000 })).status[id]).toEqual({ completed: "quick" });
+      for (const server of appServers()) seen.add(server);
+      // Never more than the current server and one retired server still stopping.
+      expect(appServers().length).toBeLessThanOrEqual(2);
+    }
+    // 5 threads at 2 per server: servers 1, 2 and 3; the retired ones stop once idle.
+    expect(seen.size).toBe(3);
+    expect(await eventually(() => appServers().length === 1, 10_000)).toBe(true);
+    // The first agent's thread was loaded by server 1, which is gone: resumed by id on the current one.
+    pool.sendInput(early, "APP-RECALL what was the secret?");
+    expect((await pool.wait([early], { timeoutMs: 30_000 })).status[early]).toEqual({
+      completed: "the secret is kiwi",
+    });
+    expect(pool.get(early)!.threadId).toBe(thread);
+    // A retirement is not a failure: no "restarted" error reached the agents.
+    expect(events.filter((m) => /restarted/.test(m))).toEqual([]);
+  });
+
   it.each(["workspace-write", "danger-full-access"] as const)(
     "close kills that thread's commands, grandchildren in their own sessions included, and nothing of the others (%s)",
     async (sandbox) => {

@@ -114,7 +114,8 @@ describe("promptText", () => {
 
 describe("createBackend", () => {
   it("knows codex, claude and command", () => {
-    expect(createBackend("codex").name).toBe("codex");
+    expect(createBackend("codex").name).toBe("codex-app");
+    expect(createBackend("codex-exec").name).toBe("codex");
     expect(createBackend("claude").name).toBe("claude");
     expect(createBackend("command", { command: "aider --message {prompt}" }).name).toBe("command");
   });
