@@ -2,6 +2,7 @@ import type { Backend } from "../backends/types.ts";
 import type { Supervisor } from "../core/process/supervisor.ts";
 import type { TurnStarter } from "../core/turn.ts";
 import { BatonError } from "../errors.ts";
+import type { Git } from "../git/git.ts";
 import type { AnswerBook, Question } from "./clarify.ts";
 import type { ContextPack } from "./context-pack.ts";
 import { PATTERNS, type PatternName } from "./result.ts";
@@ -54,6 +55,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Owns every process of the run (workers, setup, verify). Default: the run's pool makes its own. */
   supervisor?: Supervisor;
+  /** Runs the worktree writers' git commands, serialised per repository. Default: the run's own, on its supervisor; share one between runs on one repository. */
+  git?: Git;
   /** Continue this killed run in its own directory; its finished workers are not run again. */
   resumeRunId?: string;
   /** Research workers (Pattern E) get the backend's web search tool; `false` (`--no-web`) turns it off. */
