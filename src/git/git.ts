@@ -45,6 +45,7 @@ export class Git {
   readonly #supervisor: Supervisor;
   readonly #scope: string;
   readonly #timeoutMs: number;
+  #commands = 0;
   /** The last operation queued on each repository (its common git dir). */
   readonly #tails = new Map<string, Promise<unknown>>();
   readonly #commonDirs = new Map<string, Promise<string>>();
@@ -112,7 +113,9 @@ export class Git {
       args,
       cwd,
       env: gitEnv(env),
-      tag: `${this.#scope}:git`,
+      // One tag per command: the sweep after one command's exit kills what carries its tag and is
+      // younger, which would include a later command still running.
+      tag: `${this.#scope}:git:${++this.#commands}`,
       timeoutMs: this.#timeoutMs,
     });
     const stdout: Buffer[] = [];

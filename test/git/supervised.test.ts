@@ -28,7 +28,7 @@ describe("git commands run through the Supervisor", () => {
     const { supervisor, git } = context();
     const tag = await git.out(repo.dir, ["-c", "alias.showtag=!printenv BATON_WORKER", "showtag"]);
     expect(tag.startsWith(`${supervisor.id}.`)).toBe(true);
-    expect(tag.endsWith(":git")).toBe(true);
+    expect(tag).toMatch(/:git:\d+$/);
   });
 
   it("a git command that hangs is killed at the deadline with E_TIMEOUT, and leaves no process", async () => {
@@ -55,6 +55,23 @@ describe("git commands run through the Supervisor", () => {
     const result = await running;
     expect(result.code).not.toBe(0);
     expect(taggedProcesses((t) => t.startsWith(`${supervisor.id}.`))).toEqual([]);
+  });
+
+  it("a command that ends while a later one runs does not take it down (one tag per command)", async () => {
+    repo = makeRepo();
+    const other = makeRepo();
+    try {
+      const { git } = context();
+      await Promise.all([git.repoKey(repo.dir), git.repoKey(other.dir)]);
+      // Two repositories, so neither waits for the other's lock: the second starts while the first runs.
+      const first = git.out(repo.dir, ["-c", "alias.slow=!sleep 0.3; echo first", "slow"]);
+      await new Promise((r) => setTimeout(r, 100));
+      const second = git.out(other.dir, ["-c", "alias.slow=!sleep 1; echo second", "slow"]);
+      expect(await first).toBe("first");
+      expect(await second).toBe("second");
+    } finally {
+      other.cleanup();
+    }
   });
 
   it("each context has its own repository locks; one context serialises", async () => {
