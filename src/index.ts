@@ -2,6 +2,7 @@
 export { type ClaudeBackendOptions, claudeBackend } from "./backends/claude/backend.ts";
 export { type CodexBackendOptions, codexBackend } from "./backends/codex/backend.ts";
 export { type CodexAppBackendOptions, codexAppBackend } from "./backends/codex-app/backend.ts";
+export { type CodexTransportChoice, chooseCodexTransport } from "./backends/codex-transport.ts";
 export { type CommandBackendOptions, commandBackend } from "./backends/command/backend.ts";
 export { BACKEND_NAMES, createBackend } from "./backends/registry.ts";
 export type {

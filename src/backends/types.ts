@@ -1,8 +1,9 @@
 import type { Supervisor } from "../core/process/supervisor.ts";
 import type { Usage } from "../core/usage.ts";
 
-/** Sandbox a worker runs in. Readers get `read-only`; only writers get more. */
-export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
+import type { SandboxMode } from "./sandbox.ts";
+
+export type { SandboxMode } from "./sandbox.ts";
 
 /** One item of a worker's turn (a message, a command, a file change, …); unknown types are kept as they came. */
 export interface WorkerItem {

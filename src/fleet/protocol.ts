@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SandboxModeSchema } from "../backends/sandbox.ts";
 import { EndReasonSchema } from "../core/status.ts";
 import { UsageSchema } from "../core/usage.ts";
 
@@ -38,7 +39,7 @@ export const TurnJobSchema = z.object({
     prompt: z.string(),
     threadId: z.string().optional(),
     cwd: z.string(),
-    sandbox: z.enum(["read-only", "workspace-write", "danger-full-access"]),
+    sandbox: SandboxModeSchema,
     outputSchema: z.record(z.string(), z.unknown()).optional(),
     instructions: z.string().optional(),
     model: z.string().optional(),

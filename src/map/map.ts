@@ -10,7 +10,12 @@ import { toRow } from "../run/view-rows.ts";
 import { releaseRunLock } from "../store/lock.ts";
 import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { runItem } from "./item.ts";
-import { checkMapOptions, type MapOptions, type RecordedMapOptions } from "./options.ts";
+import {
+  checkMapOptions,
+  type MapOptions,
+  type RecordedMapOptions,
+  RecordedMapOptionsSchema,
+} from "./options.ts";
 import { outputSchema } from "./output-schema.ts";
 import type { MapProgress } from "./progress.ts";
 import { type MapResult, ResultsFile } from "./results.ts";
@@ -202,20 +207,9 @@ function mapReport(view: MapView): string {
 
 /** What a resume needs; items given as objects are kept in the record (`tasks.jsonl`) for it. */
 function recordedOptions(o: MapOptions, dir: string, out: string): RecordedMapOptions {
-  return {
+  return RecordedMapOptionsSchema.parse({
+    ...o,
     tasks: typeof o.tasks === "string" ? resolve(o.tasks) : join(dir, "tasks.jsonl"),
-    prompt: o.prompt,
-    idField: o.idField,
-    outputSchema: o.outputSchema,
     out,
-    concurrency: o.concurrency,
-    timeoutMs: o.timeoutMs,
-    stallTimeoutMs: o.stallTimeoutMs,
-    maxTokens: o.maxTokens,
-    retries: o.retries,
-    sandbox: o.sandbox,
-    cwd: o.cwd,
-    launch: o.launch,
-    queue: o.queue,
-  };
+  });
 }

@@ -1,60 +1,68 @@
-import type { Backend, SandboxMode } from "../backends/types.ts";
+import { z } from "zod";
+import { SandboxModeSchema } from "../backends/sandbox.ts";
+import type { Backend } from "../backends/types.ts";
 import type { PoolOptions } from "../core/pool.ts";
 import { BatonError } from "../errors.ts";
-import type { LaunchOptions } from "../run/options.ts";
+import { LaunchOptionsSchema } from "../run/options.ts";
+import { describeIssues } from "../util/zod-issues.ts";
 
-export interface MapOptions {
+/** A map's options that are data; `RecordedMapOptionsSchema` is what its `run.started` records. */
+export const MapDataOptionsSchema = z.object({
   /** The task list: a `.csv` (header row) or `.jsonl` file, or the items themselves (objects of fields). */
-  tasks: string | readonly Record<string, unknown>[];
+  tasks: z.union([z.string(), z.array(z.record(z.string(), z.unknown())).readonly()]),
   /** The prompt of every item's agent; `{field}` is filled from the item, `{{`/`}}` are literal braces. */
-  prompt: string;
+  prompt: z.string(),
   /** The field that names an item in results and errors; default: its line number. */
-  idField?: string;
+  idField: z.string().optional(),
   /** JSON Schema every answer must match (given to the backend too); an invalid answer gets one repair turn. */
-  outputSchema?: Record<string, unknown>;
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
   /** Where the result lines go (`.jsonl` or `.csv`); default `results.jsonl` in the run record. */
-  out?: string;
+  out: z.string().optional(),
   /** Items whose agents run at once. Default 4. */
-  concurrency?: number;
+  concurrency: z.number().optional(),
   /** Deadline of each turn. Default 10 minutes. */
-  timeoutMs?: number;
+  timeoutMs: z.number().optional(),
   /** No output for this long kills a turn. Default 5 minutes. */
-  stallTimeoutMs?: number;
+  stallTimeoutMs: z.number().optional(),
   /** Token budget of the whole map: once used up, nothing new starts and what finished is kept. */
-  maxTokens?: number;
+  maxTokens: z.number().optional(),
   /** Fresh agents for an item whose turn failed, timed out or stalled. Default 1. */
-  retries?: number;
+  retries: z.number().optional(),
   /** Default `read-only`. */
-  sandbox?: SandboxMode;
-  backends: Backend | Record<string, Backend>;
+  sandbox: SandboxModeSchema.optional(),
   /** How the CLI built `backends` (backend, command, pty, rehearsal), recorded so a resume builds it again. */
-  launch?: LaunchOptions;
+  launch: LaunchOptionsSchema.optional(),
   /** The fleet's Redis (`--queue`, without its password): recorded so a resume dispatches there again. */
-  queue?: string;
+  queue: z.string().optional(),
+  cwd: z.string().optional(),
+  /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
+  home: z.string().optional(),
+  /** Continue this map in its own record: items with a result line are not run again. */
+  resumeRunId: z.string().optional(),
+});
+
+export interface MapOptions extends z.infer<typeof MapDataOptionsSchema> {
+  backends: Backend | Record<string, Backend>;
   /** Runs turns somewhere else than here, e.g. on a worker fleet (src/fleet); default: local processes. */
   turns?: PoolOptions["turns"];
   /** Owns every worker process of the map. Default: the map's pool makes its own. */
   supervisor?: PoolOptions["supervisor"];
-  cwd?: string;
-  /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
-  home?: string;
   signal?: AbortSignal;
-  /** Continue this map in its own record: items with a result line are not run again. */
-  resumeRunId?: string;
 }
 
-/** The options a resumed map needs again, as `run.started` records them. */
-export type RecordedMapOptions = Omit<
-  MapOptions,
-  "backends" | "signal" | "home" | "resumeRunId" | "turns" | "tasks"
-> & {
-  tasks: string;
-};
+/** The options a resumed map needs again, as `run.started` records them (the task list as a file). */
+export const RecordedMapOptionsSchema = MapDataOptionsSchema.omit({ home: true, resumeRunId: true }).extend({
+  tasks: z.string(),
+});
+export type RecordedMapOptions = z.infer<typeof RecordedMapOptionsSchema>;
 
 export function checkMapOptions(o: MapOptions): void {
   const fail = (message: string): never => {
     throw new BatonError("E_USAGE", message);
   };
+  const parsed = MapDataOptionsSchema.safeParse(o);
+  if (!parsed.success)
+    fail(`invalid map options: ${describeIssues(parsed.error, { top: "options", backticks: true })}`);
   const whole = (name: string, v: number | undefined, min: number, max: number) => {
     if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max))
       fail(`${name} must be a whole number from ${min} to ${max}, got ${v}`);

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { BatonError } from "../errors.ts";
 import { readJournal } from "../store/journal.ts";
 import { runDir } from "../store/paths.ts";
-import type { RecordedMapOptions } from "./options.ts";
+import { describeIssues } from "../util/zod-issues.ts";
+import { type RecordedMapOptions, RecordedMapOptionsSchema } from "./options.ts";
 
 /** The options a map was started with, from its record (the run lock is taken when it resumes). */
 export function recordedMapOptions(runId: string, home?: string): RecordedMapOptions {
@@ -16,5 +17,11 @@ export function recordedMapOptions(runId: string, home?: string): RecordedMapOpt
     throw new BatonError("E_USAGE", `run ${runId} is not a map; continue it with baton resume ${runId}`, {
       runId,
     });
-  return started.options as RecordedMapOptions;
+  const parsed = RecordedMapOptionsSchema.safeParse(started.options);
+  if (parsed.success) return parsed.data;
+  throw new BatonError(
+    "E_CONFIG",
+    `map ${runId}: its journal's run.started line does not read (${describeIssues(parsed.error, { top: "options" })}); the record is damaged, so the map cannot be resumed as it was started`,
+    { runId },
+  );
 }

@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Backend, SandboxMode } from "../backends/types.ts";
+import { SANDBOX_MODES, type SandboxMode } from "../backends/sandbox.ts";
+import type { Backend } from "../backends/types.ts";
 import type { SpawnOptions } from "../core/agent.ts";
 import { BatonError } from "../errors.ts";
 import type { AgentBook } from "./agents.ts";
@@ -18,7 +19,6 @@ import {
   type InterruptAgentInput,
   type ListAgentsInput,
   messageText,
-  SANDBOX_MODES,
   type SendInputInput,
   type SpawnAgentInput,
 } from "./schemas.ts";

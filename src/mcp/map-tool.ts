@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { BatonError } from "../errors.ts";
+import { BatonError, BatonErrorJsonSchema } from "../errors.ts";
 import { type MapView, mapTasks } from "../map/map.ts";
 import type { MapProgress } from "../map/progress.ts";
+import { RunStatusSchema } from "../run/view.ts";
 import type { ToolContext } from "./handlers.ts";
 import { WAIT_MAX_MS } from "./schemas.ts";
 import type { ToolSpec } from "./tool-spec.ts";
@@ -55,14 +56,15 @@ export const mapTasksInput = z
 
 const mapTasksOutput = z.object({
   run_id: z.string(),
-  status: z.string(),
+  status: RunStatusSchema,
   timed_out: z.boolean(),
   total: z.number(),
   done: z.number(),
   failed: z.number(),
   running: z.number(),
   out: z.string().optional(),
-  error: z.string().optional(),
+  /** Why the map failed or stopped early (a used-up budget is `E_BUDGET`), as the run view holds it. */
+  error: BatonErrorJsonSchema.optional(),
 });
 
 const DESCRIPTION =

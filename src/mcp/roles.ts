@@ -3,10 +3,10 @@ import { homedir } from "node:os";
 import { basename, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
+import { SandboxModeSchema } from "../backends/sandbox.ts";
 import type { SandboxMode } from "../backends/types.ts";
 import { BatonError } from "../errors.ts";
 import { readClaudeAgent } from "./claude-roles.ts";
-import { SANDBOX_MODES } from "./schemas.ts";
 
 /**
  * Roles an agent can be spawned as (`agent_type`): Codex custom agents (`<project>/.codex/agents/*.toml`,
@@ -60,7 +60,7 @@ const roleFileSchema = z.looseObject({
   developer_instructions: z.string().optional(),
   model: z.string().min(1).optional(),
   model_reasoning_effort: z.string().min(1).optional(),
-  sandbox_mode: z.enum(SANDBOX_MODES).optional(),
+  sandbox_mode: SandboxModeSchema.optional(),
 });
 
 export interface RoleHomes {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SandboxModeSchema } from "../backends/sandbox.ts";
 
 /**
  * Input and output shapes of the `baton mcp` tools. Each tool input accepts both the spelling of the
@@ -15,8 +16,6 @@ export const WAIT_AGENT_MAX_MS = 3_600_000;
 
 const agentId = z.string().min(1);
 const idList = z.array(agentId).min(1);
-export const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const;
-const sandbox = z.enum(SANDBOX_MODES);
 
 /** Codex's `items` (UserInput): only text items carry something a worker prompt can hold. */
 const inputItem = z.looseObject({
@@ -91,11 +90,9 @@ export const spawnAgentInput = z
       .min(1)
       .optional()
       .describe("Working directory (relative to the server's); default: the server's."),
-    sandbox: sandbox
-      .optional()
-      .describe(
-        "Default read-only (or the agent type's sandbox_mode); capped by the server's --max-sandbox.",
-      ),
+    sandbox: SandboxModeSchema.optional().describe(
+      "Default read-only (or the agent type's sandbox_mode); capped by the server's --max-sandbox.",
+    ),
     model: z.string().min(1).max(200).optional(),
     web_search: z
       .boolean()

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
+import { z } from "zod";
 import { BatonError } from "../errors.ts";
 import type { WorkerResult } from "./worker-result.ts";
 
@@ -7,7 +8,8 @@ export type Question = WorkerResult["open_questions"][number];
 export type AnswerSource = "terminal" | "answers-file" | "recommended";
 
 /** Answers from `--answers FILE`: a list (in question order) or a map from a question's words (or "Q1") to the answer. */
-export type AnswerBook = string[] | Record<string, string>;
+export const AnswerBookSchema = z.union([z.array(z.string()), z.record(z.string(), z.string())]);
+export type AnswerBook = z.infer<typeof AnswerBookSchema>;
 
 export function loadAnswers(file: string): AnswerBook {
   let raw: unknown;
@@ -23,20 +25,15 @@ export function loadAnswers(file: string): AnswerBook {
       },
     );
   }
-  const ok =
-    (Array.isArray(raw) && raw.every((a) => typeof a === "string")) ||
-    (typeof raw === "object" &&
-      raw !== null &&
-      !Array.isArray(raw) &&
-      Object.values(raw).every((a) => typeof a === "string"));
-  if (!ok) {
+  const parsed = AnswerBookSchema.safeParse(raw);
+  if (!parsed.success) {
     throw new BatonError(
       "E_CONFIG",
       `\`answers\`: ${file} must hold a list of answers or a map "question words" → answer (YAML or JSON)`,
       { file },
     );
   }
-  return raw as AnswerBook;
+  return parsed.data;
 }
 
 /** A worker that stopped to ask (explicit marker, or questions and nothing else) — not one that merely lists open questions. */

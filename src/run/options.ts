@@ -1,86 +1,137 @@
+import { z } from "zod";
 import type { Backend } from "../backends/types.ts";
 import type { Supervisor } from "../core/process/supervisor.ts";
 import type { TurnStarter } from "../core/turn.ts";
 import { BatonError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
-import type { AnswerBook, Question } from "./clarify.ts";
-import type { ContextPack } from "./context-pack.ts";
-import { PATTERNS, type PatternName } from "./result.ts";
+import { describeIssues } from "../util/zod-issues.ts";
+import { AnswerBookSchema, type Question } from "./clarify.ts";
+import { ContextPackSchema } from "./context-pack.ts";
+import { PatternNameSchema } from "./result.ts";
 
 /**
  * How the CLI made the run's workers (backend, its command template, pty, rehearsal and its
  * script). Plain data, recorded in `run.started`, so `baton resume` makes the same ones: a
  * `--backend command` run resumes on that command, a rehearsal on its scripted model, never a real one.
  */
-export interface LaunchOptions {
-  backend: string;
-  command?: string;
-  pty?: boolean;
-  rehearse?: boolean;
+export const LaunchOptionsSchema = z.object({
+  backend: z.string(),
+  command: z.string().optional(),
+  pty: z.boolean().optional(),
+  rehearse: z.boolean().optional(),
   /** Absolute path of the rehearsal's model script; undefined: the built-in one. */
-  script?: string;
-}
+  script: z.string().optional(),
+});
+export type LaunchOptions = z.infer<typeof LaunchOptionsSchema>;
 
-export interface RunOptions {
-  task: string;
-  launch?: LaunchOptions;
+/** A run's options that are data: validated, recorded in the journal's `run.started`, read back on resume. */
+export const RunDataOptionsSchema = z.object({
+  task: z.string(),
+  launch: LaunchOptionsSchema.optional(),
   /** Default `auto`: a planner agent chooses. */
-  pattern?: PatternName | "auto";
+  pattern: z.union([PatternNameSchema, z.literal("auto")]).optional(),
   /** Review lenses, research angles or option directions. */
-  lenses?: string[];
+  lenses: z.array(z.string()).optional(),
   /** Slices for the split pattern. */
-  sections?: string[];
+  sections: z.array(z.string()).optional(),
   /** How many research/option workers. */
-  workers?: number;
+  workers: z.number().optional(),
   /** Worker turns at once. Default 4. */
-  concurrency?: number;
+  concurrency: z.number().optional(),
   /** Deadline of each worker turn. Default 10 minutes. */
-  timeoutMs?: number;
+  timeoutMs: z.number().optional(),
   /** No worker output for this long kills its turn. Default 5 minutes. */
-  stallTimeoutMs?: number;
+  stallTimeoutMs: z.number().optional(),
   /** Token budget for the whole run (all workers, input + output); see Pool.maxTokens. */
-  maxTokens?: number;
+  maxTokens: z.number().optional(),
   /** Deadline of the whole run: when it passes, every running worker is stopped (`timed_out`). */
-  runTimeoutMs?: number;
-  context?: ContextPack;
-  answers?: AnswerBook;
-  /** Asks the user a worker's question (on a terminal). */
-  ask?: (question: Question) => Promise<string>;
-  backends: Backend | Record<string, Backend>;
-  /** Names which of `backends` runs a worker (e.g. one review lens on claude); undefined: the first one. */
-  backendFor?: (role: string, label: string) => string | undefined;
-  cwd?: string;
+  runTimeoutMs: z.number().optional(),
+  context: ContextPackSchema.optional(),
+  answers: AnswerBookSchema.optional(),
+  cwd: z.string().optional(),
   /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
-  home?: string;
-  signal?: AbortSignal;
-  /** Owns every process of the run (workers, setup, verify). Default: the run's pool makes its own. */
-  supervisor?: Supervisor;
-  /** Runs the worktree writers' git commands, serialised per repository. Default: the run's own, on its supervisor; share one between runs on one repository. */
-  git?: Git;
+  home: z.string().optional(),
   /** Continue this killed run in its own directory; its finished workers are not run again. */
-  resumeRunId?: string;
+  resumeRunId: z.string().optional(),
   /** Research workers (Pattern E) get the backend's web search tool; `false` (`--no-web`) turns it off. */
-  web?: boolean;
+  web: z.boolean().optional(),
   /** The worker fleet's Redis (`--queue`, without its password), recorded so a resume dispatches there again. */
-  queue?: string;
-  /** Starts each worker turn somewhere else than here, e.g. on the fleet (`Fleet.turns`). */
-  turns?: TurnStarter;
+  queue: z.string().optional(),
   /** Pattern D: the section workers edit files (writers, each with its section as its scope). */
-  write?: boolean;
+  write: z.boolean().optional(),
   /**
    * How writers run. `serial` (default): one at a time on the working tree. `worktree`: in parallel,
    * each in its own git worktree on `baton/<run-id>/<agent>` (overlapping scopes one after another),
    * then merged by the merge queue (docs/architecture.md, "Parallel writers"). Needs a git repository.
    */
-  writers?: "serial" | "worktree";
+  writers: z.enum(["serial", "worktree"]).optional(),
   /** Worktree writers: files or directories (relative to `cwd`) copied into each worktree, e.g. `.env`. */
-  copyFiles?: string[];
+  copyFiles: z.array(z.string()).optional(),
   /** Worktree writers: run with `sh -c` in each new worktree before its writer starts, e.g. `npm ci`. */
-  setupCommand?: string;
+  setupCommand: z.string().optional(),
   /** Worktree writers: run with `sh -c` in each rebased worktree; a branch merges only if it exits 0. */
-  verifyCommand?: string;
+  verifyCommand: z.string().optional(),
   /** Worktree writers: a conflict is given to a resolver agent instead of only being reported. */
-  resolveConflicts?: boolean;
+  resolveConflicts: z.boolean().optional(),
+});
+
+/**
+ * What `run.started.options` holds: the data options but those the line names itself (task,
+ * pattern, cwd) and those of this process only (home, the resume's run id).
+ */
+export const RecordedRunOptionsSchema = RunDataOptionsSchema.omit({
+  task: true,
+  pattern: true,
+  cwd: true,
+  home: true,
+  resumeRunId: true,
+});
+export type RecordedRunOptions = z.infer<typeof RecordedRunOptionsSchema>;
+
+export type RunDataOptions = z.infer<typeof RunDataOptionsSchema>;
+
+/** A run's options: its data (`RunDataOptionsSchema`) and the live handles and callbacks no record holds. */
+export interface RunOptions extends RunDataOptions {
+  /** Asks the user a worker's question (on a terminal). */
+  ask?: (question: Question) => Promise<string>;
+  backends: Backend | Record<string, Backend>;
+  /** Names which of `backends` runs a worker (e.g. one review lens on claude); undefined: the first one. */
+  backendFor?: (role: string, label: string) => string | undefined;
+  signal?: AbortSignal;
+  /** Owns every process of the run (workers, setup, verify). Default: the run's pool makes its own. */
+  supervisor?: Supervisor;
+  /** Runs the worktree writers' git commands, serialised per repository. Default: the run's own, on its supervisor; share one between runs on one repository. */
+  git?: Git;
+  /** Starts each worker turn somewhere else than here, e.g. on the fleet (`Fleet.turns`). */
+  turns?: TurnStarter;
+}
+
+/** The options as `run.started` records them (functions, handles and this process's own left out). */
+export function recordRunOptions(options: RunOptions): RecordedRunOptions {
+  return RecordedRunOptionsSchema.parse(options);
+}
+
+/** The data options of a run as its `run.started` line holds them (with the task, pattern and cwd it names), for a resume. */
+export function startedRunOptions(started: {
+  runId: string;
+  task: string;
+  pattern: string;
+  cwd: string;
+  options: Record<string, unknown>;
+}): Omit<RunDataOptions, "home" | "resumeRunId"> {
+  const { task, pattern, cwd } = started;
+  const parsed = RunDataOptionsSchema.omit({ home: true, resumeRunId: true }).safeParse({
+    ...started.options,
+    task,
+    pattern,
+    cwd,
+  });
+  if (parsed.success) return parsed.data;
+  throw new BatonError(
+    "E_CONFIG",
+    `run ${started.runId}: its journal's run.started line does not read (${describeIssues(parsed.error, { top: "options" })}); the record is damaged, so the run cannot be resumed as it was started`,
+    { runId: started.runId },
+  );
 }
 
 /** Longest lens or section name: it labels a worker, a plan step and a report heading. */
@@ -91,12 +142,13 @@ export function checkRunOptions(o: RunOptions): void {
   const fail = (message: string) => {
     throw new BatonError("E_USAGE", message);
   };
-  if (typeof o.task !== "string" || o.task.trim() === "")
+  // Types and choices first (a library caller's mistakes): the data schema's word, naming the option.
+  const parsed = RunDataOptionsSchema.safeParse(o);
+  if (!parsed.success)
+    fail(`invalid run options: ${describeIssues(parsed.error, { top: "options", backticks: true })}`);
+  if (o.task.trim() === "")
     fail('the task is empty; say what the workers should do, e.g. baton run "Review src/ for risks"');
   const pattern = o.pattern ?? "auto";
-  if (pattern !== "auto" && !PATTERNS.includes(pattern)) {
-    fail(`unknown pattern "${pattern}"; use one of: auto, ${PATTERNS.join(", ")}`);
-  }
   const whole = (name: string, v: number | undefined, min: number, max: number) => {
     if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max))
       fail(`${name} must be a whole number from ${min} to ${max}, got ${v}`);
@@ -135,8 +187,6 @@ export function checkRunOptions(o: RunOptions): void {
 }
 
 function checkWriterOptions(o: RunOptions, pattern: string, fail: (message: string) => never): void {
-  if (o.writers !== undefined && o.writers !== "serial" && o.writers !== "worktree")
-    fail(`\`writers\` must be "serial" or "worktree", got "${o.writers}"`);
   if (o.write && pattern !== "split" && pattern !== "auto")
     fail(
       `\`write\` makes the section workers of \`pattern\` split edit files; it does not apply to \`pattern\` ${pattern}`,

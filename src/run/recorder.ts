@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { isJournaled, type PoolEvent } from "../core/pool-events.ts";
-import { BatonError } from "../errors.ts";
+import { BatonError, isBatonError } from "../errors.ts";
 import { writeJsonAtomic } from "../store/atomic.ts";
 import { Journal, type JournalEntry, type JournalInput } from "../store/journal.ts";
 import { FILE_MODE, makePrivateDir, writePrivateFile } from "../store/private-fs.ts";
@@ -118,6 +118,12 @@ export class RunRecorder {
 
   #failed(path: string, error: unknown): void {
     if (this.fault) return;
+    // A line its schema refused is a bug in baton, not a disk that failed: it keeps its own code.
+    if (isBatonError(error, "E_INTERNAL")) {
+      this.fault = error;
+      this.onFault?.(error);
+      return;
+    }
     const reason = (error as NodeJS.ErrnoException).code ?? "";
     const message = error instanceof Error ? error.message : String(error);
     this.fault = new BatonError(

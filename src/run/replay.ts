@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Usage } from "../core/usage.ts";
+import { addUsage, type Usage } from "../core/usage.ts";
 import { BatonError } from "../errors.ts";
 import { type JournalEntry, readJournal } from "../store/journal.ts";
 
@@ -63,17 +63,7 @@ export class Replay {
       } else if (e.type === "turn.ended") {
         lastEnd.set(e.agentId, e);
         const u = usage.get(e.agentId);
-        usage.set(
-          e.agentId,
-          u
-            ? {
-                inputTokens: u.inputTokens + e.usage.inputTokens,
-                cachedInputTokens: u.cachedInputTokens + e.usage.cachedInputTokens,
-                outputTokens: u.outputTokens + e.usage.outputTokens,
-                reasoningTokens: u.reasoningTokens + e.usage.reasoningTokens,
-              }
-            : e.usage,
-        );
+        usage.set(e.agentId, u ? addUsage(u, e.usage) : e.usage);
       }
     }
     const available: ReplayedAgent[] = [];

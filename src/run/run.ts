@@ -11,7 +11,7 @@ import { batonHome, newRunId, runDir } from "../store/paths.ts";
 import { makeAnswerer } from "./clarify.ts";
 import { RunContext } from "./context.ts";
 import { nameRunDeadline } from "./deadline.ts";
-import { checkRunOptions, type RunOptions } from "./options.ts";
+import { checkRunOptions, type RunOptions, recordRunOptions } from "./options.ts";
 import { PATTERN_RUNNERS } from "./patterns/index.ts";
 import type { PatternOptions } from "./patterns/shared.ts";
 import { choosePattern } from "./planner.ts";
@@ -83,7 +83,7 @@ export async function runTask(
       task: options.task,
       pattern: requested,
       cwd: options.cwd ?? process.cwd(),
-      options: recordedOptions(options),
+      options: recordRunOptions(options),
     },
     snapshot: view,
   });
@@ -248,23 +248,4 @@ export async function runTask(
     releaseRunLock(recorder.dir, owner);
   }
   return { ...view, exitCode: EXIT_FOR[view.status as Exclude<RunStatus, "running">] };
-}
-
-/** The options a resumed run needs again: everything but functions, live handles and where it runs. */
-function recordedOptions(options: RunOptions): Record<string, unknown> {
-  const {
-    backends,
-    signal,
-    ask,
-    backendFor,
-    resumeRunId,
-    home,
-    task,
-    cwd,
-    pattern,
-    turns,
-    supervisor,
-    ...data
-  } = options;
-  return data;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AgentStatusSchema, EndReasonSchema } from "../core/status.ts";
 import { UsageSchema } from "../core/usage.ts";
 import { BatonError, RecordedErrorSchema } from "../errors.ts";
+import { describeIssues } from "../util/zod-issues.ts";
 import { StoredPlanSchema } from "./plan.ts";
 import { RunResultSchema } from "./result.ts";
 
@@ -91,7 +92,7 @@ export function runSnapshot(view: RunView): RunView {
   if (parsed.success) return parsed.data;
   throw new BatonError(
     "E_INTERNAL",
-    `the run view of ${view.runId} does not match its schema: ${issues(parsed.error)}`,
+    `the run view of ${view.runId} does not match its schema: ${describeIssues(parsed.error)}`,
     {
       runId: view.runId,
     },
@@ -101,12 +102,5 @@ export function runSnapshot(view: RunView): RunView {
 /** Reads a `run.json`'s content through the schema; when it is not a run view, says why (it is then rebuilt). */
 export function parseRunSnapshot(value: unknown): { view: RunView } | { damaged: string } {
   const parsed = RunViewSchema.safeParse(value);
-  return parsed.success ? { view: parsed.data } : { damaged: issues(parsed.error) };
-}
-
-function issues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`)
-    .join("; ");
+  return parsed.success ? { view: parsed.data } : { damaged: describeIssues(parsed.error) };
 }

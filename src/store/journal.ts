@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { BatonError } from "../errors.ts";
+import { describeIssues } from "../util/zod-issues.ts";
 import {
   JOURNAL_VERSION,
   type JournalEntry,
@@ -53,7 +54,7 @@ export class Journal {
     if (!parsed.success)
       throw new BatonError(
         "E_INTERNAL",
-        `a ${entry.type} journal line does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        `a ${entry.type} journal line does not match its schema: ${describeIssues(parsed.error)}`,
       );
     const full = parsed.data;
     this.#seq++;

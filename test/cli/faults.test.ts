@@ -119,6 +119,14 @@ describe("prompts in argv", () => {
       h,
     );
     expect(quiet.stderr).not.toMatch(/warning/);
+    // Every reviewer failed, so the run did: its error keeps the step's code through --json and the record.
+    const out = JSON.parse(quiet.stdout);
+    expect(out).toMatchObject({
+      status: "failed",
+      error: { code: "E_BACKEND", message: expect.any(String) },
+    });
+    const status = await sh(`baton status ${out.runId} --json`, h);
+    expect(JSON.parse(status.stdout).error).toEqual(out.error);
   });
 });
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { DEFAULT_REHEARSAL_SCRIPT } from "../../src/rehearsal/rehearsal.ts";
+import { RunJsonSchema } from "../../src/run/view.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 let dir: string;
@@ -110,8 +111,10 @@ describe("baton run with a failing lens (real codex, scripted model)", () => {
       expect.objectContaining({ label: "clarity and structure", endReason: "failed" }),
     ]);
 
+    // One shape: the run view's --json pick, nothing more; status reads run.json back into the same object.
+    expect(RunJsonSchema.strict().parse(out)).toEqual(out);
     const status = baton(["status", out.runId, "--json"]);
-    expect(JSON.parse(status.stdout)).toMatchObject({ runId: out.runId, status: "partial" });
+    expect(JSON.parse(status.stdout)).toEqual(out);
     const report = baton(["report", out.runId]);
     expect(report.stdout).toMatch(/^# baton run /);
     expect(report.stdout).toMatch(

@@ -5,6 +5,7 @@ import { ownerId } from "../../src/core/process/owner.ts";
 import { taggedProcesses } from "../../src/core/process/procfs.ts";
 import { isBatonError } from "../../src/errors.ts";
 import { mapTasks } from "../../src/map/map.ts";
+import { recordedMapOptions } from "../../src/map/resume.ts";
 import { readJournal } from "../../src/store/journal.ts";
 import { fakeBackend } from "../helpers/fake-backend.ts";
 import { agentRuns, jsonLines, mapAgent, mapDir, OK_SCHEMA } from "./helpers.ts";
@@ -108,6 +109,15 @@ describe("mapTasks", () => {
     });
     const out = join(first.dir, "results.jsonl");
     expect(jsonLines(out).map((r) => r.id)).toEqual(["k0", "k1", "k2"]);
+    // What `baton map --resume` reads back: the data options, through the same schema, the items as a file.
+    expect(recordedMapOptions(first.runId, t.home)).toEqual({
+      tasks: join(first.dir, "tasks.jsonl"),
+      idField: "key",
+      prompt: "noop {key}",
+      concurrency: 1,
+      maxTokens: 50,
+      out,
+    });
 
     const resumed = await mapTasks({ ...options, maxTokens: undefined, resumeRunId: first.runId });
     expect(resumed.exitCode).toBe(0);

@@ -19,17 +19,24 @@ export const workersOf = (pid: number) => taggedProcesses((tag) => tag.startsWit
  * `baton mcp` as a child speaking line-delimited JSON-RPC, for tests that must see raw replies and its
  * exit. Its workers are the fake codex; its state lives in a temporary directory. Call stop() at the end.
  */
-export function startRaw(args: string[] = [], options: { answerMs?: number; codexBin?: string } = {}) {
+export function startRaw(
+  args: string[] = [],
+  options: { answerMs?: number; codexBin?: string; backendArgs?: string[] } = {},
+) {
   const state = mkdtempSync(join(tmpdir(), "baton-mcp-state-"));
-  const child = spawn(process.execPath, [MAIN, "mcp", ...FAKE_CODEX_BACKEND, ...args], {
-    env: {
-      ...process.env,
-      BATON_CODEX_BIN: FAKE_CODEX,
-      FAKE_STATE_DIR: state,
-      BATON_HOME: join(state, "baton"),
+  const child = spawn(
+    process.execPath,
+    [MAIN, "mcp", ...(options.backendArgs ?? FAKE_CODEX_BACKEND), ...args],
+    {
+      env: {
+        ...process.env,
+        BATON_CODEX_BIN: options.codexBin ?? FAKE_CODEX,
+        FAKE_STATE_DIR: state,
+        BATON_HOME: join(state, "baton"),
+      },
+      stdio: ["pipe", "pipe", "pipe"],
     },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  );
   const stdoutLines: string[] = [];
   /** Replies whose id is null (to input that had none a server could read). */
   const anonymous: Message[] = [];

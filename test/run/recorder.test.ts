@@ -95,5 +95,12 @@ describe("pool events are the journal's lines", () => {
     // The seq of a refused line is not used up.
     expect(j.append({ type: "budget.exhausted", usedTokens: 11, maxTokens: 5 }).seq).toBe(1);
     expect(existsSync(file)).toBe(true);
+    // Through the recorder the run stops on it, as a bug in baton (E_INTERNAL), not as a full disk.
+    const recorder = new RunRecorder(dir);
+    recorder.journal.append({ type: "agent.closed", agentId: "a", previousStatus: "gone" } as never);
+    expect(recorder.fault?.code).toBe("E_INTERNAL");
+    expect(recorder.fault?.message).toMatch(
+      /agent.closed journal line does not match its schema: previousStatus/,
+    );
   });
 });

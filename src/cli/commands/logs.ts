@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { ownerAlive } from "../../core/process/owner.ts";
 import { BatonError } from "../../errors.ts";
-import { type JournalEntry, readJournal } from "../../store/journal.ts";
+import { readJournal } from "../../store/journal.ts";
+import { JournalEntrySchema } from "../../store/journal-schema.ts";
 import { readOwner } from "../../store/lock.ts";
 import { runDir } from "../../store/paths.ts";
 import { latestRunId } from "../../store/runs.ts";
@@ -84,20 +85,20 @@ function describe(line: string, agentEvents: boolean): string {
         : "";
     return `turn ${e.turn} ${e.type}${detail}`;
   }
-  const j = e as unknown as JournalEntry;
-  const at = j.at?.slice(11, 19) ?? "";
-  switch (j.type) {
+  const parsed = JournalEntrySchema.safeParse(e);
+  const at = typeof e.at === "string" ? e.at.slice(11, 19) : "";
+  const j = parsed.success ? parsed.data : undefined;
+  switch (j?.type) {
     case "turn.ended":
       return `${at} ${j.agentId} turn ${j.turn} ended: ${j.endReason}${j.error ? ` — ${j.error}` : ""} (${j.usage.inputTokens + j.usage.outputTokens} tokens)`;
     case "agent.spawned":
       return `${at} ${j.agentId} spawned: ${j.role} "${j.label}" on ${j.backend}`;
     case "plan.updated": {
-      const step = (j.plan as { plan?: Array<{ step: string; status: string }> }).plan?.find(
-        (s) => s.status === "in_progress",
-      );
+      const step = j.plan.plan.find((s) => s.status === "in_progress");
       return `${at} plan: ${step ? `now "${step.step}"` : "all steps done"}`;
     }
+    // Other lines, and those this version does not read (a newer baton's): their fields as they are.
     default:
-      return `${at} ${j.type} ${JSON.stringify(Object.fromEntries(Object.entries(j).filter(([k]) => !["v", "seq", "at", "type"].includes(k))))}`;
+      return `${at} ${String(e.type)} ${JSON.stringify(Object.fromEntries(Object.entries(e).filter(([k]) => !["v", "seq", "at", "type"].includes(k))))}`;
   }
 }

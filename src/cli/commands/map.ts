@@ -17,6 +17,7 @@ import { checkTemplate, renderPrompt } from "../../map/template.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import type { LaunchOptions } from "../../run/options.ts";
 import { parseDurationMs } from "../../util/duration.ts";
+import { localTransport } from "../codex-transport.ts";
 import { withFlags } from "../flags.ts";
 import { parseWhole } from "../parse.ts";
 import { reapLeftovers } from "../reap.ts";
@@ -161,7 +162,8 @@ async function executeMap(given: Omit<MapOptions, "backends">, flags: { json?: b
     } else {
       if (launch.rehearse) rehearsal = await startRehearsal(launch.script);
       backend =
-        rehearsal?.backend ?? createBackend(launch.backend, { command: launch.command, pty: launch.pty });
+        rehearsal?.backend ??
+        createBackend(await localTransport(launch.backend), { command: launch.command, pty: launch.pty });
       backend.resolve();
     }
     const view = flags.json ? undefined : progressView(process.stderr);

@@ -5,11 +5,12 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { createBackend } from "../../backends/registry.ts";
 import { workerBinaryLine } from "../../backends/resolve-binary.ts";
-import type { SandboxMode } from "../../backends/types.ts";
+import { SANDBOX_MODES, type SandboxMode } from "../../backends/sandbox.ts";
 import { BatonError } from "../../errors.ts";
-import { SANDBOX_MODES, WAIT_MAX_MS } from "../../mcp/schemas.ts";
+import { WAIT_MAX_MS } from "../../mcp/schemas.ts";
 import { serveStdio } from "../../mcp/stdio.ts";
 import { parseDurationMs } from "../../util/duration.ts";
+import { localTransport } from "../codex-transport.ts";
 import { EXIT } from "../exit-codes.ts";
 import { backendOption } from "../parse.ts";
 import { reapLeftovers } from "../reap.ts";
@@ -136,7 +137,10 @@ export const registerMcp: RegisterCommand = (program: Command) => {
       // heap (measured: +90 MB of RSS over 2000 agents with a flat live heap); with them RSS stays flat.
       setFlagsFromString("--semi-space-growth-factor=1 --optimize-for-size");
       const options = {
-        backend: createBackend(flags.backend, { command: flags.command, pty: flags.pty }),
+        backend: createBackend(await localTransport(flags.backend, "baton mcp"), {
+          command: flags.command,
+          pty: flags.pty,
+        }),
         concurrency: parseConcurrency(flags.concurrency),
         cwd: flags.cwd === undefined ? process.cwd() : checkDir(flags.cwd),
         turnTimeoutMs: parseDurationMs(flags.turnTimeout, "--turn-timeout"),

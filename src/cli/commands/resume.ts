@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { BatonError } from "../../errors.ts";
-import type { LaunchOptions, RunOptions } from "../../run/options.ts";
+import { type LaunchOptions, type RunOptions, startedRunOptions } from "../../run/options.ts";
 import { Replay } from "../../run/replay.ts";
 import { readOwner } from "../../store/lock.ts";
 import { runDir } from "../../store/paths.ts";
@@ -54,17 +54,10 @@ Workers left behind by the killed process were already reaped when this command 
           { runId },
         );
       }
-      const started = replay.started;
-      const recorded = started.options as Partial<RunOptions>;
+      // Everything the run was started with comes back from the record, through the options' schema.
+      const recorded = startedRunOptions(replay.started);
       const launch = launchFor(runId, recorded.launch, flags);
-      // Everything the run was started with comes back from the record (see recordedOptions in run.ts).
-      const options: Omit<RunOptions, "backends"> = {
-        ...recorded,
-        task: started.task,
-        pattern: started.pattern as RunOptions["pattern"],
-        cwd: started.cwd,
-        resumeRunId: runId,
-      };
+      const options: Omit<RunOptions, "backends"> = { ...recorded, resumeRunId: runId };
       process.exitCode = await executeRun(options, { ...launch, json: flags.json });
     });
 }

@@ -18,6 +18,7 @@ import { PATTERNS, type PatternName } from "../../run/result.ts";
 import { runTask } from "../../run/run.ts";
 import { liveView } from "../../ui/live.ts";
 import { parseDurationMs } from "../../util/duration.ts";
+import { localTransport } from "../codex-transport.ts";
 import { backendOption, checkDirectory, parseList, parseWhole } from "../parse.ts";
 import { keepRunningOnBrokenStdout } from "../pipes.ts";
 import { reapLeftovers } from "../reap.ts";
@@ -251,7 +252,8 @@ export async function executeRun(
     // A rehearsal's workers are codex over the throw-away configuration, by whichever transport was asked.
     const backend = fleet
       ? remoteBackend(name)
-      : (rehearsal?.backendFor(name) ?? createBackend(name, { command: flags.command, pty: flags.pty }));
+      : (rehearsal?.backendFor(name) ??
+        createBackend(await localTransport(name), { command: flags.command, pty: flags.pty }));
     // A missing codex CLI is reported now, not once per worker; the binary and version are named.
     if (!fleet) process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
     if (flags.command !== undefined && promptInArgv(flags.command))

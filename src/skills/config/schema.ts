@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SandboxModeSchema } from "../../backends/sandbox.ts";
 import { nameProblem } from "../parse/names.ts";
 
 /**
@@ -59,7 +60,7 @@ export const agentSchema = z.strictObject({
     .describe("The role already exists (deployed elsewhere); no file is generated"),
   model: z.string().optional(),
   reasoningEffort: z.enum(["minimal", "low", "medium", "high", "xhigh"]).optional(),
-  sandboxMode: z.enum(["read-only", "workspace-write", "danger-full-access"]).optional(),
+  sandboxMode: SandboxModeSchema.optional(),
 });
 export type AgentConfig = z.infer<typeof agentSchema>;
 
