@@ -36,4 +36,6 @@ export const RUN_DEFAULTS = {
   stallTimeoutMs: 5 * 60_000,
   /** Deadline of a `--setup` or `--verify` command. */
   userCommandTimeoutMs: 10 * 60_000,
+  /** Deadline of one git command baton runs (a rebase of a big branch included); a hung one is killed. */
+  gitTimeoutMs: 5 * 60_000,
 } as const;

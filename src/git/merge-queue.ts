@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { RUN_DEFAULTS } from "../core/defaults.ts";
 import type { Supervisor } from "../core/process/supervisor.ts";
 import { describeFailure, runUserCommand } from "./command.ts";
-import { git, gitOut, zList } from "./git.ts";
+import { zList } from "./git.ts";
 import type { MergeEvent, MergeOutcome } from "./merge-events.ts";
 import { commitWork, identityEnv, removeWorktree, stageWork, type Worktree } from "./worktree.ts";
 
@@ -87,13 +87,18 @@ async function attempt(req: MergeRequest, o: MergeQueueOptions): Promise<MergeOu
     // Uncommitted work: the worktree itself is what keeps it, so it stays.
     return fail(`the writer's work could not be committed; it is left in ${wt.path}: ${message(error)}`);
   }
-  const commits = Number(await gitOut(wt.repo, ["rev-list", "--count", `${wt.base}..${wt.branch}`]));
+  const commits = Number(await wt.git.out(wt.repo, ["rev-list", "--count", `${wt.base}..${wt.branch}`]));
   if (commits === 0) {
     await removeWorktree(wt, { deleteBranch: true });
     return Object.assign(result, { kept: false, reason: "the writer changed nothing" });
   }
   // Saved before anything can be removed: with the patch, the writer's work survives the branch.
-  const patch = await git(wt.repo, ["format-patch", "--stdout", "--binary", `${wt.base}..${wt.branch}`]);
+  const patch = await wt.git.run(wt.repo, [
+    "format-patch",
+    "--stdout",
+    "--binary",
+    `${wt.base}..${wt.branch}`,
+  ]);
   result.patch = o.saveFile(req.agentId, "changes.patch", patch.stdout);
 
   if (!req.workerOk) {
@@ -102,7 +107,7 @@ async function attempt(req: MergeRequest, o: MergeQueueOptions): Promise<MergeOu
   }
 
   for (let round = 0; round < 2; round++) {
-    const target = await gitOut(wt.repo, ["rev-parse", "HEAD"]);
+    const target = await wt.git.out(wt.repo, ["rev-parse", "HEAD"]);
     const rebased = await rebase(req, target, o, result);
     if (!rebased.ok) {
       await removeWorktree(wt, { deleteBranch: false });
@@ -131,14 +136,14 @@ async function attempt(req: MergeRequest, o: MergeQueueOptions): Promise<MergeOu
         return fail(`${describeFailure("the verify command", o.verifyCommand, r, timeoutMs)}; not merged`);
       }
     }
-    const ff = await git(wt.repo, ["merge", "--ff-only", "--quiet", wt.branch], { allowFail: true });
+    const ff = await wt.git.run(wt.repo, ["merge", "--ff-only", "--quiet", wt.branch], { allowFail: true });
     if (ff.code === 0) {
-      result.commit = await gitOut(wt.repo, ["rev-parse", "HEAD"]);
+      result.commit = await wt.git.out(wt.repo, ["rev-parse", "HEAD"]);
       await removeWorktree(wt, { deleteBranch: true });
       return Object.assign(result, { merged: true, kept: false });
     }
     // Someone committed to the target meanwhile: rebase once more on the new head.
-    const now = await gitOut(wt.repo, ["rev-parse", "HEAD"]);
+    const now = await wt.git.out(wt.repo, ["rev-parse", "HEAD"]);
     if (now === target || round === 1) {
       await removeWorktree(wt, { deleteBranch: false });
       return fail(`the target could not be fast-forwarded to ${wt.branch}: ${lastLines(ff.stderr)}`);
@@ -155,11 +160,11 @@ async function rebase(
   result: MergeOutcome,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   const wt = req.worktree;
-  const env = await identityEnv(wt.repo); // rebasing makes commits
-  let r = await git(wt.path, ["rebase", "--quiet", target], { allowFail: true, env });
+  const env = await identityEnv(wt.git, wt.repo); // rebasing makes commits
+  let r = await wt.git.run(wt.path, ["rebase", "--quiet", target], { allowFail: true, env });
   const conflicted = new Set<string>();
   for (let round = 0; r.code !== 0; round++) {
-    const files = zList((await git(wt.path, ["diff", "--name-only", "--diff-filter=U", "-z"])).stdout);
+    const files = zList((await wt.git.run(wt.path, ["diff", "--name-only", "--diff-filter=U", "-z"])).stdout);
     if (files.length === 0) {
       await abortRebase(wt);
       return { ok: false, reason: `git rebase failed: ${lastLines(r.stderr || r.stdout)}` };
@@ -189,7 +194,7 @@ async function rebase(
     result.resolvedBy = resolved.agentId;
     await stageWork(wt);
     if (!(await rebaseInProgress(wt))) break; // the resolver finished the rebase itself
-    r = await git(wt.path, ["rebase", "--continue"], { allowFail: true, env });
+    r = await wt.git.run(wt.path, ["rebase", "--continue"], { allowFail: true, env });
     if (r.code !== 0 && (await rebaseInProgress(wt)) && !(await hasUnmerged(wt))) {
       // Resolving left the writer's commit empty: continuing would drop its side.
       await abortRebase(wt);
@@ -207,12 +212,12 @@ function hasMarkers(file: string): boolean {
 }
 
 async function hasUnmerged(wt: Worktree): Promise<boolean> {
-  return (await git(wt.path, ["diff", "--name-only", "--diff-filter=U"])).stdout.trim() !== "";
+  return (await wt.git.run(wt.path, ["diff", "--name-only", "--diff-filter=U"])).stdout.trim() !== "";
 }
 
 async function rebaseInProgress(wt: Worktree): Promise<boolean> {
   for (const name of ["rebase-merge", "rebase-apply"]) {
-    const p = await gitOut(wt.path, ["rev-parse", "--path-format=absolute", "--git-path", name]);
+    const p = await wt.git.out(wt.path, ["rev-parse", "--path-format=absolute", "--git-path", name]);
     if (existsSync(p)) return true;
   }
   return false;
@@ -220,7 +225,7 @@ async function rebaseInProgress(wt: Worktree): Promise<boolean> {
 
 async function abortRebase(wt: Worktree): Promise<void> {
   if (existsSync(wt.path) && (await rebaseInProgress(wt)))
-    await git(wt.path, ["rebase", "--abort"], { allowFail: true });
+    await wt.git.run(wt.path, ["rebase", "--abort"], { allowFail: true });
 }
 
 function lastLines(text: string): string {

@@ -4,10 +4,12 @@ import { RUN_DEFAULTS } from "../core/defaults.ts";
 import type { Supervisor } from "../core/process/supervisor.ts";
 import { BatonError } from "../errors.ts";
 import { describeFailure, runUserCommand } from "./command.ts";
-import { git, gitOut, zList } from "./git.ts";
+import { type Git, zList } from "./git.ts";
 
 /** A writer's own checkout: a git worktree on its own branch, forked from the target's HEAD. */
 export interface Worktree {
+  /** Runs its git commands (serialised with the rest of the run's). */
+  git: Git;
   /** The main working tree (the repository's top level). */
   repo: string;
   path: string;
@@ -19,6 +21,7 @@ export interface Worktree {
 }
 
 export interface CreateWorktreeOptions {
+  git: Git;
   repo: string;
   path: string;
   branch: string;
@@ -42,10 +45,10 @@ export interface CreateWorktreeOptions {
  * them yet) and a `BatonError` says why.
  */
 export async function createWorktree(o: CreateWorktreeOptions): Promise<Worktree> {
-  const base = await gitOut(o.repo, ["rev-parse", "--verify", "HEAD^{commit}"]);
+  const base = await o.git.out(o.repo, ["rev-parse", "--verify", "HEAD^{commit}"]);
   mkdirSync(dirname(o.path), { recursive: true });
-  await git(o.repo, ["worktree", "add", "--quiet", "-b", o.branch, o.path, base]);
-  const wt: Worktree = { repo: o.repo, path: o.path, branch: o.branch, base, prepared: [] };
+  await o.git.run(o.repo, ["worktree", "add", "--quiet", "-b", o.branch, o.path, base]);
+  const wt: Worktree = { git: o.git, repo: o.repo, path: o.path, branch: o.branch, base, prepared: [] };
   try {
     for (const file of o.copyFiles ?? []) {
       const rel = checkRelative(file);
@@ -88,7 +91,7 @@ export function checkRelative(file: string): string {
 
 /** Paths with changes (tracked or untracked, not ignored) in a worktree. */
 export async function changedPaths(wt: Worktree): Promise<string[]> {
-  const out = await git(wt.path, ["status", "--porcelain=v1", "-z", "--untracked-files=normal"]);
+  const out = await wt.git.run(wt.path, ["status", "--porcelain=v1", "-z", "--untracked-files=normal"]);
   const paths: string[] = [];
   const entries = zList(out.stdout);
   for (let i = 0; i < entries.length; i++) {
@@ -105,10 +108,10 @@ export async function changedPaths(wt: Worktree): Promise<string[]> {
  */
 export async function commitWork(wt: Worktree, message: string): Promise<boolean> {
   await stageWork(wt);
-  const staged = await git(wt.path, ["diff", "--cached", "--quiet"], { allowFail: true });
+  const staged = await wt.git.run(wt.path, ["diff", "--cached", "--quiet"], { allowFail: true });
   if (staged.code === 0) return false;
-  await git(wt.path, ["commit", "--quiet", "--no-verify", "-m", message], {
-    env: await identityEnv(wt.repo),
+  await wt.git.run(wt.path, ["commit", "--quiet", "--no-verify", "-m", message], {
+    env: await identityEnv(wt.git, wt.repo),
   });
   return true;
 }
@@ -116,13 +119,13 @@ export async function commitWork(wt: Worktree, message: string): Promise<boolean
 /** Stages every change in the worktree except what baton prepared. */
 export async function stageWork(wt: Worktree): Promise<void> {
   const excluded = wt.prepared.map((p) => `:(exclude,literal)${p}`);
-  await git(wt.path, ["add", "--all", "--", ".", ...excluded]);
+  await wt.git.run(wt.path, ["add", "--all", "--", ".", ...excluded]);
 }
 
 /** baton commits as the user when git knows who that is, else as "baton". */
-export async function identityEnv(repo: string): Promise<NodeJS.ProcessEnv> {
-  const email = await git(repo, ["config", "--get", "user.email"], { allowFail: true });
-  const name = await git(repo, ["config", "--get", "user.name"], { allowFail: true });
+export async function identityEnv(git: Git, repo: string): Promise<NodeJS.ProcessEnv> {
+  const email = await git.run(repo, ["config", "--get", "user.email"], { allowFail: true });
+  const name = await git.run(repo, ["config", "--get", "user.name"], { allowFail: true });
   const env: NodeJS.ProcessEnv = {};
   if (email.code !== 0 && !process.env.GIT_AUTHOR_EMAIL)
     Object.assign(env, { GIT_AUTHOR_EMAIL: "baton@localhost", GIT_COMMITTER_EMAIL: "baton@localhost" });
@@ -133,14 +136,14 @@ export async function identityEnv(repo: string): Promise<NodeJS.ProcessEnv> {
 
 /** Removes the worktree (with what baton prepared in it) and, if asked, its branch. */
 export async function removeWorktree(wt: Worktree, o: { deleteBranch: boolean }): Promise<void> {
-  const removed = await git(wt.repo, ["worktree", "remove", "--force", "--force", wt.path], {
+  const removed = await wt.git.run(wt.repo, ["worktree", "remove", "--force", "--force", wt.path], {
     allowFail: true,
   });
   if (removed.code !== 0) {
     rmSync(wt.path, { recursive: true, force: true });
-    await git(wt.repo, ["worktree", "prune"], { allowFail: true });
+    await wt.git.run(wt.repo, ["worktree", "prune"], { allowFail: true });
   }
-  if (o.deleteBranch) await git(wt.repo, ["branch", "--quiet", "-D", wt.branch], { allowFail: true });
+  if (o.deleteBranch) await wt.git.run(wt.repo, ["branch", "--quiet", "-D", wt.branch], { allowFail: true });
   removeIfEmpty(dirname(wt.path));
 }
 
@@ -152,15 +155,17 @@ function removeIfEmpty(dir: string): void {
   }
 }
 
-export async function branchExists(repo: string, branch: string): Promise<boolean> {
-  const r = await git(repo, ["show-ref", "--verify", "--quiet", `refs/heads/${branch}`], { allowFail: true });
+export async function branchExists(git: Git, repo: string, branch: string): Promise<boolean> {
+  const r = await git.run(repo, ["show-ref", "--verify", "--quiet", `refs/heads/${branch}`], {
+    allowFail: true,
+  });
   return r.code === 0;
 }
 
 /** The top level of the repository `cwd` is in, or undefined when it is not in a work tree. */
-export async function repoRoot(cwd: string): Promise<string | undefined> {
+export async function repoRoot(git: Git, cwd: string): Promise<string | undefined> {
   try {
-    const r = await git(resolve(cwd), ["rev-parse", "--show-toplevel"], { allowFail: true });
+    const r = await git.run(resolve(cwd), ["rev-parse", "--show-toplevel"], { allowFail: true });
     return r.code === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
   } catch {
     return undefined;

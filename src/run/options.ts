@@ -3,6 +3,7 @@ import type { Backend } from "../backends/types.ts";
 import type { Supervisor } from "../core/process/supervisor.ts";
 import type { TurnStarter } from "../core/turn.ts";
 import { BatonError } from "../errors.ts";
+import type { Git } from "../git/git.ts";
 import { describeIssues } from "../util/zod-issues.ts";
 import { AnswerBookSchema, type Question } from "./clarify.ts";
 import { ContextPackSchema } from "./context-pack.ts";
@@ -103,6 +104,8 @@ export interface RunOptions extends RunDataOptions {
   signal?: AbortSignal;
   /** Owns every process of the run (workers, setup, verify). Default: the run's pool makes its own. */
   supervisor?: Supervisor;
+  /** Runs the worktree writers' git commands, serialised per repository. Default: the run's own, on its supervisor; share one between runs on one repository. */
+  git?: Git;
   /** Starts each worker turn somewhere else than here, e.g. on the fleet (`Fleet.turns`). */
   turns?: TurnStarter;
 }

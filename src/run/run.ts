@@ -4,6 +4,7 @@ import { Pool } from "../core/pool.ts";
 import { ownerId } from "../core/process/owner.ts";
 import { errorJson } from "../errors.ts";
 import { EXIT } from "../exit-codes.ts";
+import { Git } from "../git/git.ts";
 import { checkWorktreeRepo } from "../git/preflight.ts";
 import { releaseRunLock } from "../store/lock.ts";
 import { batonHome, newRunId, runDir } from "../store/paths.ts";
@@ -52,7 +53,11 @@ export async function runTask(
   checkRunOptions(options);
   const repo =
     options.writers === "worktree"
-      ? await checkWorktreeRepo(options.cwd ?? process.cwd(), options.copyFiles)
+      ? await checkWorktreeRepo(
+          options.cwd ?? process.cwd(),
+          options.copyFiles,
+          options.git ?? (options.supervisor && new Git(options.supervisor)),
+        )
       : undefined;
   const home = options.home ?? batonHome();
   const runId = options.resumeRunId ?? newRunId();
@@ -136,6 +141,7 @@ export async function runTask(
       commandTimeoutMs: options.timeoutMs,
       signal: commands.signal,
       supervisor: pool.supervisor,
+      git: options.git ?? new Git(pool.supervisor),
       journal: (entry) => recorder.journal.append(entry),
       saveFile: recordSaver((id) => recorder.agentDir(id)),
     });

@@ -7,7 +7,7 @@ import type { WorkerOutcome, WorkerSpec, WriterRunner } from "./worker-spec.ts";
 
 export type { WriterRunner } from "./worker-spec.ts";
 
-import { git, gitOut } from "../git/git.ts";
+import type { Git } from "../git/git.ts";
 import type { MergeOutcome } from "../git/merge-events.ts";
 import { type MergeRequest, mergeBranch } from "../git/merge-queue.ts";
 import { scheduleWriters } from "../git/overlap.ts";
@@ -35,6 +35,8 @@ export interface ParallelWritersOptions {
   signal?: AbortSignal;
   /** Owns the setup and verify processes (the run's pool's supervisor). */
   supervisor?: Supervisor;
+  /** Runs the writers' git commands (on the same supervisor), serialised per repository. */
+  git: Git;
   journal: (entry: JournalInput) => void;
   /** Writes a file into a writer's folder of the run record; returns its path. */
   saveFile: (agentId: string, name: string, text: string) => string;
@@ -124,6 +126,7 @@ export class ParallelWriters {
   async #prepare(agentId: string): Promise<Worktree> {
     const o = this.options;
     const worktree = await createWorktree({
+      git: o.git,
       repo: o.repo,
       path: join(o.dir, agentId),
       branch: writerBranch(o.runId, agentId),
@@ -149,15 +152,15 @@ export class ParallelWriters {
   async #recover(done: WorkerOutcome): Promise<MergeRequest | undefined> {
     const o = this.options;
     const branch = writerBranch(o.runId, done.agentId);
-    if (!(await branchExists(o.repo, branch))) return undefined; // merged (or empty) before the kill
+    if (!(await branchExists(o.git, o.repo, branch))) return undefined; // merged (or empty) before the kill
     const path = join(o.dir, done.agentId);
-    await git(o.repo, ["worktree", "prune"]);
-    if (!existsSync(path)) await git(o.repo, ["worktree", "add", "--quiet", path, branch]);
-    const base = await gitOut(o.repo, ["merge-base", "HEAD", branch]);
+    await o.git.run(o.repo, ["worktree", "prune"]);
+    if (!existsSync(path)) await o.git.run(o.repo, ["worktree", "add", "--quiet", path, branch]);
+    const base = await o.git.out(o.repo, ["merge-base", "HEAD", branch]);
     return {
       agentId: done.agentId,
       label: done.label,
-      worktree: { repo: o.repo, path, branch, base, prepared: [] },
+      worktree: { git: o.git, repo: o.repo, path, branch, base, prepared: [] },
       workerOk: true,
     };
   }

@@ -30,7 +30,7 @@ function fakeCodex(): { bin: string; out: string } {
   const out = join(root, "attached.json");
   writeFileSync(
     bin,
-    `#!${process.execPath}\nrequire("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify({ args: process.argv.slice(2), cwd: process.cwd() }));\nprocess.exit(7);\n`,
+    `#!${process.execPath}\nrequire("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify({ args: process.argv.slice(2), cwd: process.cwd(), tag: process.env.BATON_WORKER }));\nprocess.exit(7);\n`,
   );
   chmodSync(bin, 0o755);
   return { bin, out };
@@ -86,7 +86,12 @@ describe("baton attach", () => {
 
     const stopped = await attach([runId, "agent-1", "--stop"], env);
     expect(stopped.code, stopped.stderr).toBe(7);
-    expect(JSON.parse(readFileSync(fake.out, "utf8"))).toEqual({ args: ["resume", threadOf()], cwd });
+    // Started by the CLI's supervisor: tagged as the attach of agent-1 (killed with baton, swept on exit).
+    expect(JSON.parse(readFileSync(fake.out, "utf8"))).toEqual({
+      args: ["resume", threadOf()],
+      cwd,
+      tag: expect.stringMatching(/^\d+\.\d+:[0-9a-f]+\.\d+:attach:agent-1$/),
+    });
     expect(agentRunning()).toBe(false);
     expect(journal()).toMatch(/"type":"turn.ended","agentId":"agent-1"/);
 

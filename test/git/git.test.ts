@@ -3,8 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isBatonError } from "../../src/errors.ts";
-import { git, gitOut, repoKey, withRepoLock } from "../../src/git/git.ts";
-import { makeRepo, sh, type TestRepo, writeFile } from "./helpers.ts";
+import { makeRepo, sh, type TestRepo, testGit, writeFile } from "./helpers.ts";
+
+const git = testGit.run.bind(testGit);
+const gitOut = testGit.out.bind(testGit);
+const repoKey = testGit.repoKey.bind(testGit);
+const withRepoLock = testGit.withRepoLock.bind(testGit);
 
 let repo: TestRepo | undefined;
 afterEach(() => {

@@ -5,6 +5,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { codexParser } from "../../src/backends/codex/events.ts";
 import type { Backend } from "../../src/backends/types.ts";
+import { Supervisor } from "../../src/core/process/supervisor.ts";
+import { Git } from "../../src/git/git.ts";
 
 /** Runs git synchronously in a test repository (not through baton's lock: tests set the scene). */
 export function sh(cwd: string, ...args: string[]): string {
@@ -74,3 +76,6 @@ export function fakeWriterBackend(): Backend {
     }),
   };
 }
+
+/** The git context of the git tests: its own supervisor (no sidecar), like a run's. */
+export const testGit = new Git(new Supervisor({ sidecar: false }));

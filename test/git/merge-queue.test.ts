@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { MergeEvent } from "../../src/git/merge-events.ts";
 import { type MergeQueueOptions, runMergeQueue } from "../../src/git/merge-queue.ts";
 import { branchExists, createWorktree, type Worktree } from "../../src/git/worktree.ts";
-import { makeRepo, sh, type TestRepo, writeFile } from "./helpers.ts";
+import { makeRepo, sh, type TestRepo, testGit, writeFile } from "./helpers.ts";
 
 let repo: TestRepo | undefined;
 afterEach(() => {
@@ -29,7 +29,13 @@ function scene() {
     onEvent: (e) => events.push(e),
   };
   const worktree = (agent: string): Promise<Worktree> =>
-    createWorktree({ repo: repo!.dir, path: join(wts, agent), branch: `baton/run-1/${agent}`, name: agent });
+    createWorktree({
+      git: testGit,
+      repo: repo!.dir,
+      path: join(wts, agent),
+      branch: `baton/run-1/${agent}`,
+      name: agent,
+    });
   return { dir: repo.dir, record, events, options, worktree };
 }
 
@@ -62,7 +68,7 @@ describe("merge queue", () => {
     expect(out[1]!.commit).toBe(sh(s.dir, "rev-parse", "HEAD"));
     for (const w of [w1, w2]) {
       expect(existsSync(w.path)).toBe(false);
-      expect(await branchExists(s.dir, w.branch)).toBe(false);
+      expect(await branchExists(testGit, s.dir, w.branch)).toBe(false);
     }
     expect(readFileSync(out[0]!.patch!, "utf8")).toMatch(/^\+a changed$/m);
     expect(s.events.filter((e) => e.type === "merge.ended")).toHaveLength(2);
@@ -171,7 +177,7 @@ describe("merge queue", () => {
     expect(out[2]!.reason).toMatch(/did not finish \(timed_out\)/);
     expect(sh(s.dir, "show", "baton/run-1/agent-3:b.txt")).toBe("half done");
     expect(readFileSync(out[2]!.patch!, "utf8")).toMatch(/^\+half done$/m);
-    expect(await branchExists(s.dir, "baton/run-1/agent-2")).toBe(false);
+    expect(await branchExists(testGit, s.dir, "baton/run-1/agent-2")).toBe(false);
   });
 
   it("commits and rebases as baton when git does not know who the user is", async () => {

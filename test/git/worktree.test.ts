@@ -10,7 +10,7 @@ import {
   removeWorktree,
   repoRoot,
 } from "../../src/git/worktree.ts";
-import { makeRepo, sh, type TestRepo, writeFile } from "./helpers.ts";
+import { makeRepo, sh, type TestRepo, testGit, writeFile } from "./helpers.ts";
 
 let repo: TestRepo | undefined;
 afterEach(() => {
@@ -30,6 +30,7 @@ describe("worktrees", () => {
     const { dir, path } = setup();
     const head = sh(dir, "rev-parse", "HEAD");
     const wt = await createWorktree({
+      git: testGit,
       repo: dir,
       path,
       branch: "baton/run-1/agent-1",
@@ -51,13 +52,13 @@ describe("worktrees", () => {
     await removeWorktree(wt, { deleteBranch: true });
     expect(existsSync(path)).toBe(false);
     expect(existsSync(join(path, ".."))).toBe(false); // the run's folder of worktrees went with the last one
-    expect(await branchExists(dir, wt.branch)).toBe(false);
+    expect(await branchExists(testGit, dir, wt.branch)).toBe(false);
     expect(sh(dir, "worktree", "list", "--porcelain").match(/^worktree /gm)).toHaveLength(1);
   });
 
   it("keeps the branch when asked, and removes worktree and branch when the setup fails", async () => {
     const { dir, path } = setup();
-    const wt = await createWorktree({ repo: dir, path, branch: "b/keep", name: "t" });
+    const wt = await createWorktree({ git: testGit, repo: dir, path, branch: "b/keep", name: "t" });
     writeFile(path, "x.txt", "x\n");
     await commitWork(wt, "x");
     await removeWorktree(wt, { deleteBranch: false });
@@ -65,6 +66,7 @@ describe("worktrees", () => {
     expect(sh(dir, "show", "b/keep:x.txt")).toBe("x");
 
     const failing = createWorktree({
+      git: testGit,
       repo: dir,
       path,
       branch: "b/broken",
@@ -75,13 +77,14 @@ describe("worktrees", () => {
       /the setup command "echo cannot install >&2; exit 3" exited with code 3: cannot install/,
     );
     expect(existsSync(path)).toBe(false);
-    expect(await branchExists(dir, "b/broken")).toBe(false);
+    expect(await branchExists(testGit, dir, "b/broken")).toBe(false);
   });
 
   it("a setup command that outlives its timeout is killed with everything it started", async () => {
     const { dir, path } = setup();
     const started = Date.now();
     const failing = createWorktree({
+      git: testGit,
       repo: dir,
       path,
       branch: "b/slow",
@@ -100,7 +103,7 @@ describe("worktrees", () => {
     expect(checkRelative("./config/")).toBe("config");
     const { dir } = setup();
     writeFile(dir, "sub/x.txt", "");
-    expect(await repoRoot(join(dir, "sub"))).toBe(dir);
-    expect(await repoRoot(repo!.tempDir("plain"))).toBeUndefined();
+    expect(await repoRoot(testGit, join(dir, "sub"))).toBe(dir);
+    expect(await repoRoot(testGit, repo!.tempDir("plain"))).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { WorkerOutcome, WorkerSpec } from "../../src/run/context.ts";
 import { ParallelWriters, recordSaver, type WriterRunner, writerBranch } from "../../src/run/writers.ts";
 import type { JournalInput } from "../../src/store/journal.ts";
-import { makeRepo, sh, type TestRepo, writeFile } from "./helpers.ts";
+import { makeRepo, sh, type TestRepo, testGit, writeFile } from "./helpers.ts";
 
 let repo: TestRepo | undefined;
 afterEach(() => {
@@ -47,6 +47,7 @@ function writers(extra: Partial<ConstructorParameters<typeof ParallelWriters>[0]
   const record = repo.tempDir("record");
   const w = new ParallelWriters({
     runId: "run-1",
+    git: testGit,
     repo: repo.dir,
     dir: join(repo.tempDir("worktrees"), "run-1"),
     task: "t",

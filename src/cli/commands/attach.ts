@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { terminateTree } from "../../core/process/kill.ts";
@@ -7,6 +6,7 @@ import { type AttachPlan, planAttach, turnInProgress } from "../../run/attach.ts
 import { readJournal } from "../../store/journal.ts";
 import { runDir } from "../../store/paths.ts";
 import { EXIT } from "../exit-codes.ts";
+import { cliSupervisor } from "../supervisor.ts";
 import type { RegisterCommand } from "./register.ts";
 
 const STOP_GRACE_MS = 2_000;
@@ -71,18 +71,23 @@ export const registerAttach: RegisterCommand = (program: Command) => {
         process.stderr.write(
           `baton: attaching to ${agentId} (${plan.backend} ${plan.threadId}) in ${plan.cwd}\n`,
         );
-        const child = spawn(plan.file, plan.args, { cwd: plan.cwd, stdio: "inherit" });
-        const code = await new Promise<number>((resolve, reject) => {
-          child.once("error", (error) =>
-            reject(
-              new BatonError("E_BACKEND", `could not start ${plan.file}: ${error.message}`, { cause: error }),
-            ),
-          );
-          child.once("exit", (exitCode, signal) =>
-            resolve(exitCode ?? (signal ? EXIT.interrupted : EXIT.failed)),
-          );
+        // Supervised like every child: tagged, and killed with what it started if baton is stopped.
+        const supervisor = cliSupervisor();
+        const child = supervisor.spawn({
+          file: plan.file,
+          args: plan.args,
+          cwd: plan.cwd,
+          tag: `${supervisor.scope()}:attach:${agentId}`,
+          terminal: true,
         });
-        process.exitCode = code;
+        // The terminal is the child's now: its Ctrl-C is for the agent CLI (which reads it), not for baton.
+        const ignore = () => {};
+        for (const sig of ["SIGINT", "SIGQUIT"] as const) process.on(sig, ignore);
+        const exit = await child.done.finally(() => {
+          for (const sig of ["SIGINT", "SIGQUIT"] as const) process.off(sig, ignore);
+        });
+        if (exit.startError) throw new BatonError("E_BACKEND", exit.startError);
+        process.exitCode = exit.exitCode ?? (exit.signal ? EXIT.interrupted : EXIT.failed);
       },
     );
 };

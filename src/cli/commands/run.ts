@@ -8,6 +8,7 @@ import { BatonError } from "../../errors.ts";
 import type { Fleet } from "../../fleet/fleet.ts";
 import { remoteBackend } from "../../fleet/remote-backend.ts";
 import { submitToFleet } from "../../fleet/submit.ts";
+import { Git } from "../../git/git.ts";
 import { checkWorktreeRepo } from "../../git/preflight.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import { type AnswerBook, loadAnswers } from "../../run/clarify.ts";
@@ -201,7 +202,7 @@ async function runCommand(task: string, flags: RunFlags): Promise<number> {
   };
   checkRunOptions({ ...options, backends: {} });
   if (options.writers === "worktree")
-    await checkWorktreeRepo(options.cwd ?? process.cwd(), options.copyFiles);
+    await checkWorktreeRepo(options.cwd ?? process.cwd(), options.copyFiles, new Git(cliSupervisor()));
   return executeRun(options, flags);
 }
 

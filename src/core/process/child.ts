@@ -17,6 +17,11 @@ export interface ChildSpec {
   stdin?: string;
   /** Leave stdin open for the caller to write to (a long-lived server speaking over its pipes). */
   keepStdinOpen?: boolean;
+  /**
+   * A program the user drives (`baton attach`): it gets the terminal (stdio inherited) and stays in
+   * its process group, so the keyboard's signals reach it; still tagged, tracked and killed like the rest.
+   */
+  terminal?: boolean;
   /** Carried by every process of the tree (BATON_WORKER), so re-parented descendants are found too. */
   tag: string;
   /** Whole-run deadline; stops the tree with `timed_out`. 0 or absent: none. */
@@ -73,8 +78,10 @@ export function startChild<R extends string>(spec: ChildSpec, hooks: ChildHooks)
     child = spawn(spec.file, [...spec.args], {
       cwd: spec.cwd,
       env: { ...(spec.env ?? process.env), [WORKER_TAG_VAR]: spec.tag },
-      detached: true, // own process group: a terminal's Ctrl-C reaches baton, which decides
-      stdio: [spec.stdin === undefined && !spec.keepStdinOpen ? "ignore" : "pipe", "pipe", "pipe"],
+      detached: !spec.terminal, // own process group: a terminal's Ctrl-C reaches baton, which decides
+      stdio: spec.terminal
+        ? "inherit"
+        : [spec.stdin === undefined && !spec.keepStdinOpen ? "ignore" : "pipe", "pipe", "pipe"],
     });
   } catch (error) {
     return failedStart(startErrorText(spec, error));

@@ -19,39 +19,43 @@ export interface ProcInfo {
 }
 
 /**
- * Reads a small /proc file into one reused buffer. /proc files report size 0, so readFileSync would
- * allocate a fresh 64 KiB buffer per file: megabytes of garbage per sweep of the process table.
+ * Reads small /proc files into one buffer it reuses. /proc files report size 0, so readFileSync would
+ * allocate a fresh 64 KiB buffer per file: megabytes of garbage per sweep of the process table. Owned
+ * by whoever reads (a Supervisor, one snapshot of the table), never shared through the module.
  */
-let scratch = Buffer.allocUnsafe(16 * 1024);
-function readProcFile(path: string, encoding: "utf8" | "latin1"): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return undefined;
-  }
-  try {
-    let length = 0;
-    for (;;) {
-      if (length === scratch.length) {
-        const bigger = Buffer.allocUnsafe(scratch.length * 2);
-        scratch.copy(bigger);
-        scratch = bigger;
-      }
-      const n = readSync(fd, scratch, length, scratch.length - length, null);
-      if (n === 0) break;
-      length += n;
+export class ProcReader {
+  #buffer = Buffer.allocUnsafe(2 * 1024);
+
+  text(path: string, encoding: "utf8" | "latin1"): string | undefined {
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch {
+      return undefined;
     }
-    return scratch.toString(encoding, 0, length);
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
+    try {
+      let length = 0;
+      for (;;) {
+        if (length === this.#buffer.length) {
+          const bigger = Buffer.allocUnsafe(this.#buffer.length * 2);
+          this.#buffer.copy(bigger);
+          this.#buffer = bigger;
+        }
+        const n = readSync(fd, this.#buffer, length, this.#buffer.length - length, null);
+        if (n === 0) break;
+        length += n;
+      }
+      return this.#buffer.toString(encoding, 0, length);
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 
-export function readProc(pid: number): ProcInfo | undefined {
-  const stat = readProcFile(`/proc/${pid}/stat`, "utf8");
+export function readProc(pid: number, reader = new ProcReader()): ProcInfo | undefined {
+  const stat = reader.text(`/proc/${pid}/stat`, "utf8");
   if (stat === undefined) return undefined;
   // The command name is in parentheses and may contain spaces or parentheses itself.
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -76,8 +80,8 @@ export function isAlive(pid: number): boolean {
 }
 
 /** The value of one environment variable of a live process, if readable. */
-export function readEnvVar(pid: number, name: string): string | undefined {
-  const environ = readProcFile(`/proc/${pid}/environ`, "latin1");
+export function readEnvVar(pid: number, name: string, reader = new ProcReader()): string | undefined {
+  const environ = reader.text(`/proc/${pid}/environ`, "latin1");
   if (environ === undefined) return undefined;
   const prefix = `${name}=`;
   for (const entry of environ.split("\0")) if (entry.startsWith(prefix)) return entry.slice(prefix.length);
@@ -103,10 +107,10 @@ export function descendantsOf(rootPid: number, table: ProcInfo[] = snapshot()): 
   return out;
 }
 
-export function snapshot(): ProcInfo[] {
+export function snapshot(reader = new ProcReader()): ProcInfo[] {
   const out: ProcInfo[] = [];
   for (const pid of listPids()) {
-    const info = readProc(pid);
+    const info = readProc(pid, reader);
     if (info) out.push(info);
   }
   return out;
@@ -120,12 +124,13 @@ export function snapshot(): ProcInfo[] {
 export function taggedProcesses(
   accept: (tag: string) => boolean,
   minStartTicks = 0,
-  table: ProcInfo[] = snapshot(),
+  table?: ProcInfo[],
+  reader = new ProcReader(),
 ): (ProcInfo & { tag: string })[] {
   const out: (ProcInfo & { tag: string })[] = [];
-  for (const info of table) {
+  for (const info of table ?? snapshot(reader)) {
     if (info.pid === process.pid || info.state === "Z" || info.startTicks < minStartTicks) continue;
-    const tag = readEnvVar(info.pid, WORKER_TAG_VAR);
+    const tag = readEnvVar(info.pid, WORKER_TAG_VAR, reader);
     if (tag !== undefined && accept(tag)) out.push({ ...info, tag });
   }
   return out;

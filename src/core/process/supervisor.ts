@@ -3,7 +3,7 @@ import { BatonError } from "../../errors.ts";
 import { type ChildSpec, type SupervisedChild, startChild } from "./child.ts";
 import { killTreeNow } from "./kill.ts";
 import { ownerId } from "./owner.ts";
-import { readProc } from "./procfs.ts";
+import { ProcReader, readProc } from "./procfs.ts";
 import { startSidecar } from "./sidecar-client.ts";
 import { ExitSweeper } from "./sweep.ts";
 
@@ -39,6 +39,8 @@ export class Supervisor {
   readonly #live = new Map<number, { tag: string; startTicks: number }>();
   readonly #sweeper: ExitSweeper;
   readonly #options: SupervisorOptions;
+  /** This supervisor's /proc read buffer (no module-level buffer shared between supervisors). */
+  readonly #proc = new ProcReader();
   #scopes = 0;
   #sidecar: { close(): void } | undefined;
   readonly #onExit = () => this.killAll();
@@ -89,7 +91,7 @@ export class Supervisor {
   }
 
   #register(pid: number, tag: string): number {
-    const startTicks = readProc(pid)?.startTicks ?? 0;
+    const startTicks = readProc(pid, this.#proc)?.startTicks ?? 0;
     if (this.#live.size === 0 && this.#options.killOnExit !== false) process.on("exit", this.#onExit);
     this.#live.set(pid, { tag, startTicks });
     const wantSidecar = this.#options.sidecar ?? process.env.BATON_NO_SIDECAR !== "1";
