@@ -153,9 +153,20 @@ export async function until(check: () => boolean, timeoutMs: number): Promise<bo
 /** Workers of `owner` still alive after up to `graceMs` (the sidecar kills them within about 0.5 s). */
 export async function orphansOf(owner: string, graceMs = 5_000): Promise<number> {
   if (!owner) return 0;
-  const alive = () => taggedProcesses((t) => t.startsWith(`${owner}:`)).length;
-  await until(() => alive() === 0, graceMs);
-  return alive();
+  const alive = () => taggedProcesses((t) => t.startsWith(`${owner}:`));
+  await until(() => alive().length === 0, graceMs);
+  const left = alive();
+  // Which processes, so an orphan can be traced to the kill that left it.
+  for (const p of left) process.stderr.write(`chaos: orphan ${p.pid} ${p.tag} ${commandLine(p.pid)}\n`);
+  return left.length;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "latin1").replaceAll("\0", " ").trim().slice(0, 200);
+  } catch {
+    return "(gone)";
+  }
 }
 
 /** The owner of a run from its lock, for a baton started under a wrapper (timeout, sh). */
