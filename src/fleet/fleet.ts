@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import type { Backend, TurnRequest } from "../backends/types.ts";
 import type { RunningTurn, TurnOptions, TurnStarter } from "../core/turn.ts";
 import { BatonError } from "../errors.ts";
+import { Git } from "../git/git.ts";
 import { connectRedis, type FleetConnection } from "./connection.ts";
 import { type FleetDeps, loadFleetDeps } from "./deps.ts";
 import {
@@ -17,7 +18,7 @@ import {
   workerQueue,
 } from "./protocol.ts";
 import { RemoteTurn } from "./remote-turn.ts";
-import { repoOf } from "./workdir.ts";
+import { type RepoCache, repoOf } from "./workdir.ts";
 
 export interface FleetOptions {
   connection: FleetConnection;
@@ -46,7 +47,7 @@ export class Fleet {
   /** Follow-up turns waiting in or running on one worker's own queue: nobody else can run them. */
   readonly #pinned = new Map<string, string>();
   readonly #queues = new Map<string, Queue>();
-  readonly #repos = new Map<string, TurnJob["repo"] | null>();
+  readonly #repos: RepoCache = new Map();
   #redis!: Redis;
   #reader!: Redis;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -117,7 +118,6 @@ export class Fleet {
       turn: Number(options.tag.split(":").at(-1)) || 1,
       backend: backend.name,
       request: wire,
-      repo: repoOf(request.cwd, this.#repos),
       turnTimeoutMs: options.turnTimeoutMs,
       stallTimeoutMs: options.stallTimeoutMs,
       killGraceMs: options.killGraceMs,
@@ -126,6 +126,7 @@ export class Fleet {
     void (async () => {
       if (holder && !(await this.#redis.exists(keys.worker(holder))))
         return remote.abandon("failed", gone(holder));
+      job.repo = await repoOf(request.cwd, this.#repos, () => new Git(options.supervisor));
       await this.#queue(holder ? workerQueue(holder) : turnsQueue(backend.name)).add("turn", job, {
         jobId,
         removeOnComplete: true,

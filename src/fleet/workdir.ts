@@ -1,34 +1,41 @@
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
+import type { Git } from "../git/git.ts";
 import type { TurnJob } from "./protocol.ts";
+
+/** What `repoOf` keeps per directory (null: not a repository with a commit). */
+export type RepoCache = Map<string, Promise<TurnJob["repo"] | null>>;
 
 /**
  * The submitter's repository at the moment it dispatches: a worker with a checkout of its own runs
  * the turn at the same place in that checkout, and only if it is at the same commit.
  */
-export function repoOf(cwd: string, cache: Map<string, TurnJob["repo"] | null>): TurnJob["repo"] {
-  if (!cache.has(cwd)) {
-    try {
-      const git = (...args: string[]) =>
-        execFileSync("git", ["-C", cwd, ...args], {
-          encoding: "utf8",
-          stdio: ["ignore", "pipe", "ignore"],
-        }).trim();
-      cache.set(cwd, { root: git("rev-parse", "--show-toplevel"), commit: git("rev-parse", "HEAD") });
-    } catch {
-      cache.set(cwd, null); // not a repository (or no commit yet): only shared paths work
-    }
+export async function repoOf(cwd: string, cache: RepoCache, git: () => Git): Promise<TurnJob["repo"]> {
+  let found = cache.get(cwd);
+  if (!found) {
+    found = headOf(git(), cwd).then(
+      (head) => head ?? null,
+      () => null, // not a repository (or no commit yet): only shared paths work
+    );
+    cache.set(cwd, found);
   }
-  return cache.get(cwd) ?? undefined;
+  return (await found) ?? undefined;
+}
+
+async function headOf(git: Git, cwd: string): Promise<TurnJob["repo"]> {
+  const root = await git.run(cwd, ["rev-parse", "--show-toplevel"], { allowFail: true });
+  const commit = await git.run(cwd, ["rev-parse", "HEAD"], { allowFail: true });
+  if (root.code !== 0 || commit.code !== 0) return undefined;
+  return { root: root.stdout.trim(), commit: commit.stdout.trim() };
 }
 
 /** Where a worker runs a turn, or why it cannot. */
-export function workerCwd(
+export async function workerCwd(
   job: TurnJob,
   checkout: string | undefined,
   workerId: string,
-): { cwd: string } | { error: string } {
+  git: Git,
+): Promise<{ cwd: string } | { error: string }> {
   const cwd = job.request.cwd;
   if (!checkout) {
     if (existsSync(cwd)) return { cwd };
@@ -42,15 +49,9 @@ export function workerCwd(
     return {
       error: `worker ${workerId} runs turns in its checkout ${checkout}, but the submitter's ${cwd} is not in a git repository with a commit`,
     };
-  let head: string;
-  try {
-    head = execFileSync("git", ["-C", checkout, "rev-parse", "HEAD"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-  } catch {
+  const head = (await headOf(git, checkout).catch(() => undefined))?.commit;
+  if (head === undefined)
     return { error: `worker ${workerId}: its --checkout ${checkout} is not a git checkout` };
-  }
   if (head !== job.repo.commit)
     return {
       error:

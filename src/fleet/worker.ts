@@ -8,6 +8,7 @@ import { type Backend, isSessionBackend } from "../backends/types.ts";
 import { Supervisor } from "../core/process/supervisor.ts";
 import { type RunningTurn, type StopReason, startTurn, type TurnOutcome } from "../core/turn.ts";
 import { BatonError } from "../errors.ts";
+import { Git } from "../git/git.ts";
 import { connectRedis, type FleetConnection } from "./connection.ts";
 import { loadFleetDeps } from "./deps.ts";
 import {
@@ -58,6 +59,8 @@ export class FleetWorker {
   readonly #host = hostname();
   readonly #supervisor: Supervisor;
   readonly #ownsSupervisor: boolean;
+  /** Checks a job's checkout (git on this worker's supervisor). */
+  readonly #git: Git;
   readonly #tagPrefix: string;
   readonly #held = new Map<string, Held>();
   readonly #scratch = mkdtempSync(join(tmpdir(), "baton-worker-"));
@@ -74,6 +77,7 @@ export class FleetWorker {
     this.#ownsSupervisor = options.supervisor === undefined;
     this.#supervisor = options.supervisor ?? new Supervisor();
     this.#tagPrefix = this.#supervisor.scope();
+    this.#git = new Git(this.#supervisor);
     this.#o = options;
     this.id = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`;
     this.#free = options.concurrency ?? 4;
@@ -176,7 +180,7 @@ export class FleetWorker {
         return;
       }
       const stopped = await this.#redis.get(keys.stop(jobId));
-      const where = workerCwd(job, this.#o.checkout, this.id);
+      const where = await workerCwd(job, this.#o.checkout, this.id, this.#git);
       const backend = this.#o.backends.find((b) => b.name === job.backend);
       await send({ kind: "started", worker: this.id, host: this.#host });
       let outcome: TurnOutcome;

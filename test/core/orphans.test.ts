@@ -65,7 +65,9 @@ describe("no worker outlives its owner", () => {
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));
     expect(workersOf(owner).length).toBeGreaterThanOrEqual(4);
-    expect(reapOrphans()).toBeGreaterThanOrEqual(4);
+    // Any baton command another test file starts meanwhile reaps dead owners' workers too, so this call
+    // may find some already gone (seen: 3 of 4); it must find and kill the rest.
+    expect(reapOrphans()).toBeGreaterThan(0);
     expect(await eventually(() => workersOf(owner).length === 0, 2_000)).toBe(true);
   });
 

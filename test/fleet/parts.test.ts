@@ -3,9 +3,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Supervisor } from "../../src/core/process/supervisor.ts";
 import { parseQueueUrl } from "../../src/fleet/connection.ts";
 import type { TurnJob } from "../../src/fleet/protocol.ts";
 import { repoOf, workerCwd } from "../../src/fleet/workdir.ts";
+import { Git } from "../../src/git/git.ts";
+
+const gitContext = new Git(new Supervisor({ sidecar: false }));
+const context = () => gitContext;
 
 describe("--queue URLs", () => {
   it("pass host, port, database, user and password through, and never show the password", () => {
@@ -62,35 +67,35 @@ describe("where a worker runs a turn", () => {
     repo: r,
   });
 
-  it("a checkout at the submitter's commit runs the turn at the same place inside it", () => {
+  it("a checkout at the submitter's commit runs the turn at the same place inside it", async () => {
     const r = repo();
     const checkout = mkdtempSync(join(tmpdir(), "baton-checkout-"));
     git(checkout, "clone", "-q", r.root, ".");
-    const found = repoOf(join(r.root, "pkg"), new Map());
+    const found = await repoOf(join(r.root, "pkg"), new Map(), context);
     expect(found).toEqual({ root: r.root, commit: r.commit });
-    expect(workerCwd(job(join(r.root, "pkg"), found), checkout, "w1")).toEqual({
+    expect(await workerCwd(job(join(r.root, "pkg"), found), checkout, "w1", gitContext)).toEqual({
       cwd: join(checkout, "pkg"),
     });
   });
 
-  it("a checkout at another commit is refused with the command that fixes it", () => {
+  it("a checkout at another commit is refused with the command that fixes it", async () => {
     const r = repo();
     const checkout = mkdtempSync(join(tmpdir(), "baton-checkout-"));
     git(checkout, "clone", "-q", r.root, ".");
     writeFileSync(join(r.root, "b.txt"), "b\n");
     git(r.root, "add", ".");
     git(r.root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "two");
-    const moved = repoOf(r.root, new Map())!;
-    const result = workerCwd(job(r.root, moved), checkout, "w1");
+    const moved = (await repoOf(r.root, new Map(), context))!;
+    const result = await workerCwd(job(r.root, moved), checkout, "w1", gitContext);
     expect("error" in result && result.error).toMatch(
       new RegExp(`is at .*, the submitter at ${moved.commit.slice(0, 12)}.*checkout ${moved.commit}`),
     );
   });
 
-  it("without a checkout the submitter's path must exist on the worker", () => {
-    expect(workerCwd(job("/no/such/dir"), undefined, "w1")).toMatchObject({
+  it("without a checkout the submitter's path must exist on the worker", async () => {
+    expect(await workerCwd(job("/no/such/dir"), undefined, "w1", gitContext)).toMatchObject({
       error: expect.stringMatching(/has no directory \/no\/such\/dir.*--checkout/),
     });
-    expect(repoOf(tmpdir(), new Map())).toBeUndefined();
+    expect(await repoOf(tmpdir(), new Map(), context)).toBeUndefined();
   });
 });
