@@ -28,6 +28,8 @@ export const TurnStartedEventSchema = z.object({
   prompt: z.string(),
 });
 
+// A backend's events are a TypeScript union (backends/types.ts) its parser builds; the pool only
+// passes them on, so this checks the discriminant alone.
 const WorkerEventSchema = z.custom<WorkerEvent>(
   (value) =>
     typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string",

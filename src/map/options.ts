@@ -3,11 +3,11 @@ import { SandboxModeSchema } from "../backends/sandbox.ts";
 import type { Backend } from "../backends/types.ts";
 import type { PoolOptions } from "../core/pool.ts";
 import { BatonError } from "../errors.ts";
-import { LaunchOptionsSchema } from "../run/options.ts";
+import { AgentRunDataSchema } from "../run/options.ts";
 import { describeIssues } from "../util/zod-issues.ts";
 
 /** A map's options that are data; `RecordedMapOptionsSchema` is what its `run.started` records. */
-export const MapDataOptionsSchema = z.object({
+export const MapDataOptionsSchema = AgentRunDataSchema.extend({
   /** The task list: a `.csv` (header row) or `.jsonl` file, or the items themselves (objects of fields). */
   tasks: z.union([z.string(), z.array(z.record(z.string(), z.unknown())).readonly()]),
   /** The prompt of every item's agent; `{field}` is filled from the item, `{{`/`}}` are literal braces. */
@@ -18,27 +18,10 @@ export const MapDataOptionsSchema = z.object({
   outputSchema: z.record(z.string(), z.unknown()).optional(),
   /** Where the result lines go (`.jsonl` or `.csv`); default `results.jsonl` in the run record. */
   out: z.string().optional(),
-  /** Items whose agents run at once. Default 4. */
-  concurrency: z.number().optional(),
-  /** Deadline of each turn. Default 10 minutes. */
-  timeoutMs: z.number().optional(),
-  /** No output for this long kills a turn. Default 5 minutes. */
-  stallTimeoutMs: z.number().optional(),
-  /** Token budget of the whole map: once used up, nothing new starts and what finished is kept. */
-  maxTokens: z.number().optional(),
   /** Fresh agents for an item whose turn failed, timed out or stalled. Default 1. */
   retries: z.number().optional(),
   /** Default `read-only`. */
   sandbox: SandboxModeSchema.optional(),
-  /** How the CLI built `backends` (backend, command, pty, rehearsal), recorded so a resume builds it again. */
-  launch: LaunchOptionsSchema.optional(),
-  /** The fleet's Redis (`--queue`, without its password): recorded so a resume dispatches there again. */
-  queue: z.string().optional(),
-  cwd: z.string().optional(),
-  /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
-  home: z.string().optional(),
-  /** Continue this map in its own record: items with a result line are not run again. */
-  resumeRunId: z.string().optional(),
 });
 
 export interface MapOptions extends z.infer<typeof MapDataOptionsSchema> {

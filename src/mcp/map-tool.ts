@@ -3,7 +3,7 @@ import { z } from "zod";
 import { BatonError, BatonErrorJsonSchema } from "../errors.ts";
 import { type MapView, mapTasks } from "../map/map.ts";
 import type { MapProgress } from "../map/progress.ts";
-import { RunStatusSchema } from "../run/view.ts";
+import { MapProgressSchema, RunStatusSchema } from "../run/view.ts";
 import type { ToolContext } from "./handlers.ts";
 import { WAIT_MAX_MS } from "./schemas.ts";
 import type { ToolSpec } from "./tool-spec.ts";
@@ -54,14 +54,12 @@ export const mapTasksInput = z
     },
   );
 
+/** Where the map stands (its run view's `map`) with its run's status and error, in snake_case. */
 const mapTasksOutput = z.object({
   run_id: z.string(),
   status: RunStatusSchema,
   timed_out: z.boolean(),
-  total: z.number(),
-  done: z.number(),
-  failed: z.number(),
-  running: z.number(),
+  ...MapProgressSchema.pick({ total: true, done: true, failed: true, running: true }).shape,
   out: z.string().optional(),
   /** Why the map failed or stopped early (a used-up budget is `E_BUDGET`), as the run view holds it. */
   error: BatonErrorJsonSchema.optional(),

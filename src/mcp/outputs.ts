@@ -1,21 +1,21 @@
 import { z } from "zod";
+import { SandboxModeSchema } from "../backends/sandbox.ts";
+import { AgentClosedEventSchema } from "../core/pool-events.ts";
 import { AgentStatusSchema, EndReasonSchema } from "../core/status.ts";
+import { UsageSchema } from "../core/usage.ts";
+import { BatonErrorJsonSchema } from "../errors.ts";
+import { snakeSchema } from "./snake.ts";
 
 /**
  * Result shapes of the `baton mcp` tools (each tool's outputSchema). The small, decisive fields come
  * first: clients that show only a preview of a long result (Claude Code: 2 KB) still show them.
  */
 
-/** Usage in snake_case, like the rest of the tool results. */
-export const usageOutput = z.object({
-  input_tokens: z.number(),
-  cached_input_tokens: z.number(),
-  output_tokens: z.number(),
-  reasoning_tokens: z.number(),
-});
+/** Usage (the core's `UsageSchema`) in snake_case, like the rest of the tool results. */
+export const usageOutput = snakeSchema(UsageSchema);
 
 /** `structuredContent` of every error result (`isError: true`): the BatonError code and message. */
-export const errorOutput = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const errorOutput = z.object({ error: BatonErrorJsonSchema });
 export type ErrorOutput = z.infer<typeof errorOutput>;
 
 export const spawnAgentOutput = z.object({
@@ -43,8 +43,9 @@ export const waitOutput = z.object({
 export type WaitOutput = z.infer<typeof waitOutput>;
 
 export const sendInputOutput = z.object({ submission_id: z.string() });
-export const closeAgentOutput = z.object({ previous_status: AgentStatusSchema });
-export const interruptAgentOutput = z.object({ previous_status: AgentStatusSchema });
+/** The status before: the pool's `agent.closed` event, in snake_case. */
+export const closeAgentOutput = snakeSchema(AgentClosedEventSchema.pick({ previousStatus: true }));
+export const interruptAgentOutput = closeAgentOutput;
 
 export const agentEntry = z.object({
   agent_id: z.string(),
@@ -74,7 +75,7 @@ export const roleEntry = z.object({
   name: z.string(),
   source: z.enum(["builtin", "codex-project", "codex-user", "claude-project", "claude-user"]),
   description: z.string(),
-  sandbox: z.string().nullable(),
+  sandbox: SandboxModeSchema.nullable(),
   model: z.string().nullable(),
   file: z.string().nullable(),
 });

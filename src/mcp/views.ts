@@ -2,6 +2,7 @@ import { isFinal } from "../core/status.ts";
 import type { Usage } from "../core/usage.ts";
 import type { BookEntry } from "./agents.ts";
 import type { AgentEntry } from "./outputs.ts";
+import { snakeKeys } from "./snake.ts";
 
 export const AGENT_URI_PREFIX = "baton://agents/";
 
@@ -10,12 +11,7 @@ export function agentUri(id: string): string {
 }
 
 export function usageView(usage: Usage): AgentEntry["usage"] {
-  return {
-    input_tokens: usage.inputTokens,
-    cached_input_tokens: usage.cachedInputTokens,
-    output_tokens: usage.outputTokens,
-    reasoning_tokens: usage.reasoningTokens,
-  };
+  return snakeKeys(usage);
 }
 
 /** One agent as list_agents and its resource show it; `end_reason` is null while a turn runs or waits. */

@@ -24,10 +24,29 @@ export const LaunchOptionsSchema = z.object({
 });
 export type LaunchOptions = z.infer<typeof LaunchOptionsSchema>;
 
-/** A run's options that are data: validated, recorded in the journal's `run.started`, read back on resume. */
-export const RunDataOptionsSchema = z.object({
-  task: z.string(),
+/** The data options of every run of agents, `baton run` and `baton map` alike. */
+export const AgentRunDataSchema = z.object({
   launch: LaunchOptionsSchema.optional(),
+  /** Agent turns at once. Default 4. */
+  concurrency: z.number().optional(),
+  /** Deadline of each turn. Default 10 minutes. */
+  timeoutMs: z.number().optional(),
+  /** No output for this long kills a turn. Default 5 minutes. */
+  stallTimeoutMs: z.number().optional(),
+  /** Token budget of the whole run (all agents, input + output): once used up, nothing new starts. */
+  maxTokens: z.number().optional(),
+  /** The worker fleet's Redis (`--queue`, without its password), recorded so a resume dispatches there again. */
+  queue: z.string().optional(),
+  cwd: z.string().optional(),
+  /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
+  home: z.string().optional(),
+  /** Continue this run in its own record: what finished is not run again. */
+  resumeRunId: z.string().optional(),
+});
+
+/** A run's options that are data: validated, recorded in the journal's `run.started`, read back on resume. */
+export const RunDataOptionsSchema = AgentRunDataSchema.extend({
+  task: z.string(),
   /** Default `auto`: a planner agent chooses. */
   pattern: z.union([PatternNameSchema, z.literal("auto")]).optional(),
   /** Review lenses, research angles or option directions. */
@@ -36,27 +55,12 @@ export const RunDataOptionsSchema = z.object({
   sections: z.array(z.string()).optional(),
   /** How many research/option workers. */
   workers: z.number().optional(),
-  /** Worker turns at once. Default 4. */
-  concurrency: z.number().optional(),
-  /** Deadline of each worker turn. Default 10 minutes. */
-  timeoutMs: z.number().optional(),
-  /** No worker output for this long kills its turn. Default 5 minutes. */
-  stallTimeoutMs: z.number().optional(),
-  /** Token budget for the whole run (all workers, input + output); see Pool.maxTokens. */
-  maxTokens: z.number().optional(),
   /** Deadline of the whole run: when it passes, every running worker is stopped (`timed_out`). */
   runTimeoutMs: z.number().optional(),
   context: ContextPackSchema.optional(),
   answers: AnswerBookSchema.optional(),
-  cwd: z.string().optional(),
-  /** baton's state directory; default `$BATON_HOME` or `./.baton`. */
-  home: z.string().optional(),
-  /** Continue this killed run in its own directory; its finished workers are not run again. */
-  resumeRunId: z.string().optional(),
   /** Research workers (Pattern E) get the backend's web search tool; `false` (`--no-web`) turns it off. */
   web: z.boolean().optional(),
-  /** The worker fleet's Redis (`--queue`, without its password), recorded so a resume dispatches there again. */
-  queue: z.string().optional(),
   /** Pattern D: the section workers edit files (writers, each with its section as its scope). */
   write: z.boolean().optional(),
   /**

@@ -11,8 +11,11 @@ import {
 import { StoredPlanSchema } from "../run/plan.ts";
 import { RunStatusSchema } from "../run/view.ts";
 
-/** Version of the journal line format. Readers keep accepting every older version (see test fixtures). */
-export const JOURNAL_VERSION = 1;
+/**
+ * Version of the journal line format. Readers keep accepting every older version (see test fixtures).
+ * 2: `run.ended.error` is `{code, message}` (v1 held the message alone).
+ */
+export const JOURNAL_VERSION = 2;
 
 /** What every journal line carries around its event: format version, position and time. */
 export const JournalEnvelopeSchema = z.object({

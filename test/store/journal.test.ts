@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { startedRunOptions } from "../../src/run/options.ts";
 import { writeJsonAtomic } from "../../src/store/atomic.ts";
 import { Journal, readJournal } from "../../src/store/journal.ts";
 import { repairJournal } from "../../src/store/torn.ts";
@@ -42,6 +43,25 @@ describe("journal", () => {
     expect(read.truncated).toBe(false);
   });
 
+  it("reads a failed run of the released v1 format: its error (a bare message then) as E_INTERNAL, its options through the run's schema", () => {
+    const read = readJournal(fileURLToPath(new URL("./fixtures/journal-v1-failed.jsonl", import.meta.url)));
+    expect(read.unknown).toEqual([]);
+    const [started, ended] = read.entries;
+    expect(ended).toMatchObject({
+      type: "run.ended",
+      status: "failed",
+      error: { code: "E_INTERNAL", message: "the planner agent failed: codex exited with code 1" },
+    });
+    if (started?.type !== "run.started") throw new Error("no run.started");
+    expect(startedRunOptions(started)).toEqual({
+      task: "Review x",
+      pattern: "auto",
+      cwd: "/tmp",
+      concurrency: 2,
+      launch: { backend: "codex" },
+    });
+  });
+
   it("still loads when the last line was cut off by a crash", () => {
     const file = join(tmp(), "journal.jsonl");
     copyFileSync(V1, file);
@@ -65,8 +85,8 @@ describe("journal", () => {
     copyFileSync(V1, file);
     const j = new Journal(file);
     const e = j.append({ type: "run.ended", status: "failed", exitCode: 1 });
-    // Eight lines (one of a type this version does not know) were there: the next is seq 8.
-    expect(e).toMatchObject({ v: 1, seq: 8 });
+    // Eight lines (one of a type this version does not know) were there: the next is seq 8, in today's format.
+    expect(e).toMatchObject({ v: 2, seq: 8 });
   });
 
   it("cuts a torn tail aside before appending, so the journal stays readable (resume after a kill mid-write)", () => {
