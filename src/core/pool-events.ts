@@ -13,7 +13,7 @@ export const AgentSpawnedEventSchema = z.object({
   label: z.string(),
   role: z.string(),
   backend: z.string(),
-  /** The agent's first prompt (recorded as `prompt-1.md`, not in the journal). */
+  /** The message it was spawned with (its turn prompts go to `prompt-<turn>.md`; the journal holds neither). */
   message: z.string(),
   /** The agent's working directory (where `baton attach` resumes its conversation). */
   cwd: z.string(),

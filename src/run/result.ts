@@ -6,8 +6,12 @@ export const PATTERNS = ["review", "review-fix", "scout", "split", "research", "
 export const PatternNameSchema = z.enum(PATTERNS);
 export type PatternName = z.infer<typeof PatternNameSchema>;
 
-/** A finding as the result holds it: merged across workers, with who reported it. */
-export const MergedFindingSchema = FindingSchema.extend({
+/**
+ * A finding as the result holds it: merged across workers, with who reported it. Not strict like the
+ * worker's answer: a stored result is read as it was written, keys of another version dropped.
+ */
+export const MergedFindingSchema = z.object({
+  ...FindingSchema.shape,
   /** Which workers (lenses, sections, …) reported it. */
   reportedBy: z.array(z.string()),
 });

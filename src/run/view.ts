@@ -67,6 +67,7 @@ export const RunJsonSchema = RunViewSchema.pick({
   status: true,
   pattern: true,
   plan: true,
+  agents: true,
   result: true,
   error: true,
   dir: true,

@@ -156,6 +156,20 @@ describe("run record on disk", () => {
       JSON.stringify({ ...snapshot("r6"), status: "failed", error: "the planner failed", endedAt: 1 }),
     );
     const old = { code: "E_INTERNAL", message: "the planner failed" };
+    // A stored result is read as written: a key another version added to a finding is dropped, not fatal.
+    const finding = {
+      title: "t",
+      severity: "low",
+      location: "",
+      evidence: "",
+      recommendation: "",
+      reportedBy: ["a"],
+    };
+    const result = { pattern: "review", summary: "s", nextStep: "n", findings: [{ ...finding, seenBy: 2 }] };
+    const lists = { proposedChanges: [], tests: [], openQuestions: [], failedWorkers: [], warnings: [] };
+    const stored = JSON.parse(readFileSync(join(dir, "run.json"), "utf8"));
+    writeFileSync(join(dir, "run.json"), JSON.stringify({ ...stored, result: { ...result, ...lists } }));
+    expect(readRun("r6", home).view.result?.findings).toEqual([finding]);
     const run = readRun("r6", home);
     expect(run.rebuilt).toBeUndefined();
     expect(run.view.error).toEqual(old);
