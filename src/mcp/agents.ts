@@ -78,9 +78,9 @@ export class AgentBook {
   }
 
   /** Closes the agent (killing what runs), then keeps only its tombstone in memory. */
-  async close(id: string): Promise<{ previousStatus: AgentStatus }> {
+  async close(id: string, signal?: AbortSignal): Promise<{ previousStatus: AgentStatus }> {
     if (this.#closed.has(id)) return { previousStatus: "shutdown" };
-    const result = await this.pool.close(id);
+    const result = await this.pool.close(id, { signal });
     const agent = this.pool.get(id);
     if (agent && agent.status === "shutdown") {
       const last = agent.turns.at(-1);

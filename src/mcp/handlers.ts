@@ -112,9 +112,10 @@ export async function interruptAgent(ctx: ToolContext, input: InterruptAgentInpu
   return { previous_status: previousStatus };
 }
 
-export async function closeAgent(ctx: ToolContext, input: CloseAgentInput) {
+/** A call the client cancels (its request's signal) kills the agent at once instead of after the grace. */
+export async function closeAgent(ctx: ToolContext, input: CloseAgentInput, signal?: AbortSignal) {
   const id = requireKnown(ctx, "close_agent", (input.id ?? input.target)!, true);
-  const { previousStatus } = await ctx.book.close(id);
+  const { previousStatus } = await ctx.book.close(id, signal);
   return { previous_status: previousStatus };
 }
 

@@ -21,6 +21,8 @@ export interface BatonMcpOptions {
   cwd?: string;
   turnTimeoutMs?: number;
   stallTimeoutMs?: number;
+  /** SIGTERM → SIGKILL grace when an agent is closed; a close_agent call the client cancels kills at once. */
+  killGraceMs?: number;
   /** Where `$CODEX_HOME/agents` roles are looked for; default $CODEX_HOME or ~/.codex. */
   codexHome?: string;
   /** Where user-level Claude Code agents are looked for (`<dir>/agents`); default ~/.claude. */
@@ -87,6 +89,7 @@ export function createBatonMcpServer(options: BatonMcpOptions = {}): BatonMcp {
     cwd,
     turnTimeoutMs: options.turnTimeoutMs,
     stallTimeoutMs: options.stallTimeoutMs,
+    killGraceMs: options.killGraceMs,
     scratchDir: record.agentDir("."),
     supervisor: options.supervisor,
     onEvent: (event) => {

@@ -130,7 +130,7 @@ export const TOOLS: readonly ToolSpec[] = [
     oneOf: MODEL_ID_PAIR,
     output: closeAgentOutput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
-    run: (ctx, input) => closeAgent(ctx, input),
+    run: (ctx, input, hooks) => closeAgent(ctx, input, hooks.signal),
   },
   {
     name: "list_agents",
