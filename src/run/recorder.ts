@@ -75,9 +75,10 @@ export class RunRecorder {
     if (isJournaled(event)) this.journal.append(event);
   };
 
-  /** Writes `run.json`: the view through its schema. */
+  /** Writes `run.json`: the view through its schema (one that does not match it is a fault, `E_INTERNAL`). */
   writeView(view: RunView): void {
-    this.writeJson("run.json", runSnapshot(view));
+    const file = join(this.dir, "run.json");
+    this.#guard(file, () => writeJsonAtomic(file, runSnapshot(view)));
   }
 
   writeJson(name: string, value: unknown): void {

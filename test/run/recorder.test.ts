@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type PoolEvent, PoolEventSchema } from "../../src/core/pool-events.ts";
 import { RunRecorder } from "../../src/run/recorder.ts";
+import type { RunView } from "../../src/run/view.ts";
 import { Journal, readJournal } from "../../src/store/journal.ts";
 
 const dirs: string[] = [];
@@ -102,5 +103,28 @@ describe("pool events are the journal's lines", () => {
     expect(recorder.fault?.message).toMatch(
       /agent.closed journal line does not match its schema: previousStatus/,
     );
+  });
+
+  it("a run view that does not match its schema is not written, and never throws into the run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "baton-recorder-"));
+    dirs.push(dir);
+    const recorder = new RunRecorder(dir);
+    const view: RunView = {
+      runId: "r",
+      dir,
+      task: "t",
+      status: "running",
+      pattern: "review",
+      agents: [],
+      startedAt: 0,
+    };
+    recorder.writeView(view);
+    expect(JSON.parse(readFileSync(join(dir, "run.json"), "utf8"))).toEqual(view);
+    expect(() => recorder.writeView({ ...view, status: "done" } as never)).not.toThrow();
+    expect(recorder.fault).toMatchObject({
+      code: "E_INTERNAL",
+      message: expect.stringMatching(/run view of r does not match its schema: status/),
+    });
+    expect(JSON.parse(readFileSync(join(dir, "run.json"), "utf8"))).toEqual(view);
   });
 });
