@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { BatonError } from "../errors.ts";
+import { describeIssues } from "../util/zod-issues.ts";
 
 /** The frontmatter fields of a Claude Code subagent (`.claude/agents/<name>.md`) a worker turn can carry. */
 const frontmatterSchema = z.looseObject({
@@ -44,8 +45,8 @@ export function readClaudeAgent(file: string): {
   }
   const parsed = frontmatterSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`);
-    throw new BatonError("E_CONFIG", `agent role ${file} is not valid: ${problems.join("; ")}`, { file });
+    const problems = describeIssues(parsed.error, { top: "(top level)", max: Infinity });
+    throw new BatonError("E_CONFIG", `agent role ${file} is not valid: ${problems}`, { file });
   }
   const body = match[2]!.trim();
   const model = parsed.data.model === "inherit" ? undefined : parsed.data.model;

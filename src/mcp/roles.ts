@@ -6,6 +6,7 @@ import { z } from "zod";
 import { SandboxModeSchema } from "../backends/sandbox.ts";
 import type { SandboxMode } from "../backends/types.ts";
 import { BatonError } from "../errors.ts";
+import { describeIssues } from "../util/zod-issues.ts";
 import { readClaudeAgent } from "./claude-roles.ts";
 
 /**
@@ -108,8 +109,8 @@ function readCodexRole(file: string, source: RoleSource): AgentRole {
   }
   const parsed = roleFileSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`);
-    throw new BatonError("E_CONFIG", `agent role ${file} is not valid: ${problems.join("; ")}`, { file });
+    const problems = describeIssues(parsed.error, { top: "(top level)", max: Infinity });
+    throw new BatonError("E_CONFIG", `agent role ${file} is not valid: ${problems}`, { file });
   }
   const role = parsed.data;
   return {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { BatonError } from "../errors.ts";
+import { describeIssues } from "../util/zod-issues.ts";
 
 /** The seed's Context Pack: what workers cannot infer. Every field is optional. */
 export const ContextPackSchema = z
@@ -56,7 +57,7 @@ export function loadContextPack(file: string): ContextPack {
     if (!parsed.success) {
       throw new BatonError(
         "E_CONFIG",
-        `\`context\`: ${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ")}. ` +
+        `\`context\`: ${file}: ${describeIssues(parsed.error, { max: Infinity })}. ` +
           `Accepted keys: ${Object.keys(LABELS).join(", ")}`,
         { file },
       );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BatonError } from "../errors.ts";
+import { describeIssues } from "../util/zod-issues.ts";
 
 const STEP_MAX = 140;
 
@@ -29,7 +30,7 @@ export type Plan = z.infer<typeof PlanSchema>;
 export function validatePlan(value: unknown): Plan {
   const parsed = PlanSchema.safeParse(value);
   if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join(".") || "plan"}: ${i.message}`).join("; ");
+    const why = describeIssues(parsed.error, { top: "plan", max: Infinity });
     throw new BatonError(
       "E_VALIDATION",
       `invalid plan (${why}); a plan has 3–6 short steps and exactly one in_progress`,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeIssues } from "../util/zod-issues.ts";
 import type { RunContext } from "./context.ts";
 import { renderContextPack } from "./context-pack.ts";
 import type { PatternOptions } from "./patterns/shared.ts";
@@ -88,7 +89,7 @@ export async function choosePattern(ctx: RunContext, given: PatternOptions): Pro
     why =
       raw === undefined
         ? "its answer was not JSON"
-        : parsed.error.issues.map((i) => `${i.path.join(".") || "answer"}: ${i.message}`).join("; ");
+        : describeIssues(parsed.error, { top: "answer", max: Infinity });
   } else {
     why = `the planner ${outcome.endReason}${outcome.error ? `: ${outcome.error}` : ""}`;
   }
