@@ -14,10 +14,21 @@ process.stdin.on("data", () => {});
 process.stdin.on("end", sweep);
 process.stdin.on("error", sweep);
 
+/** Rounds of the sweep, QUIET_ROUNDS of them empty in a row to finish, ROUND_MS apart. */
+const MAX_ROUNDS = 40;
+const QUIET_ROUNDS = 2;
+const ROUND_MS = 25;
+
 function sweep(): void {
-  // Give the owner's own exit handler a moment; then sweep until nothing of the owner's is left.
-  setTimeout(() => {
-    for (let round = 0; round < 5; round++) if (reapOrphans(prefix) === 0) break;
-    process.exit(0);
-  }, 50);
+  // Give the owner's own exit handler a moment; then sweep until nothing of the owner's is left. One
+  // empty round is not enough: a child its killed parent was starting may be between fork and exec,
+  // its tag unreadable for that instant, and then run on (tagged, ownerless) after a sidecar that left.
+  let round = 0;
+  let quiet = 0;
+  const next = () => {
+    quiet = reapOrphans(prefix) === 0 ? quiet + 1 : 0;
+    if (quiet >= QUIET_ROUNDS || ++round >= MAX_ROUNDS) process.exit(0);
+    setTimeout(next, ROUND_MS);
+  };
+  setTimeout(next, 50);
 }
