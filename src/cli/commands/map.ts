@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import type { Backend } from "../../backends/types.ts";
-import { handleSignals } from "../../core/process/signals.ts";
 import { BatonError } from "../../errors.ts";
 import type { Fleet } from "../../fleet/fleet.ts";
 import { submitToFleet } from "../../fleet/submit.ts";
@@ -21,7 +20,7 @@ import { localTransport } from "../codex-transport.ts";
 import { withFlags } from "../flags.ts";
 import { parseWhole } from "../parse.ts";
 import { reapLeftovers } from "../reap.ts";
-import { cliSupervisor } from "../supervisor.ts";
+import { cliSupervisor, stopOnSignals } from "../supervisor.ts";
 
 interface MapFlags {
   tasks?: string;
@@ -134,15 +133,8 @@ async function executeMap(given: Omit<MapOptions, "backends">, flags: { json?: b
   let rehearsal: Rehearsal | undefined;
   let fleet: Fleet | undefined;
   let options = given;
-  const controller = new AbortController();
   const supervisor = cliSupervisor();
-  const removeSignalHandlers = handleSignals({
-    killAll: () => supervisor.killAll(),
-    graceful: () => {
-      process.stderr.write("\nbaton: stopping the map (Ctrl-C again to kill at once)…\n");
-      controller.abort();
-    },
-  });
+  const { controller, remove: removeSignalHandlers } = stopOnSignals("the map");
   try {
     reapLeftovers();
     const launch = options.launch ?? { backend: "codex" };
