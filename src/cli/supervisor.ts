@@ -24,9 +24,8 @@ export function killCliWorkers(): void {
  */
 export function stopOnSignals(what: string): { controller: AbortController; remove: () => void } {
   const controller = new AbortController();
-  const supervisor = cliSupervisor();
   const remove = handleSignals({
-    killAll: () => supervisor.killAll(),
+    killAll: killCliWorkers,
     graceful: () => {
       process.stderr.write(`\nbaton: stopping ${what} (Ctrl-C again to kill at once)…\n`);
       controller.abort();

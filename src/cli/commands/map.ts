@@ -253,7 +253,7 @@ function dryRun(options: Omit<MapOptions, "backends">, json: boolean): number {
 }
 
 /** The `--json` shape (docs/formats.md). */
-export function mapJson(v: MapView) {
+function mapJson(v: MapView) {
   return {
     runId: v.runId,
     status: v.status,
