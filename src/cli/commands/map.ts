@@ -155,7 +155,10 @@ async function executeMap(given: Omit<MapOptions, "backends">, flags: { json?: b
       if (launch.rehearse) rehearsal = await startRehearsal(launch.script);
       backend =
         rehearsal?.backend ??
-        createBackend(await localTransport(launch.backend), { command: launch.command, pty: launch.pty });
+        createBackend((await localTransport(launch.backend)).name, {
+          command: launch.command,
+          pty: launch.pty,
+        });
       backend.resolve();
     }
     const view = flags.json ? undefined : progressView(process.stderr);

@@ -241,12 +241,16 @@ export async function executeRun(
       );
     }
     // A rehearsal's workers are codex over the throw-away configuration, by whichever transport was asked.
+    const local = fleet || rehearsal ? undefined : await localTransport(name);
     const backend = fleet
       ? remoteBackend(name)
       : (rehearsal?.backendFor(name) ??
-        createBackend(await localTransport(name), { command: flags.command, pty: flags.pty }));
+        createBackend(local!.name, { command: flags.command, pty: flags.pty }));
     // A missing codex CLI is reported now, not once per worker; the binary and version are named.
-    if (!fleet) process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
+    if (!fleet)
+      process.stderr.write(
+        await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env, local?.versionLine),
+      );
     if (flags.command !== undefined && promptInArgv(flags.command))
       process.stderr.write(
         "baton: warning: {prompt} puts each prompt in the tool's argv, readable by every local user (/proc/<pid>/cmdline) and limited to 128 KiB; use {prompt_file} or stdin if the tool accepts them\n",
