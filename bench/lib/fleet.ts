@@ -39,9 +39,8 @@ function isSidecar(pid: number): boolean {
  * the measured process pays nothing for it. Each address space counts once (see `addressSpaceOf`).
  * `stop()` returns the peak.
  */
-export function sampleFleet(rootPid: number, everyMs = 50): { stop(): number; shared(): number } {
+export function sampleFleet(rootPid: number, everyMs = 50): { stop(): number } {
   let peak = 0;
-  let sharedSeen = 0;
   const sidecars = new Set<number>();
   const tick = () => {
     let sum = 0;
@@ -53,10 +52,7 @@ export function sampleFleet(rootPid: number, everyMs = 50): { stop(): number; sh
         continue;
       }
       const space = addressSpaceOf(p.pid);
-      if (spaces.has(space)) {
-        sharedSeen++;
-        continue;
-      }
+      if (spaces.has(space)) continue;
       spaces.add(space);
       sum += rssOf(p.pid);
     }
@@ -69,6 +65,5 @@ export function sampleFleet(rootPid: number, everyMs = 50): { stop(): number; sh
       tick();
       return peak;
     },
-    shared: () => sharedSeen,
   };
 }

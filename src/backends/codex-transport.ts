@@ -7,6 +7,8 @@ export interface CodexTransportChoice {
   name: string;
   /** Why the default codex transport became `codex-exec`, for the user to read; absent otherwise. */
   note?: string;
+  /** The `codex --version` line read to choose (so the caller need not run it again). */
+  versionLine?: string;
 }
 
 /**
@@ -32,9 +34,10 @@ export async function chooseCodexTransport(
   }
   const line = await binaryVersion(file, options.env);
   const version = /\d+\.\d+\.\d+[\w.-]*/.exec(line ?? "")?.[0];
-  if (version === PINNED_CODEX_VERSION) return { name: "codex-app" };
+  if (version === PINNED_CODEX_VERSION) return { name: "codex-app", versionLine: line };
   return {
     name: "codex-exec",
+    versionLine: line,
     note:
       `${file} is codex ${version ?? "of unknown version"}; baton's app-server transport speaks the protocol of ` +
       `codex ${PINNED_CODEX_VERSION}, so the workers run as \`codex exec\` (a process per turn). ` +

@@ -159,9 +159,11 @@ export async function workerBinaryLine(
   backend: string,
   path: string,
   env: NodeJS.ProcessEnv = process.env,
+  /** The binary's `--version` line when the caller has already read it. */
+  versionLine?: string,
 ): Promise<string> {
   const cli = backend.startsWith("codex") ? CODEX_CLI : backend === "claude" ? CLAUDE_CLI : undefined;
   if (!cli) return "";
   const resolved = { path, source: sourceOf(cli, path, env) };
-  return `workers: ${describeBinary(cli, resolved, await binaryVersion(path, env))}\n`;
+  return `workers: ${describeBinary(cli, resolved, versionLine ?? (await binaryVersion(path, env)))}\n`;
 }

@@ -42,7 +42,7 @@ export function checkDirectory(dir: string, flag = "-C/--cwd"): void {
 export function backendOption(): Option {
   return new Option(
     "--backend <name>",
-    "the worker CLI: codex (the default: the same as codex-app), codex-app (one codex app-server, every agent a thread of it), codex-exec (a `codex exec` process per turn), claude, command",
+    "the worker CLI: codex (the default: codex-app when the codex found is 0.169.0, else codex-exec, with a note), codex-app (one codex app-server, every agent a thread of it), codex-exec (a `codex exec` process per turn), claude, command",
   )
     .choices(BACKEND_NAMES)
     .default("codex");

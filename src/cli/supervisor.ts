@@ -1,3 +1,4 @@
+import { handleSignals } from "../core/process/signals.ts";
 import { Supervisor } from "../core/process/supervisor.ts";
 
 let shared: Supervisor | undefined;
@@ -14,4 +15,21 @@ export function cliSupervisor(): Supervisor {
 /** Kills every process the command started, synchronously (last-resort and second-signal paths). */
 export function killCliWorkers(): void {
   shared?.killAll();
+}
+
+/**
+ * Ctrl-C for a command that runs workers: the first says `stopping <what>` and aborts the returned
+ * controller (the workers stop, partial results are kept); a second kills everything at once.
+ * `remove()` takes the handlers away again.
+ */
+export function stopOnSignals(what: string): { controller: AbortController; remove: () => void } {
+  const controller = new AbortController();
+  const remove = handleSignals({
+    killAll: killCliWorkers,
+    graceful: () => {
+      process.stderr.write(`\nbaton: stopping ${what} (Ctrl-C again to kill at once)…\n`);
+      controller.abort();
+    },
+  });
+  return { controller, remove };
 }

@@ -90,7 +90,7 @@ export function checkRelative(file: string): string {
 }
 
 /** Paths with changes (tracked or untracked, not ignored) in a worktree. */
-export async function changedPaths(wt: Worktree): Promise<string[]> {
+async function changedPaths(wt: Worktree): Promise<string[]> {
   const out = await wt.git.run(wt.path, ["status", "--porcelain=v1", "-z", "--untracked-files=normal"]);
   const paths: string[] = [];
   const entries = zList(out.stdout);

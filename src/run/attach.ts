@@ -19,6 +19,8 @@ export interface AttachPlan {
   running: boolean;
   /** The pid of its current turn, when running. */
   pid?: number;
+  /** It is a thread of the run's shared codex app-server: no process of its own to stop. */
+  sharedServer: boolean;
 }
 
 type Entry = ReturnType<typeof readJournal>["entries"][number];
@@ -120,6 +122,7 @@ export function planAttach(
     file: found.path,
     args: backend === "codex" ? ["resume", threadId] : ["--resume", threadId],
     running: turn.running && !stale,
-    pid: turn.pid,
+    pid: recorded === "codex-app" ? undefined : turn.pid,
+    sharedServer: recorded === "codex-app",
   };
 }

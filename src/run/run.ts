@@ -242,7 +242,8 @@ export async function runTask(
       status: view.status,
       exitCode,
       error: view.error,
-      ...(fault ? { resumable: true } : {}),
+      // A disk that failed can be retried once it is mended; a record its own schema refused (E_INTERNAL) cannot.
+      ...(fault?.code === "E_IO" ? { resumable: true } : {}),
     });
     await recorder.close();
     releaseRunLock(recorder.dir, owner);

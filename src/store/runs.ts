@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { ownerAlive } from "../core/process/owner.ts";
 import { BatonError } from "../errors.ts";
@@ -46,7 +46,7 @@ export function readRun(runId: string, home?: string): StoredRun {
     const owner = readOwner(dir);
     stale = !owner || !ownerAlive(owner.ownerId);
     // Killed after `run.ended` but before the last snapshot: the journal says how it ended.
-    if (stale && !rebuilt) {
+    if (stale && !rebuilt && journalEnded(dir)) {
       const fromJournal = tryRebuild(dir, runId);
       if (fromJournal && fromJournal.status !== "running") {
         view = fromJournal;
@@ -73,6 +73,29 @@ function readSnapshot(file: string): { view: RunView } | { damaged: string } {
   }
   const parsed = parseRunSnapshot(value);
   return "view" in parsed ? parsed : { damaged: `is damaged (not a run view: ${parsed.damaged})` };
+}
+
+/** How much of the journal's end `journalEnded` reads: `run.ended` is one of its last lines. */
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * Whether the journal's tail holds a `run.ended` line: only then can a rebuild tell more than the
+ * snapshot. Most abandoned runs were killed before it, and a listing should not rebuild each of them.
+ */
+function journalEnded(dir: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(join(dir, "journal.jsonl"), "r");
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, TAIL_BYTES);
+    const tail = Buffer.alloc(length);
+    readSync(fd, tail, 0, length, size - length);
+    return tail.includes('"type":"run.ended"');
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function tryRebuild(dir: string, runId: string): RunView | undefined {

@@ -28,7 +28,10 @@ function codexOfVersion(version: string | undefined): string {
 
 describe("the default codex transport", () => {
   it("is the app-server with the pinned codex, and leaves other backend names alone", async () => {
-    expect(await chooseCodexTransport("codex", { binary: PINNED })).toEqual({ name: "codex-app" });
+    expect(await chooseCodexTransport("codex", { binary: PINNED })).toEqual({
+      name: "codex-app",
+      versionLine: "codex-cli 0.169.0",
+    });
     for (const name of ["codex-exec", "codex-app", "claude", "command"])
       expect(await chooseCodexTransport(name, { binary: codexOfVersion("0.170.0") })).toEqual({ name });
   });

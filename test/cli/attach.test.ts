@@ -57,6 +57,14 @@ function record(runId: string, backend: string, options: { rehearse?: boolean; t
 }
 
 describe("planAttach", () => {
+  it("codex-app agents resume their thread with `codex resume`, and name no process of their own to stop", () => {
+    record("r-app", "codex-app");
+    const plan = planAttach("r-app", "agent-1", { home: root });
+    expect(plan).toMatchObject({ backend: "codex", threadId: "sess-42", sharedServer: true });
+    expect(plan.pid).toBeUndefined();
+    expect(plan.args).toEqual(["resume", "sess-42"]);
+  });
+
   it("claude agents resume their session with `claude --resume` in the agent's own directory", () => {
     record("r-claude", "claude");
     const plan = planAttach("r-claude", "agent-1", { home: root });

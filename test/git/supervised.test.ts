@@ -1,8 +1,11 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { taggedProcesses } from "../../src/core/process/procfs.ts";
 import { Supervisor } from "../../src/core/process/supervisor.ts";
 import { isBatonError } from "../../src/errors.ts";
 import { Git } from "../../src/git/git.ts";
+import { eventually } from "../helpers/processes.ts";
 import { makeRepo, type TestRepo } from "./helpers.ts";
 
 let repo: TestRepo | undefined;
@@ -61,12 +64,21 @@ describe("git commands run through the Supervisor", () => {
     repo = makeRepo();
     const other = makeRepo();
     try {
-      const { git } = context();
+      const { supervisor, git } = context();
       await Promise.all([git.repoKey(repo.dir), git.repoKey(other.dir)]);
-      // Two repositories, so neither waits for the other's lock: the second starts while the first runs.
-      const first = git.out(repo.dir, ["-c", "alias.slow=!sleep 0.3; echo first", "slow"]);
-      await new Promise((r) => setTimeout(r, 100));
+      // Two repositories, so neither waits for the other's lock. The first ends only once the marker
+      // exists, and the marker is made once the second is running: the first's exit sweep meets it.
+      const go = join(repo.dir, ".go");
+      const first = git.out(repo.dir, [
+        "-c",
+        `alias.slow=!while [ ! -e '${go}' ]; do sleep 0.02; done; echo first`,
+        "slow",
+      ]);
       const second = git.out(other.dir, ["-c", "alias.slow=!sleep 1; echo second", "slow"]);
+      const commands = () =>
+        new Set(taggedProcesses((t) => t.startsWith(`${supervisor.id}.`)).map((p) => p.tag));
+      expect(await eventually(() => commands().size >= 2, 5_000)).toBe(true);
+      writeFileSync(go, "");
       expect(await first).toBe("first");
       expect(await second).toBe("second");
     } finally {

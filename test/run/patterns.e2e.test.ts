@@ -1,25 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Rehearsal, startRehearsal } from "../../src/rehearsal/rehearsal.ts";
+import { describe, expect, it } from "vitest";
 import { runTask } from "../../src/run/run.ts";
 import { readJournal } from "../../src/store/journal.ts";
+import { useRehearsal } from "../helpers/rehearsal.ts";
 
 // Real codex CLI against the scripted model of examples/rehearsal.yaml.
-let rehearsal: Rehearsal;
-let home: string;
-let cwd: string;
-beforeAll(async () => {
-  rehearsal = await startRehearsal();
-  home = mkdtempSync(join(tmpdir(), "baton-home-"));
-  cwd = mkdtempSync(join(tmpdir(), "baton-cwd-"));
-});
-afterAll(async () => {
-  await rehearsal.close();
-  rmSync(home, { recursive: true, force: true });
-  rmSync(cwd, { recursive: true, force: true });
-});
+const t = useRehearsal();
 
 const run = (
   pattern: Parameters<typeof runTask>[0]["pattern"],
@@ -28,9 +15,9 @@ const run = (
   runTask({
     task: "Review src/core/pool.ts",
     pattern,
-    backends: rehearsal.backend,
-    home,
-    cwd,
+    backends: t.rehearsal.backend,
+    home: t.home,
+    cwd: t.cwd,
     timeoutMs: 60_000,
     ...extra,
   });

@@ -1,43 +1,28 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RecordedRequest } from "../../src/model-server/index.ts";
-import { type Rehearsal, startRehearsal } from "../../src/rehearsal/rehearsal.ts";
 import { runTask } from "../../src/run/run.ts";
+import { useRehearsal } from "../helpers/rehearsal.ts";
 
 // Pattern E's research workers get codex's web_search tool, and nobody else does: read from the tools
 // the real codex CLI offers the scripted model in each request.
-let rehearsal: Rehearsal;
-let home: string;
-let cwd: string;
-beforeAll(async () => {
-  rehearsal = await startRehearsal();
-  home = mkdtempSync(join(tmpdir(), "baton-home-"));
-  cwd = mkdtempSync(join(tmpdir(), "baton-cwd-"));
-});
-afterAll(async () => {
-  await rehearsal.close();
-  rmSync(home, { recursive: true, force: true });
-  rmSync(cwd, { recursive: true, force: true });
-});
+const t = useRehearsal();
 
 const offersWebSearch = (r: RecordedRequest) =>
   ((r.body as { tools?: { type: string }[] }).tools ?? []).some((t) => t.type === "web_search");
 
 async function research(web: boolean | undefined) {
-  const before = rehearsal.server.requests.length;
+  const before = t.rehearsal.server.requests.length;
   const view = await runTask({
     task: "Which queue library should we use?",
     pattern: "research",
-    backends: rehearsal.backend,
-    home,
-    cwd,
+    backends: t.rehearsal.backend,
+    home: t.home,
+    cwd: t.cwd,
     timeoutMs: 60_000,
     web,
   });
   expect(view.status).toBe("completed");
-  return { view, requests: rehearsal.server.requests.slice(before) };
+  return { view, requests: t.rehearsal.server.requests.slice(before) };
 }
 
 describe("web search for research workers", () => {

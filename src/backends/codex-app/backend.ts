@@ -26,7 +26,7 @@ export interface CodexAppBackendOptions {
   threadsPerServer?: number;
 }
 
-export const DEFAULT_THREADS_PER_SERVER = 64;
+const DEFAULT_THREADS_PER_SERVER = 64;
 
 /**
  * Runs every agent as a thread of one long-lived `codex app-server` per pool (JSON-RPC over stdio):

@@ -14,6 +14,13 @@ const STOP_WAIT_MS = 10_000;
 
 /** Stops the agent's running turn (its whole process tree) and waits until its run records it. */
 async function stopAgent(plan: AttachPlan): Promise<void> {
+  if (plan.sharedServer)
+    throw new BatonError(
+      "E_USAGE",
+      `${plan.agentId} is a thread of run ${plan.runId}'s codex app-server, which its other agents share: ` +
+        `--stop cannot stop one thread from outside. Wait until it is idle (baton status ${plan.runId}), ` +
+        `or stop the run (baton cancel ${plan.runId}) and attach then`,
+    );
   if (plan.pid === undefined)
     throw new BatonError("E_BUSY", `${plan.agentId} is running but its record names no process to stop`);
   await terminateTree(plan.pid, { graceMs: STOP_GRACE_MS });
@@ -23,6 +30,11 @@ async function stopAgent(plan: AttachPlan): Promise<void> {
     if (!turnInProgress(readJournal(journal).entries, plan.agentId).running) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  throw new BatonError(
+    "E_TIMEOUT",
+    `${plan.agentId}'s process was stopped, but run ${plan.runId} has not recorded the end of its turn ` +
+      `within ${STOP_WAIT_MS / 1000} s; try again in a moment`,
+  );
 }
 
 function commandLine(plan: AttachPlan): string {
@@ -40,7 +52,10 @@ export const registerAttach: RegisterCommand = (program: Command) => {
     )
     .argument("<run-id>", "the run (see `baton status`)")
     .argument("<agent>", "the agent id, e.g. agent-2 (see `baton status <run-id>`)")
-    .option("--stop", "stop the agent's running turn first (its whole process tree)")
+    .option(
+      "--stop",
+      "stop the agent's running turn first (its whole process tree; not for codex-app agents, which share one server)",
+    )
     .option("--print", "print the command instead of running it")
     .option("--json", "with --print: one JSON object {runId, agentId, backend, threadId, cwd, command}")
     .addHelpText(

@@ -1,7 +1,5 @@
 import type { RegisterCommand } from "./register.ts";
 
-export type { RegisterCommand } from "./register.ts";
-
 /**
  * Command modules by name, loaded on demand: `baton mcp` (started by MCP clients that wait for it)
  * loads only what it needs. Help without a command loads them all.

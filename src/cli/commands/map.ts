@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { BACKEND_NAMES, createBackend } from "../../backends/registry.ts";
 import type { Backend } from "../../backends/types.ts";
-import { handleSignals } from "../../core/process/signals.ts";
 import { BatonError } from "../../errors.ts";
 import type { Fleet } from "../../fleet/fleet.ts";
 import { submitToFleet } from "../../fleet/submit.ts";
@@ -21,7 +20,7 @@ import { localTransport } from "../codex-transport.ts";
 import { withFlags } from "../flags.ts";
 import { parseWhole } from "../parse.ts";
 import { reapLeftovers } from "../reap.ts";
-import { cliSupervisor } from "../supervisor.ts";
+import { cliSupervisor, stopOnSignals } from "../supervisor.ts";
 
 interface MapFlags {
   tasks?: string;
@@ -134,15 +133,8 @@ async function executeMap(given: Omit<MapOptions, "backends">, flags: { json?: b
   let rehearsal: Rehearsal | undefined;
   let fleet: Fleet | undefined;
   let options = given;
-  const controller = new AbortController();
   const supervisor = cliSupervisor();
-  const removeSignalHandlers = handleSignals({
-    killAll: () => supervisor.killAll(),
-    graceful: () => {
-      process.stderr.write("\nbaton: stopping the map (Ctrl-C again to kill at once)…\n");
-      controller.abort();
-    },
-  });
+  const { controller, remove: removeSignalHandlers } = stopOnSignals("the map");
   try {
     reapLeftovers();
     const launch = options.launch ?? { backend: "codex" };
@@ -163,7 +155,10 @@ async function executeMap(given: Omit<MapOptions, "backends">, flags: { json?: b
       if (launch.rehearse) rehearsal = await startRehearsal(launch.script);
       backend =
         rehearsal?.backend ??
-        createBackend(await localTransport(launch.backend), { command: launch.command, pty: launch.pty });
+        createBackend((await localTransport(launch.backend)).name, {
+          command: launch.command,
+          pty: launch.pty,
+        });
       backend.resolve();
     }
     const view = flags.json ? undefined : progressView(process.stderr);
@@ -261,7 +256,7 @@ function dryRun(options: Omit<MapOptions, "backends">, json: boolean): number {
 }
 
 /** The `--json` shape (docs/formats.md). */
-export function mapJson(v: MapView) {
+function mapJson(v: MapView) {
   return {
     runId: v.runId,
     status: v.status,

@@ -136,8 +136,9 @@ export const registerMcp: RegisterCommand = (program: Command) => {
       // A server that lives for hours and moves 50 KB texts per call: without these V8 keeps growing its
       // heap (measured: +90 MB of RSS over 2000 agents with a flat live heap); with them RSS stays flat.
       setFlagsFromString("--semi-space-growth-factor=1 --optimize-for-size");
+      const transport = await localTransport(flags.backend, "baton mcp");
       const options = {
-        backend: createBackend(await localTransport(flags.backend, "baton mcp"), {
+        backend: createBackend(transport.name, {
           command: flags.command,
           pty: flags.pty,
         }),
@@ -154,9 +155,12 @@ export const registerMcp: RegisterCommand = (program: Command) => {
       reapLeftovers();
       try {
         // The same lookup and line as `baton run` and `baton doctor` (not awaited: serving starts at once).
-        void workerBinaryLine(options.backend.name, options.backend.resolve()).then((line) => {
-          if (line) process.stderr.write(`baton mcp: ${line}`);
-        });
+        const { versionLine } = transport;
+        void workerBinaryLine(options.backend.name, options.backend.resolve(), undefined, versionLine).then(
+          (line) => {
+            if (line) process.stderr.write(`baton mcp: ${line}`);
+          },
+        );
       } catch (error) {
         // Keep serving: spawn_agent reports the same advice to the model, which can tell the user.
         process.stderr.write(`baton mcp: warning: ${(error as Error).message}\n`);

@@ -3,7 +3,6 @@ import { type Command, Option } from "commander";
 import { promptInArgv } from "../../backends/command/backend.ts";
 import { createBackend } from "../../backends/registry.ts";
 import { workerBinaryLine } from "../../backends/resolve-binary.ts";
-import { handleSignals } from "../../core/process/signals.ts";
 import { BatonError } from "../../errors.ts";
 import type { Fleet } from "../../fleet/fleet.ts";
 import { remoteBackend } from "../../fleet/remote-backend.ts";
@@ -23,7 +22,7 @@ import { backendOption, checkDirectory, parseList, parseWhole } from "../parse.t
 import { keepRunningOnBrokenStdout } from "../pipes.ts";
 import { reapLeftovers } from "../reap.ts";
 import { askOnTerminal, jsonOf, printSummary } from "../run-terminal.ts";
-import { cliSupervisor } from "../supervisor.ts";
+import { cliSupervisor, stopOnSignals } from "../supervisor.ts";
 
 interface RunFlags {
   pattern: string;
@@ -213,16 +212,8 @@ export async function executeRun(
 ): Promise<number> {
   let rehearsal: Rehearsal | undefined;
   let fleet: Fleet | undefined;
-  const controller = new AbortController();
   const supervisor = cliSupervisor();
-  // The first Ctrl-C stops the workers and keeps partial results; a second kills everything at once.
-  const removeSignalHandlers = handleSignals({
-    killAll: () => supervisor.killAll(),
-    graceful: () => {
-      process.stderr.write("\nbaton: stopping workers (Ctrl-C again to kill at once)…\n");
-      controller.abort();
-    },
-  });
+  const { controller, remove: removeSignalHandlers } = stopOnSignals("workers");
   try {
     reapLeftovers();
     if (given.queue) {
@@ -250,12 +241,16 @@ export async function executeRun(
       );
     }
     // A rehearsal's workers are codex over the throw-away configuration, by whichever transport was asked.
+    const local = fleet || rehearsal ? undefined : await localTransport(name);
     const backend = fleet
       ? remoteBackend(name)
       : (rehearsal?.backendFor(name) ??
-        createBackend(await localTransport(name), { command: flags.command, pty: flags.pty }));
+        createBackend(local!.name, { command: flags.command, pty: flags.pty }));
     // A missing codex CLI is reported now, not once per worker; the binary and version are named.
-    if (!fleet) process.stderr.write(await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env));
+    if (!fleet)
+      process.stderr.write(
+        await workerBinaryLine(backend.name, backend.resolve(), rehearsal?.env, local?.versionLine),
+      );
     if (flags.command !== undefined && promptInArgv(flags.command))
       process.stderr.write(
         "baton: warning: {prompt} puts each prompt in the tool's argv, readable by every local user (/proc/<pid>/cmdline) and limited to 128 KiB; use {prompt_file} or stdin if the tool accepts them\n",

@@ -8,7 +8,7 @@ import { FleetWorker } from "../../fleet/worker.ts";
 import { type Rehearsal, startRehearsal } from "../../rehearsal/rehearsal.ts";
 import { parseDurationMs } from "../../util/duration.ts";
 import { parseWhole } from "../parse.ts";
-import { cliSupervisor } from "../supervisor.ts";
+import { cliSupervisor, killCliWorkers } from "../supervisor.ts";
 
 interface WorkerFlags {
   queue: string;
@@ -117,7 +117,7 @@ async function workerCommand(flags: WorkerFlags): Promise<number> {
       supervisor: cliSupervisor(),
     });
     const stopped = new Promise<NodeJS.Signals>((done) => {
-      removeSignalHandlers = handleSignals({ killAll: () => cliSupervisor().killAll(), graceful: done });
+      removeSignalHandlers = handleSignals({ killAll: killCliWorkers, graceful: done });
     });
     await worker.start();
     process.stderr.write(
